@@ -1,0 +1,114 @@
+"""Lint checks on a parsed Book, each with a stable id.
+
+The parser already reports what parsing reveals (headings, undefined,
+unused and duplicate notes). These checks look at the finished Book: what
+typography normalisation left behind, spacing, files the contents leave
+out, images, and characters the book face cannot print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .model import Book, Node, Section
+from .styles import Styles, glyph_name
+
+DOUBLE_SPACE = re.compile(r"\S  +\S")
+
+
+def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:
+    """(node, next sibling) pairs over the section's and its notes' inline content."""
+    roots = list(section.blocks) + [b for n in section.notes for b in n.blocks]
+    for root in roots:
+        for node in root.walk():
+            kids = node.children
+            for i, child in enumerate(kids):
+                yield child, kids[i + 1] if i + 1 < len(kids) else None, section.file
+
+
+def check_typography(book: Book, diags: Diagnostics) -> None:
+    for section in book.sections:
+        for node, following, path in _text_runs(section):
+            if node.type != "text":
+                continue
+            text = node.text
+            if '"' in text or "'" in text:
+                diags.warning(
+                    path,
+                    node.line,
+                    "straight-quote",
+                    "a straight quote was left after normalisation; use “ ” or ’",
+                )
+            if "--" in text:
+                diags.warning(path, node.line, "double-hyphen", "'--' left after normalisation")
+            if DOUBLE_SPACE.search(text):
+                diags.warning(path, node.line, "double-space", "two spaces between words")
+            if following is not None and following.type == "noteref" and text[-1:].isspace():
+                diags.warning(
+                    path,
+                    following.line,
+                    "space-before-call",
+                    f"space before note call {following.attr('number')}: "
+                    "attach the call to the word or punctuation before it",
+                )
+
+
+def check_unlisted(book: Book, diags: Diagnostics) -> None:
+    listed = {s.file.resolve() for s in book.sections}
+    for path in sorted(book.root.glob("*.md")):
+        if path.resolve() not in listed:
+            diags.warning(path, 0, "file-unlisted", "Markdown file is not listed in book.toml's contents")
+
+
+def check_images(book: Book, diags: Diagnostics) -> None:
+    root = book.root.resolve()
+    for section in book.sections:
+        for block in section.blocks:
+            for node in block.walk():
+                if node.type != "image":
+                    continue
+                src = node.attr("src")
+                target = (book.root / src).resolve()
+                if "://" in src or src.startswith("/") or not target.is_relative_to(root):
+                    diags.error(
+                        section.file,
+                        node.line,
+                        "image-outside",
+                        f"image {src!r} is outside the manuscript folder",
+                    )
+                elif not target.is_file():
+                    diags.error(section.file, node.line, "image-missing", f"image {src!r} not found")
+                if not node.attr("alt").strip():
+                    diags.warning(section.file, node.line, "image-alt", f"image {src!r} has no alt text")
+
+
+def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
+    missing = styles.missing_glyphs(book.text_chars())
+    for ch in missing:
+        where = next(
+            (
+                (s.file, n.line)
+                for s in book.sections
+                for b in s.blocks + tuple(x for nt in s.notes for x in nt.blocks)
+                for n in b.walk()
+                if ch in n.text
+            ),
+            (book.root / "book.toml", 0),
+        )
+        diags.warning(
+            where[0],
+            where[1],
+            "glyph-missing",
+            f"{glyph_name(ch)} is not in {styles.typeface}: it would print from another font",
+        )
+
+
+def run_checks(book: Book, styles: Styles, diags: Diagnostics) -> None:
+    """Every lint check, in a fixed order."""
+    check_typography(book, diags)
+    check_unlisted(book, diags)
+    check_images(book, diags)
+    check_glyphs(book, styles, diags)

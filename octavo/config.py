@@ -1,0 +1,311 @@
+"""Load and validate ``book.toml`` in one pass.
+
+Every problem is reported at once, each with the line it is on: unknown keys,
+wrong types, missing required keys, bad language tags and identifiers. The
+result is a ``Config``: the book's ``Metadata`` and its reading order.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import langcodes
+
+from .diagnostics import Diagnostics
+from .model import ROLES, SECTION_KINDS, Creator, Metadata
+from .textio import read_text
+
+CONFIG_NAME = "book.toml"
+
+# key -> (type, required)
+TOP_KEYS: dict[str, tuple[type, bool]] = {
+    "title": (str, True),
+    "subtitle": (str, False),
+    "language": (str, True),
+    "identifier": (str, True),
+    "date": (str, False),
+    "publisher": (str, False),
+    "rights": (str, False),
+    "description": (str, False),
+    "source": (str, False),
+    "slug": (str, False),
+    "creators": (list, True),
+    "contents": (list, True),
+}
+CREATOR_KEYS: dict[str, tuple[type, bool]] = {
+    "name": (str, True),
+    "role": (str, True),
+    "file_as": (str, False),
+}
+CONTENT_KEYS: dict[str, tuple[type, bool]] = {
+    "file": (str, True),
+    "kind": (str, True),
+}
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    """One ``[[contents]]`` entry: a Markdown file and its section kind."""
+
+    file: Path
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated ``book.toml``."""
+
+    root: Path
+    path: Path
+    metadata: Metadata
+    contents: tuple[ContentEntry, ...]
+
+
+class KeyLines:
+    """Find the line of a key in a TOML text, table by table (tomllib gives none)."""
+
+    _header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+    _key = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+
+    def __init__(self, text: str):
+        self.lines: dict[tuple[str, int, str], int] = {}
+        self.tables: dict[tuple[str, int], int] = {}
+        table, counts, index = "", {}, 0
+        in_multiline = None
+        for number, line in enumerate(text.split("\n"), start=1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = self._header.match(line)
+            if header:
+                table = header.group(2).strip()
+                if header.group(1) == "[[":
+                    index = counts.get(table, -1) + 1
+                    counts[table] = index
+                else:
+                    index = 0
+                self.tables[(table, index)] = number
+                continue
+            key = self._key.match(line)
+            if key:
+                self.lines.setdefault((table, index, key.group(1).strip('"')), number)
+                for quote in ('"""', "'''"):
+                    if line.count(quote) % 2 == 1:
+                        in_multiline = quote
+
+    def of(self, key: str, table: str = "", index: int = 0) -> int:
+        return self.lines.get((table, index, key), self.tables.get((table, index), 0))
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated: for output file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "book"
+
+
+def isbn_valid(digits: str) -> bool:
+    """Checksum of an ISBN-13 or ISBN-10 (hyphens and spaces already removed)."""
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    return False
+
+
+def check_identifier(value: str) -> str | None:
+    """Return why an identifier is invalid, or None."""
+    scheme, _, rest = value.partition(":")
+    if not rest or not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
+        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'isbn:978…'"
+    if value.startswith("urn:uuid:"):
+        try:
+            uuid.UUID(value[9:])
+        except ValueError:
+            return f"identifier {value!r} is not a valid UUID"
+    if scheme == "isbn" or value.startswith("urn:isbn:"):
+        digits = re.sub(r"[\s\-]", "", value.rsplit(":", 1)[1]).upper()
+        if not isbn_valid(digits):
+            return f"identifier {value!r} is not a valid ISBN (checksum or length)"
+    return None
+
+
+def language_problem(tag: str) -> str | None:
+    """Return why a BCP 47 tag is invalid, or None."""
+    if not tag or not langcodes.tag_is_valid(tag):
+        return f"{tag!r} is not a valid BCP 47 language tag"
+    return None
+
+
+def _check_table(
+    data: dict[str, Any],
+    schema: dict[str, tuple[type, bool]],
+    where: str,
+    table: str,
+    index: int,
+    keys: KeyLines,
+    path: Path,
+    diags: Diagnostics,
+) -> bool:
+    """Check one table against its schema; return True when it is usable."""
+    ok = True
+    for key, value in data.items():
+        line = keys.of(key, table, index)
+        if key not in schema:
+            known = ", ".join(schema)
+            diags.error(path, line, "config-unknown-key", f"unknown key '{key}' in {where} (known: {known})")
+            ok = False
+            continue
+        expected, _ = schema[key]
+        if not isinstance(value, expected):
+            kind = {str: "a string", list: "an array of tables"}[expected]
+            diags.error(
+                path, line, "config-type", f"'{key}' in {where} must be {kind}, not {type(value).__name__}"
+            )
+            ok = False
+        elif expected is str and not value.strip() and schema[key][1]:
+            diags.error(path, line, "config-empty", f"'{key}' in {where} must not be empty")
+            ok = False
+    for key, (_, required) in schema.items():
+        if required and key not in data:
+            diags.error(path, keys.of("", table, index) or 1, "config-missing-key", f"{where} needs '{key}'")
+            ok = False
+    return ok
+
+
+def load_config(root: Path, diags: Diagnostics) -> Config | None:
+    """Read ``root/book.toml``; report every problem to ``diags``; None if unusable."""
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        diags.error(root, 0, "manuscript-missing", "manuscript folder not found")
+        return None
+    if not path.is_file():
+        diags.error(path, 0, "config-missing", f"no {CONFIG_NAME} in the manuscript folder")
+        return None
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        diags.error(path, line, "config-syntax", f"invalid TOML: {message}")
+        return None
+
+    keys = KeyLines(text)
+    before = len(diags.errors)
+    _check_table(data, TOP_KEYS, CONFIG_NAME, "", 0, keys, path, diags)
+
+    language = data.get("language")
+    if isinstance(language, str) and language.strip() and (why := language_problem(language)):
+        diags.error(path, keys.of("language"), "config-language", why)
+    identifier = data.get("identifier")
+    if isinstance(identifier, str) and identifier.strip() and (why := check_identifier(identifier)):
+        diags.error(path, keys.of("identifier"), "config-identifier", why)
+    date = data.get("date")
+    if isinstance(date, str) and not DATE_RE.match(date):
+        diags.error(
+            path, keys.of("date"), "config-date", f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    slug = data.get("slug")
+    if isinstance(slug, str) and not SLUG_RE.match(slug):
+        diags.error(
+            path,
+            keys.of("slug"),
+            "config-slug",
+            f"slug {slug!r} must be lower-case letters, digits and hyphens",
+        )
+
+    creators: list[Creator] = []
+    raw_creators = data.get("creators")
+    if isinstance(raw_creators, list):
+        if not raw_creators:
+            diags.error(
+                path, keys.of("creators"), "config-missing-key", "at least one [[creators]] is needed"
+            )
+        for i, entry in enumerate(raw_creators):
+            where = f"[[creators]] #{i + 1}"
+            if not isinstance(entry, dict):
+                diags.error(path, keys.of("creators"), "config-type", f"{where} must be a table")
+                continue
+            usable = _check_table(entry, CREATOR_KEYS, where, "creators", i, keys, path, diags)
+            role = entry.get("role")
+            if isinstance(role, str) and role not in ROLES:
+                diags.error(
+                    path,
+                    keys.of("role", "creators", i),
+                    "config-role",
+                    f"role {role!r} is not one of {', '.join(ROLES)}",
+                )
+                usable = False
+            if not usable:
+                continue
+            creators.append(Creator(entry["name"].strip(), entry["role"], entry.get("file_as", "").strip()))
+
+    contents: list[ContentEntry] = []
+    raw_contents = data.get("contents")
+    if isinstance(raw_contents, list):
+        if not raw_contents:
+            diags.error(
+                path, keys.of("contents"), "config-missing-key", "at least one [[contents]] is needed"
+            )
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(raw_contents):
+            where = f"[[contents]] #{i + 1}"
+            if not isinstance(entry, dict):
+                diags.error(path, keys.of("contents"), "config-type", f"{where} must be a table")
+                continue
+            usable = _check_table(entry, CONTENT_KEYS, where, "contents", i, keys, path, diags)
+            kind = entry.get("kind")
+            if isinstance(kind, str) and kind not in SECTION_KINDS:
+                diags.error(
+                    path,
+                    keys.of("kind", "contents", i),
+                    "config-kind",
+                    f"kind {kind!r} is not one of {', '.join(SECTION_KINDS)}",
+                )
+                usable = False
+            if not usable:
+                continue
+            line = keys.of("file", "contents", i)
+            if entry["file"] in seen:
+                diags.error(
+                    path,
+                    line,
+                    "contents-duplicate",
+                    f"{entry['file']} is listed twice (first on line {seen[entry['file']]})",
+                )
+                continue
+            seen[entry["file"]] = line
+            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
+
+    if len(diags.errors) > before:
+        return None
+    metadata = Metadata(
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        language=data["language"].strip(),
+        identifier=data["identifier"].strip(),
+        creators=tuple(creators),
+        date=data.get("date", ""),
+        publisher=data.get("publisher", "").strip(),
+        rights=data.get("rights", "").strip(),
+        description=data.get("description", "").strip(),
+        source=data.get("source", "").strip(),
+        slug=data.get("slug") or slugify(data["title"]),
+    )
+    return Config(root=root, path=path, metadata=metadata, contents=tuple(contents))

@@ -1,0 +1,82 @@
+"""The Markdown dialect: CommonMark plus footnotes, attributes and typography.
+
+Footnotes (``[^label]`` with indented multi-paragraph definitions, and inline
+``^[...]``), bracketed spans with attributes (``[Vojd]{lang=ru-Latn}``),
+block attributes, and tables. Typography is normalised per language: straight
+quotes become curly, ``--``/``---`` become dashes and ``...`` an ellipsis;
+characters that are already right are left alone. markdown-it's own
+``replacements`` rule stays off: it would also turn ``(c)`` into a copyright
+sign, which a book's text must never suffer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+#: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
+MAX_NESTING = 50
+
+#: Quotation marks by primary language subtag: double open/close, single open/close.
+QUOTES = {
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"],
+    "es": "«»“”",
+    "it": "«»“”",
+    "ru": "«»„“",
+    "pl": "„”‚’",
+    "nl": "“”‘’",
+    "sv": "””’’",
+}
+
+DASHES = [(re.compile(r"(?<!-)---(?!-)"), "\u2014"), (re.compile(r"(?<!-)--(?!-)"), "\u2013")]
+ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def _normalise_text(tokens: list[Token]) -> None:
+    """Dashes and ellipses in text tokens (code is left untouched)."""
+    for token in tokens:
+        if token.type == "text":
+            text = token.content
+            if "--" in text:
+                for pattern, repl in DASHES:
+                    text = pattern.sub(repl, text)
+            if "..." in text:
+                text = ELLIPSIS.sub("\u2026", text)
+            token.content = text
+
+
+def typography(state: StateCore) -> None:
+    """Core rule run after smartquotes; also reaches inline notes, kept apart in env."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            _normalise_text(token.children)
+    for note in state.env.get("footnotes", {}).get("list", {}).values():
+        if "tokens" in note and not note.get("typeset"):
+            process_inlines(note["tokens"], state)
+            _normalise_text(note["tokens"])
+            note["typeset"] = True
+
+
+@lru_cache(maxsize=16)
+def parser(language: str) -> MarkdownIt:
+    """The markdown-it parser for a book in ``language`` (BCP 47)."""
+    quotes = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    md = MarkdownIt(
+        "commonmark",
+        {"typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING, "html": False},
+    )
+    md.enable(["smartquotes", "table"])
+    footnote_plugin(md, inline=True, move_to_end=False)
+    attrs_plugin(md, spans=True)
+    attrs_block_plugin(md)
+    md.core.ruler.after("smartquotes", "octavo_typography", typography)
+    return md

@@ -1,0 +1,166 @@
+"""The intermediate representation: one immutable ``Book`` that feeds every writer.
+
+A book is metadata plus sections in reading order. Each section holds a tree
+of ``Node`` blocks parsed from its Markdown file and the notes it calls, each
+with the file and line it came from. Writers receive a ``Book`` and never
+read Markdown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Section kinds by the part of the book they belong to.
+FRONT_KINDS = ("foreword", "preface", "introduction", "note-on-text")
+BODY_KINDS = ("chapter",)
+BACK_KINDS = ("afterword", "appendix", "bibliography")
+SECTION_KINDS = FRONT_KINDS + BODY_KINDS + BACK_KINDS
+
+#: Creator roles and their MARC relator codes.
+ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "aui"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One element of a section's document tree.
+
+    ``type`` is a small closed vocabulary (paragraph, heading, blockquote,
+    bullet_list, ordered_list, list_item, code_block, hr, table parts, text,
+    em, strong, code, link, image, span, softbreak, hardbreak, noteref).
+    ``attrs`` are sorted key/value pairs; ``text`` is the literal text of
+    leaf nodes.
+    """
+
+    type: str
+    children: tuple[Node, ...] = ()
+    text: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()
+    line: int = 0
+
+    def attr(self, name: str, default: str = "") -> str:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+    def walk(self) -> Iterator[Node]:
+        """Every node of the subtree, depth first, without recursion."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its number within the section and its content blocks."""
+
+    id: str
+    number: int
+    label: str
+    blocks: tuple[Node, ...]
+    file: Path
+    line: int
+
+    @property
+    def call_id(self) -> str:
+        return f"{self.id}-call"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A file of the manuscript: its kind, title and content."""
+
+    id: str
+    kind: str
+    title: str
+    title_nodes: tuple[Node, ...]
+    blocks: tuple[Node, ...]
+    notes: tuple[Note, ...]
+    file: Path
+    line: int
+    lang: str = ""
+
+    @property
+    def part(self) -> str:
+        """frontmatter, bodymatter or backmatter."""
+        if self.kind in FRONT_KINDS:
+            return "frontmatter"
+        if self.kind in BACK_KINDS:
+            return "backmatter"
+        return "bodymatter"
+
+
+@dataclass(frozen=True)
+class Creator:
+    name: str
+    role: str
+    file_as: str = ""
+
+    @property
+    def marc(self) -> str:
+        return ROLES[self.role]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything about the book that is not its text."""
+
+    title: str
+    language: str
+    identifier: str
+    creators: tuple[Creator, ...]
+    subtitle: str = ""
+    date: str = ""
+    publisher: str = ""
+    rights: str = ""
+    description: str = ""
+    source: str = ""
+    slug: str = ""
+
+    def by_role(self, role: str) -> tuple[Creator, ...]:
+        return tuple(c for c in self.creators if c.role == role)
+
+    @property
+    def authors(self) -> tuple[Creator, ...]:
+        return self.by_role("author")
+
+    @property
+    def isbn(self) -> str:
+        return self.identifier[5:] if self.identifier.startswith("isbn:") else ""
+
+
+@dataclass(frozen=True)
+class Book:
+    """The parsed manuscript: metadata and sections in reading order."""
+
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    root: Path
+    images: tuple[Path, ...] = field(default=())
+
+    @property
+    def front(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.part == "frontmatter")
+
+    @property
+    def body(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.part != "frontmatter")
+
+    def text_chars(self) -> set[str]:
+        """Every character the book's text and metadata use (for glyph coverage)."""
+        chars: set[str] = set()
+        m = self.metadata
+        for value in (m.title, m.subtitle, m.publisher, m.rights, m.description, m.source):
+            chars.update(value)
+        for c in m.creators:
+            chars.update(c.name)
+        for section in self.sections:
+            chars.update(section.title)
+            for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+                for node in block.walk():
+                    chars.update(node.text)
+        return chars

@@ -1,0 +1,343 @@
+"""Parse the manuscript's Markdown files into one immutable ``Book``.
+
+markdown-it produces a flat token stream; this module turns it into ``Node``
+trees with a stack (no recursion, so nesting depth cannot overflow Python),
+numbers the notes of each section in the order they are called, and reports
+what the parse reveals: headings, undefined, unused, duplicate and nested
+notes, each at its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .config import Config, ContentEntry, slugify
+from .diagnostics import Diagnostics
+from .markdown import parser
+from .model import Book, Node, Note, Section
+from .textio import read_text
+
+#: Attributes a manuscript may set on elements; others are dropped.
+SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
+UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+OPENERS = {
+    "paragraph_open": "paragraph",
+    "heading_open": "heading",
+    "blockquote_open": "blockquote",
+    "bullet_list_open": "bullet_list",
+    "ordered_list_open": "ordered_list",
+    "list_item_open": "list_item",
+    "table_open": "table",
+    "thead_open": "thead",
+    "tbody_open": "tbody",
+    "tr_open": "tr",
+    "th_open": "th",
+    "td_open": "td",
+    "em_open": "em",
+    "strong_open": "strong",
+    "s_open": "s",
+    "link_open": "link",
+    "span_open": "span",
+}
+
+
+@dataclass
+class _Definition:
+    label: str
+    line: int
+    tokens: list[Token]
+
+
+@dataclass
+class _Refs:
+    """Note references of one section, numbered in order of first call."""
+
+    section_id: str
+    order: list[str] = field(default_factory=list)  # keys: "label" or "#inline-id"
+    calls: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def call(self, key: str, line: int) -> Node:
+        if key not in self.calls:
+            self.order.append(key)
+            self.calls[key] = 0
+            self.lines[key] = line
+        self.calls[key] += 1
+        number = self.order.index(key) + 1
+        note_id = f"{self.section_id}-n{number}"
+        count = self.calls[key]
+        call_id = f"{note_id}-call" if count == 1 else f"{note_id}-call-{count}"
+        attrs = (("call", call_id), ("note", note_id), ("number", str(number)))
+        return Node("noteref", attrs=attrs, line=line)
+
+
+def _attrs(token: Token) -> tuple[tuple[str, str], ...]:
+    out: dict[str, str] = {}
+    for key, value in (token.attrs or {}).items():
+        if key in SAFE_ATTRS:
+            out[key] = str(value)
+    if token.type == "heading_open":
+        out["level"] = token.tag[1:]
+    elif token.type == "ordered_list_open" and token.attrs.get("start") not in (None, 1, "1"):
+        out["start"] = str(token.attrs["start"])
+    elif token.type == "link_open":
+        out["href"] = str(token.attrs.get("href", ""))
+    elif token.type in ("th_open", "td_open"):
+        style = str(token.attrs.get("style", ""))
+        if style.startswith("text-align:"):
+            out["align"] = style.split(":", 1)[1]
+    return tuple(sorted(out.items()))
+
+
+class _Converter:
+    """Turns tokens into nodes for one section, resolving note calls."""
+
+    def __init__(self, path: Path, env: dict, refs: _Refs, diags: Diagnostics):
+        self.path = path
+        self.env = env
+        self.refs = refs
+        self.diags = diags
+        self.in_note = False
+
+    def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
+        # Each frame: (type, attrs, line, children, hidden)
+        root: list[Node] = []
+        stack: list[tuple[str, tuple, int, list[Node], bool]] = [("", (), line, root, False)]
+        for token in tokens:
+            if token.map:
+                line = token.map[0] + 1
+            if token.nesting == 1:
+                kind = OPENERS.get(token.type, token.type.removesuffix("_open"))
+                stack.append((kind, _attrs(token), line, [], token.hidden))
+            elif token.nesting == -1:
+                if len(stack) == 1:
+                    continue
+                kind, attrs, start, children, hidden = stack.pop()
+                parent = stack[-1][3]
+                if hidden:  # paragraphs of tight lists: keep their content only
+                    parent.extend(children)
+                else:
+                    parent.append(Node(kind, tuple(children), attrs=attrs, line=start))
+            else:
+                stack[-1][3].extend(self.leaf(token, line))
+                if token.type in ("softbreak", "hardbreak"):
+                    line += 1
+        while len(stack) > 1:  # unbalanced input: close what is open
+            kind, attrs, start, children, _ = stack.pop()
+            stack[-1][3].append(Node(kind, tuple(children), attrs=attrs, line=start))
+        return tuple(root)
+
+    def leaf(self, token: Token, line: int) -> list[Node]:
+        kind = token.type
+        if kind == "inline":
+            return list(self.nodes(token.children or [], line))
+        if kind == "text":
+            self.undefined_refs(token.content, line)
+            return [Node("text", text=token.content, line=line)]
+        if kind == "code_inline":
+            return [Node("code", text=token.content, line=line)]
+        if kind in ("softbreak", "hardbreak"):
+            return [Node(kind, line=line)]
+        if kind in ("fence", "code_block"):
+            attrs = (("lang", token.info.strip().split(" ")[0]),) if token.info.strip() else ()
+            return [Node("code_block", text=token.content, attrs=attrs, line=line)]
+        if kind == "hr":
+            return [Node("hr", line=line)]
+        if kind == "image":
+            attrs = dict(_attrs(token))
+            attrs["src"] = str(token.attrs.get("src", ""))
+            attrs["alt"] = token.content
+            if token.attrs.get("title"):
+                attrs["title"] = str(token.attrs["title"])
+            return [Node("image", attrs=tuple(sorted(attrs.items())), line=line)]
+        if kind == "footnote_ref":
+            return [self.noteref(token, line)]
+        if kind in ("html_inline", "html_block"):
+            return [Node("text", text=token.content, line=line)]
+        return [Node("text", text=token.content, line=line)] if token.content else []
+
+    def noteref(self, token: Token, line: int) -> Node:
+        label = token.meta.get("label")
+        key = label if label is not None else f"#inline-{token.meta['id']}"
+        if self.in_note:
+            shown = f"[^{label}]" if label is not None else "^[…]"
+            self.diags.error(self.path, line, "note-in-note", f"footnote {shown} is called inside a note")
+            return Node("text", text=shown, line=line)
+        return self.refs.call(key, line)
+
+    def undefined_refs(self, text: str, line: int) -> None:
+        for match in UNDEFINED_REF.finditer(text):
+            self.diags.error(
+                self.path,
+                line,
+                "note-undefined",
+                f"footnote [^{match.group(1)}] is referenced but never defined",
+            )
+
+
+def _split_definitions(tokens: list[Token]) -> tuple[list[Token], list[_Definition]]:
+    """Take footnote definitions out of the stream, wherever they stand."""
+    body: list[Token] = []
+    definitions: list[_Definition] = []
+    current: list[Token] | None = None
+    depth = 0
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            if depth == 0:
+                line = token.map[0] + 1 if token.map else 0
+                definitions.append(_Definition(token.meta["label"], line, []))
+                current = definitions[-1].tokens
+            else:
+                current.append(token)
+            depth += 1
+        elif token.type == "footnote_reference_close":
+            depth -= 1
+            if depth > 0:
+                current.append(token)
+        elif depth > 0:
+            current.append(token)
+        else:
+            body.append(token)
+    return body, definitions
+
+
+def parse_section(
+    entry: ContentEntry, path: Path, section_id: str, language: str, diags: Diagnostics
+) -> Section | None:
+    """Parse one Markdown file into a ``Section``; report its problems."""
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    env: dict = {}
+    tokens = parser(language).parse(text, env)
+    body, definitions = _split_definitions(tokens)
+
+    defined: dict[str, _Definition] = {}
+    for definition in definitions:
+        if definition.label in defined:
+            first = defined[definition.label].line
+            diags.error(
+                path,
+                definition.line,
+                "note-duplicate",
+                f"footnote [^{definition.label}] is defined twice (first on line {first})",
+            )
+        else:
+            defined[definition.label] = definition
+
+    headings = [(i, t) for i, t in enumerate(body) if t.type == "heading_open"]
+    title_nodes: tuple[Node, ...] = ()
+    title, line = path.stem, 1
+    refs = _Refs(section_id)
+    convert = _Converter(path, env, refs, diags)
+    first_content = next((i for i, t in enumerate(body) if t.level == 0), None)
+    if not headings or headings[0][1].tag != "h1" or headings[0][0] != first_content:
+        diags.error(
+            path, 1, "heading-missing", "the file must start with one '#' heading: the section's title"
+        )
+    else:
+        start, heading = headings[0]
+        line = heading.map[0] + 1
+        title_nodes = convert.nodes([body[start + 1]], line)
+        title = "".join(n.text for node in title_nodes for n in node.walk()).strip()
+        if not title:
+            diags.error(path, line, "heading-empty", "the section's '#' heading is empty")
+        body = body[:start] + body[start + 3 :]
+    previous = 1
+    for _, token in headings[1:] if title_nodes else headings:
+        level = int(token.tag[1:])
+        where = token.map[0] + 1 if token.map else 0
+        if level == 1:
+            diags.error(
+                path,
+                where,
+                "heading-multiple",
+                "a second '#' heading: each file holds one section, with one title",
+            )
+        elif level > previous + 1:
+            diags.error(
+                path,
+                where,
+                "heading-skip",
+                f"heading level {level} follows level {previous}: a level is skipped",
+            )
+        previous = level
+
+    blocks = convert.nodes(body)
+
+    notes: list[Note] = []
+    convert.in_note = True
+    for number, key in enumerate(refs.order, start=1):
+        note_id = f"{section_id}-n{number}"
+        if key.startswith("#inline-"):
+            inline = env["footnotes"]["list"][int(key.removeprefix("#inline-"))]
+            para = Node("paragraph", convert.nodes(inline["tokens"], refs.lines[key]), line=refs.lines[key])
+            notes.append(Note(note_id, number, "", (para,), path, refs.lines[key]))
+            continue
+        definition = defined[key]
+        note_blocks = convert.nodes(definition.tokens, definition.line)
+        if not note_blocks:
+            diags.error(path, definition.line, "note-empty", f"footnote [^{key}] has no text")
+        notes.append(Note(note_id, number, key, note_blocks, path, definition.line))
+    for label, definition in defined.items():
+        if label not in refs.calls:
+            diags.error(
+                path, definition.line, "note-unused", f"footnote [^{label}] is defined but never referenced"
+            )
+
+    if not blocks and title_nodes:
+        diags.error(path, line, "section-empty", "the section has a title but no text")
+    return Section(
+        id=section_id,
+        kind=entry.kind,
+        title=title,
+        title_nodes=title_nodes,
+        blocks=blocks,
+        notes=tuple(notes),
+        file=path,
+        line=line,
+    )
+
+
+def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
+    """Unique XML ids from file names: 'introduction', 'chapter-1', …"""
+    ids: list[str] = []
+    for entry in entries:
+        base = slugify(entry.file.stem)
+        if not base[0].isalpha():
+            base = f"s-{base}"
+        candidate, n = base, 2
+        while candidate in ids:
+            candidate, n = f"{base}-{n}", n + 1
+        ids.append(candidate)
+    return ids
+
+
+def parse_book(config: Config, diags: Diagnostics) -> Book | None:
+    """Parse every file in reading order; None if any file could not be read."""
+    sections: list[Section] = []
+    ok = True
+    for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
+        path = config.root / entry.file
+        if not path.is_file():
+            diags.error(
+                config.path,
+                entry.line,
+                "contents-missing",
+                f"{entry.file} is listed in contents but does not exist",
+            )
+            ok = False
+            continue
+        section = parse_section(entry, path, section_id, config.metadata.language, diags)
+        if section is None:
+            ok = False
+        else:
+            sections.append(section)
+    if not ok:
+        return None
+    return Book(metadata=config.metadata, sections=tuple(sections), root=config.root)

@@ -1,0 +1,146 @@
+"""The build, top to bottom: load config → parse → check → render → write.
+
+Each stage reports to one ``Diagnostics``; the build stops after a stage
+that found errors. Outputs are rendered in memory and written only when
+every requested format has succeeded, each through a temporary file renamed
+into place, so a failed build leaves earlier outputs in ``dist/`` untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .checks import run_checks
+from .config import load_config
+from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
+from .model import Book
+from .parse import parse_book
+from .styles import check_styles, find_styles
+from .writers import pdf
+from .writers.epub import build_epub
+
+FORMATS = ("epub", "pdf")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    manuscript: Path
+    out: Path
+    formats: tuple[str, ...] = FORMATS
+    check_only: bool = False
+    strict: bool = False
+    styles: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    diagnostics: Diagnostics
+    outputs: list[Path] = field(default_factory=list)
+    pages: int = 0
+    book: Book | None = None
+    layout: pdf.Layout | None = None
+
+
+def build_timestamp(book: Book) -> datetime:
+    """SOURCE_DATE_EPOCH if set, else 1 January of the book's date, else 1980-01-01 (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    date = book.metadata.date
+    if date:
+        parts = [int(p) for p in date.split("-")] + [1, 1]
+        return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
+    return datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
+    problems = diags.errors + (diags.warnings if strict else [])
+    if problems:
+        raise ManuscriptError(problems)
+
+
+def check_out_dir(options: BuildOptions, diags: Diagnostics) -> None:
+    out = options.out.resolve()
+    manuscript = options.manuscript.resolve()
+    if out == manuscript or out.is_relative_to(manuscript):
+        diags.error(
+            options.out,
+            0,
+            "out-in-manuscript",
+            "the output folder must not be the manuscript folder or inside it",
+        )
+
+
+def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
+    """Write every output through a temporary file in its folder, then rename."""
+    written = []
+    for target, data in outputs.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".octavo-tmp", dir=target.parent)
+        try:
+            os.chmod(tmp, 0o666 & ~_UMASK)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the manuscript; raise ``ManuscriptError`` with every problem found."""
+    diags = Diagnostics(root=options.manuscript)
+    result = BuildResult(diagnostics=diags)
+
+    # 1. Load and validate the configuration (and the styles it will use).
+    styles = find_styles(options.styles)
+    check_styles(styles, diags)
+    if not options.check_only:
+        check_out_dir(options, diags)
+    config = load_config(options.manuscript, diags)
+    if config is None:
+        raise ManuscriptError(diags.errors)
+
+    # 2. Parse every file into one Book.
+    book = parse_book(config, diags)
+    if book is None:
+        raise ManuscriptError(diags.errors)
+    result.book = book
+
+    # 3. Check.
+    run_checks(book, styles, diags)
+    _stop_if_errors(diags, options.strict)
+    if options.check_only:
+        return result
+
+    # 4. Render every requested format in memory.
+    slug = book.metadata.slug
+    stamp = build_timestamp(book)
+    outputs: dict[Path, bytes] = {}
+    if "epub" in options.formats:
+        outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp)
+    if "pdf" in options.formats:
+        laid_out = pdf.layout(book, styles, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        for url in laid_out.fetcher.refused:
+            diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
+        _stop_if_errors(diags, options.strict)
+        outputs[options.out / f"{slug}.pdf"] = pdf.pdf_bytes(laid_out)
+        result.pages = laid_out.page_count
+        result.layout = laid_out
+
+    # 5. Write.
+    result.outputs = write_outputs(outputs)
+    return result
+
+
+__all__ = ["FORMATS", "BuildOptions", "BuildResult", "Diagnostic", "ManuscriptError", "build"]

@@ -1,0 +1,1 @@
+"""Rendering: Node trees and templates to HTML, with per-format note rules."""

@@ -1,0 +1,157 @@
+"""Render rules: ``Node`` trees to HTML, shared by every output.
+
+``HtmlRenderer`` holds the rules both formats share; a format subclasses it
+only where it really differs (how a note call and a note body are written,
+whether ``xml:lang`` is needed). The output is well-formed XHTML in every
+case, so the same fragments serve the print HTML and the EPUB documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from markupsafe import Markup, escape
+
+from ..model import Book, Node, Note, Section
+
+TAGS = {
+    "paragraph": "p",
+    "blockquote": "blockquote",
+    "bullet_list": "ul",
+    "ordered_list": "ol",
+    "list_item": "li",
+    "table": "table",
+    "thead": "thead",
+    "tbody": "tbody",
+    "tr": "tr",
+    "th": "th",
+    "td": "td",
+    "em": "em",
+    "strong": "strong",
+    "s": "s",
+    "span": "span",
+    "link": "a",
+}
+BLOCKS = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "blockquote",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code_block",
+        "hr",
+    }
+)
+
+
+def attr_string(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {key}="{escape(value)}"' for key, value in pairs if value is not None)
+
+
+class HtmlRenderer:
+    """The render rules every format shares."""
+
+    #: Write ``xml:lang`` beside ``lang`` (XHTML documents need both).
+    xml_lang = False
+
+    def __init__(self, book: Book, image_src: Callable[[str], str] | None = None):
+        self.book = book
+        self.image_src = image_src or (lambda src: src)
+        self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
+
+    # -- entry points used by the templates -------------------------------------------
+    def blocks(self, nodes: Iterable[Node]) -> Markup:
+        out: list[str] = []
+        for node in nodes:
+            self.node(node, out)
+        return Markup("".join(out))
+
+    def inline(self, nodes: Iterable[Node]) -> Markup:
+        """Inline content without note calls (titles in contents, running heads)."""
+        out: list[str] = []
+        for node in nodes:
+            if node.type != "noteref":
+                self.node(node, out)
+        return Markup("".join(out))
+
+    def title(self, section: Section) -> Markup:
+        """A section's title as it opens the section, note calls included."""
+        out: list[str] = []
+        for node in section.title_nodes:
+            self.node(node, out)
+        return Markup("".join(out))
+
+    def notes(self, section: Section) -> Markup:
+        """Note bodies written after a section's text (none by default)."""
+        return Markup("")
+
+    # -- rules ------------------------------------------------------------------------
+    def lang_attrs(self, node: Node) -> list[tuple[str, str]]:
+        pairs = []
+        for key in ("id", "class", "title", "dir"):
+            if node.attr(key):
+                pairs.append((key, node.attr(key)))
+        if node.attr("lang"):
+            pairs.append(("lang", node.attr("lang")))
+            if self.xml_lang:
+                pairs.append(("xml:lang", node.attr("lang")))
+        return pairs
+
+    def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
+        return f"<{tag}{attr_string((extra or []) + self.lang_attrs(node))}>"
+
+    def node(self, node: Node, out: list[str]) -> None:
+        kind = node.type
+        if kind == "text":
+            out.append(str(escape(node.text)))
+        elif kind == "softbreak":
+            out.append("\n")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind == "code":
+            out.append(f"<code>{escape(node.text)}</code>")
+        elif kind == "noteref":
+            out.append(self.noteref(node))
+        elif kind == "image":
+            self.image(node, out)
+        elif kind == "hr":
+            out.append('<hr class="break"/>')
+        elif kind == "code_block":
+            out.append(f"<pre><code>{escape(node.text)}</code></pre>")
+        else:
+            self.element(node, out)
+
+    def element(self, node: Node, out: list[str]) -> None:
+        if node.type == "heading":
+            tag = f"h{min(6, int(node.attr('level', '2')))}"
+        else:
+            tag = TAGS.get(node.type, "span")
+        extra: list[tuple[str, str]] = []
+        if node.type == "link":
+            extra.append(("href", node.attr("href")))
+        elif node.type == "ordered_list" and node.attr("start"):
+            extra.append(("start", node.attr("start")))
+        elif node.type in ("th", "td") and node.attr("align"):
+            extra.append(("style", f"text-align:{node.attr('align')}"))
+        out.append(self.open_tag(node, tag, extra))
+        for child in node.children:
+            self.node(child, out)
+        out.append(f"</{tag}>")
+
+    def image(self, node: Node, out: list[str]) -> None:
+        extra = [("src", self.image_src(node.attr("src"))), ("alt", node.attr("alt"))]
+        out.append(f"<img{attr_string(extra + self.lang_attrs(node))}/>")
+
+    def noteref(self, node: Node) -> str:
+        raise NotImplementedError
+
+    def note_of(self, node: Node) -> Note:
+        return self.notes_by_id[node.attr("note")]

@@ -1,0 +1,120 @@
+"""The design: templates, CSS and fonts, found in one ``styles`` folder.
+
+The folder is the project's ``styles/`` (or, installed, the copy inside the
+package), unless a press passes its own with ``--styles``. Fonts are read
+here once: their family name for the colophon and their character map to
+report any character of the book that the book face cannot print.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .diagnostics import Diagnostics
+
+PACKAGE_STYLES = Path(__file__).parent / "_styles"
+PROJECT_STYLES = Path(__file__).parent.parent / "styles"
+FONT_SUFFIXES = (".ttf", ".otf")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    family: str
+    weight: int
+    italic: bool
+
+
+@dataclass(frozen=True)
+class Styles:
+    """A styles folder: ``templates/``, ``css/``, ``fonts/``."""
+
+    root: Path
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def css(self) -> Path:
+        return self.root / "css"
+
+    @property
+    def fonts(self) -> Path:
+        return self.root / "fonts"
+
+    @cached_property
+    def faces(self) -> tuple[FontFace, ...]:
+        faces = []
+        for path in sorted(self.fonts.glob("*")):
+            if path.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            font = TTFont(path, lazy=True)
+            name = font["name"]
+            family = str(name.getBestFamilyName() or path.stem)
+            weight = font["OS/2"].usWeightClass
+            italic = bool(font["head"].macStyle & 0b10)
+            faces.append(FontFace(path, family, weight, italic))
+            font.close()
+        return tuple(faces)
+
+    @cached_property
+    def typeface(self) -> str:
+        """The book face's family name, for the colophon."""
+        families = sorted({f.family for f in self.faces})
+        return " and ".join(families) if families else "the reader’s default typeface"
+
+    @cached_property
+    def coverage(self) -> dict[tuple[int, bool], frozenset[int]]:
+        """Code points each (weight, italic) face can print."""
+        cover: dict[tuple[int, bool], frozenset[int]] = {}
+        for face in self.faces:
+            font = TTFont(face.path, lazy=True)
+            cover[(face.weight, face.italic)] = frozenset(font.getBestCmap())
+            font.close()
+        return cover
+
+    def missing_glyphs(self, chars: set[str]) -> list[str]:
+        """Characters no face of the book face has (spaces and controls aside)."""
+        if not self.coverage:
+            return []
+        regular = self.coverage.get((400, False)) or next(iter(self.coverage.values()))
+        missing = []
+        for ch in sorted(chars):
+            if unicodedata.category(ch)[0] in "ZC":
+                continue
+            if ord(ch) not in regular:
+                missing.append(ch)
+        return missing
+
+
+def find_styles(override: Path | None = None) -> Styles:
+    """The styles folder to use: the one given, the installed copy or the project's."""
+    if override is not None:
+        return Styles(override)
+    if PACKAGE_STYLES.is_dir():
+        return Styles(PACKAGE_STYLES)
+    return Styles(PROJECT_STYLES)
+
+
+def check_styles(styles: Styles, diags: Diagnostics) -> None:
+    """Report a styles folder that lacks what the writers need."""
+    for needed in (
+        "templates/print/book.html",
+        "templates/epub/document.xhtml",
+        "css/print.css",
+        "css/epub.css",
+    ):
+        if not (styles.root / needed).is_file():
+            diags.error(styles.root / needed, 0, "styles-missing", "missing from the styles folder")
+    if not styles.faces:
+        diags.error(styles.fonts, 0, "styles-no-font", "the styles folder has no font (.ttf or .otf)")
+
+
+def glyph_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')} ({ch})"

@@ -1,0 +1,41 @@
+"""Reading manuscript text files: UTF-8 only, BOM and CRLF accepted, NUL refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Return the file's text with line ends normalised, or None after reporting why not."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diags.error(path, 0, "file-missing", "file not found")
+        return None
+    except IsADirectoryError:
+        diags.error(path, 0, "file-missing", "is a directory, not a file")
+        return None
+    except OSError as exc:
+        diags.error(path, 0, "file-unreadable", f"cannot be read: {exc.strerror or exc}")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diags.error(
+            path,
+            line,
+            "not-utf8",
+            f"is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)",
+        )
+        return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        diags.error(path, line, "nul-byte", f"contains a NUL byte at offset {nul}")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

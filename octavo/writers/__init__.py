@@ -1,0 +1,1 @@
+"""Writers: each turns a ``Book`` into one output file."""

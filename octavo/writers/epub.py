@@ -1,0 +1,314 @@
+"""The EPUB 3 writer: the Book through the EPUB templates, packaged with ebooklib.
+
+ebooklib 0.20 builds the package document and the NCX; its known faults are
+worked around here, each in a named step:
+
+* creators get unique ids and proper ``role``/``file-as`` refinements
+  (``add_author`` gives every creator the id ``creator`` and tags file-as
+  with the MARC scheme);
+* documents are plain ``EpubItem``s, so our ``<head>``/``<body>`` attributes
+  survive (``EpubHtml`` re-parses and drops them) and a document that is not
+  well-formed XHTML stops the build instead of becoming an empty chapter;
+* the navigation document is our own template (``EpubNav`` fills the
+  page-list with every ``epub:type`` element), and an NCX is really written,
+  so the spine's ``toc="ncx"`` points at something;
+* the zip is written with fixed timestamps and a fixed entry order, and
+  ``dcterms:modified`` comes from the build timestamp, so two builds are
+  byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ebooklib import epub
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from lxml import etree
+
+from ..diagnostics import Diagnostic, ManuscriptError
+from ..model import Book, Metadata, Section
+from ..render.rules import EpubRenderer
+from ..render.templates import EPUB_TYPES, environment
+from ..styles import Styles
+
+TEXT_DIR = "text"
+#: OpenType features the EPUB CSS may use; glyphs reachable only through others are dropped.
+FONT_FEATURES = [
+    "kern",
+    "liga",
+    "clig",
+    "calt",
+    "ccmp",
+    "locl",
+    "mark",
+    "mkmk",
+    "smcp",
+    "c2sc",
+    "onum",
+    "lnum",
+    "pnum",
+    "tnum",
+    "sups",
+    "frac",
+]
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityHazard", "none"),
+]
+
+
+@dataclass
+class Document:
+    """One XHTML document of the package."""
+
+    id: str
+    file: str  # relative to the package folder, e.g. text/introduction.xhtml
+    title: str
+    xhtml: bytes
+    source: Path | None = None
+    properties: list[str] = field(default_factory=list)
+    landmark: str = ""
+
+
+class _FixedZip(zipfile.ZipFile):
+    """A ZipFile whose entries all carry one timestamp and fixed attributes."""
+
+    def __init__(self, target, date_time: tuple[int, int, int, int, int, int]):
+        super().__init__(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+        self.fixed_time = date_time
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+        info = zipfile.ZipInfo(str(name), date_time=self.fixed_time)
+        info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+        info.external_attr = 0o644 << 16
+        info.create_system = 3
+        super().writestr(info, data, compress_type=info.compress_type, compresslevel=compresslevel)
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with a reproducible container."""
+
+    def write(self) -> None:
+        stamp = self.options["mtime"]
+        self.out = _FixedZip(
+            self.file_name,
+            (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second),
+        )
+        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
+
+
+# -- package steps ----------------------------------------------------------------------
+
+
+def new_package(meta: Metadata) -> epub.EpubBook:
+    package = epub.EpubBook()
+    package.FOLDER_NAME = "EPUB"
+    package.set_identifier(meta.identifier)
+    package.set_title(meta.title)
+    package.set_language(meta.language)
+    return package
+
+
+def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
+    for i, creator in enumerate(meta.creators, start=1):
+        uid = f"creator-{i}"
+        element = "creator" if creator.role in ("author", "editor") else "contributor"
+        if creator.role == "translator":
+            element = "contributor"
+        package.add_metadata("DC", element, creator.name, {"id": uid})
+        package.add_metadata(
+            None, "meta", creator.marc, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"}
+        )
+        if creator.file_as:
+            package.add_metadata(None, "meta", creator.file_as, {"refines": f"#{uid}", "property": "file-as"})
+    if meta.subtitle:
+        package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    for name in ("date", "publisher", "rights", "description"):
+        value = getattr(meta, name)
+        if value:
+            package.add_metadata("DC", name, value)
+    if meta.source:
+        package.add_metadata("DC", "source", " ".join(meta.source.split()))
+
+
+def add_accessibility(package: epub.EpubBook, book: Book) -> None:
+    for prop, value in ACCESSIBILITY:
+        package.add_metadata(None, "meta", value, {"property": prop})
+    notes = sum(len(s.notes) for s in book.sections)
+    summary = (
+        f"A text-only book in {len(book.sections)} sections with a navigable table of contents "
+        f"and headings; {notes} footnotes are linked both ways between call and note. "
+        "No images, audio or video; no content relies on colour or sound."
+    )
+    package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+
+
+def add_styles(package: epub.EpubBook, styles: Styles) -> None:
+    for name in ("fonts.css", "epub.css"):
+        package.add_item(
+            epub.EpubItem(
+                uid=f"css-{name[:-4]}",
+                file_name=f"css/{name}",
+                media_type="text/css",
+                content=(styles.css / name).read_bytes(),
+            )
+        )
+
+
+def subset_font(path: Path, chars: set[str]) -> bytes:
+    """The font cut down to the characters used, OpenType features kept, no timestamp change."""
+    font = TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = FONT_FEATURES
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(c) for c in chars} | set(range(0x20, 0x7F)))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
+    for i, face in enumerate(styles.faces, start=1):
+        package.add_item(
+            epub.EpubItem(
+                uid=f"font-{i}",
+                file_name=f"fonts/{face.path.name}",
+                media_type="font/ttf",
+                content=subset_font(face.path, chars),
+            )
+        )
+
+
+def render_documents(book: Book, styles: Styles) -> list[Document]:
+    env = environment(styles.templates)
+    renderer = EpubRenderer(book)
+    page = env.get_template("epub/document.xhtml")
+    common = dict(
+        book=book,
+        meta=book.metadata,
+        r=renderer,
+        typeface=styles.typeface,
+        href=lambda s: f"{s.id}.xhtml",
+        stylesheet="../css/epub.css",
+    )
+
+    def doc(
+        doc_id: str, title: str, template: str, part: str, section: Section | None = None, landmark: str = ""
+    ) -> Document:
+        xhtml = page.render(title=title, template=template, part=part, section=section, **common)
+        return Document(
+            doc_id,
+            f"{TEXT_DIR}/{doc_id}.xhtml",
+            title,
+            xhtml.encode("utf-8"),
+            source=section.file if section else None,
+            landmark=landmark,
+        )
+
+    docs = [
+        doc("titlepage", book.metadata.title, "shared/titlepage.html", "frontmatter", landmark="titlepage"),
+        doc("copyright", "Copyright", "shared/copyright.html", "frontmatter"),
+    ]
+    first_body = True
+    for section in book.sections:
+        landmark = EPUB_TYPES.get(section.kind, "") if section.part == "frontmatter" else ""
+        if section.part == "bodymatter" and first_body:
+            landmark, first_body = "bodymatter", False
+        docs.append(doc(section.id, section.title, "", section.part, section, landmark))
+    return docs
+
+
+def check_wellformed(docs: list[Document]) -> None:
+    """Refuse documents that are not well-formed XHTML (ebooklib would empty them)."""
+    problems = []
+    for d in docs:
+        try:
+            etree.fromstring(d.xhtml)
+        except etree.XMLSyntaxError as exc:
+            where = str(d.source) if d.source else d.file
+            problems.append(Diagnostic(where, 0, "epub-xhtml", f"rendered XHTML is not well-formed: {exc}"))
+    if problems:
+        raise ManuscriptError(problems)
+
+
+def document_chars(docs: list[Document]) -> set[str]:
+    chars: set[str] = set()
+    for d in docs:
+        chars.update("".join(etree.fromstring(d.xhtml).itertext()))
+    return chars
+
+
+def add_navigation(package: epub.EpubBook, book: Book, styles: Styles, docs: list[Document]) -> Document:
+    env = environment(styles.templates)
+    landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"}]
+    for d in docs:
+        if d.landmark:
+            label = {"titlepage": "Title page", "bodymatter": "Start of the text"}.get(d.landmark, d.title)
+            landmarks.append(
+                {"type": d.landmark, "href": d.file.removeprefix(f"{TEXT_DIR}/"), "label": label}
+            )
+    xhtml = (
+        env.get_template("epub/nav.xhtml")
+        .render(
+            book=book,
+            meta=book.metadata,
+            r=EpubRenderer(book),
+            href=lambda s: f"{s.id}.xhtml",
+            landmarks=landmarks,
+            stylesheet="../css/epub.css",
+        )
+        .encode("utf-8")
+    )
+    nav = Document("nav", f"{TEXT_DIR}/nav.xhtml", "Contents", xhtml, properties=["nav"])
+    package.add_item(epub.EpubNcx())
+    package.toc = [epub.Link(f"{TEXT_DIR}/{s.id}.xhtml", s.title, s.id) for s in book.sections]
+    return nav
+
+
+def add_documents(package: epub.EpubBook, docs: list[Document]) -> None:
+    for d in docs:
+        item = epub.EpubItem(uid=d.id, file_name=d.file, media_type="application/xhtml+xml", content=d.xhtml)
+        item.properties = list(d.properties)
+        package.add_item(item)
+    package.spine = [d.id for d in docs]
+
+
+def write_package(package: epub.EpubBook, modified: datetime) -> bytes:
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, package, {"mtime": modified, "epub2_guide": False})
+    writer.process()
+    writer.write()
+    return buffer.getvalue()
+
+
+def build_epub(book: Book, styles: Styles, modified: datetime) -> bytes:
+    """The whole EPUB as bytes, in package steps."""
+    package = new_package(book.metadata)
+    add_metadata(package, book.metadata)
+    add_accessibility(package, book)
+    add_styles(package, styles)
+    docs = render_documents(book, styles)
+    check_wellformed(docs)
+    nav = add_navigation(package, book, styles, docs)
+    docs.insert(2, nav)
+    check_wellformed([nav])
+    add_fonts(package, styles, document_chars(docs))
+    add_documents(package, docs)
+    return write_package(package, modified)

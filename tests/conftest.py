@@ -1,0 +1,94 @@
+"""Shared fixtures: the seed book built once per session, small manuscripts on demand."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+
+from octavo.pipeline import BuildOptions, BuildResult, build  # noqa: E402
+
+MANUSCRIPT = ROOT / "manuscript"
+SEED = MANUSCRIPT / "source" / "serge-1945-burnham.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@dataclass
+class Built:
+    result: BuildResult
+    epub: Path
+    pdf: Path
+
+
+def build_book(manuscript: Path, out: Path, **kwargs) -> Built:
+    result = build(BuildOptions(manuscript=manuscript, out=out, **kwargs))
+    epub = next((p for p in result.outputs if p.suffix == ".epub"), out / "missing.epub")
+    pdf = next((p for p in result.outputs if p.suffix == ".pdf"), out / "missing.pdf")
+    return Built(result, epub, pdf)
+
+
+@pytest.fixture(scope="session")
+def seed_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The seed manuscript built into a temporary dist/."""
+    return build_book(MANUSCRIPT, tmp_path_factory.mktemp("seed") / "dist")
+
+
+BOOK_TOML = """\
+title = "A Test Book"
+language = "en"
+identifier = "urn:uuid:0b7c1d9e-5c1a-4f43-9a55-3f0e2f6b7a10"
+date = "2026"
+
+[[creators]]
+name = "Ada Writer"
+role = "author"
+file_as = "Writer, Ada"
+"""
+
+
+def make_manuscript(
+    root: Path, files: dict[str, str], toml: str | None = None, contents: list[tuple[str, str]] | None = None
+) -> Path:
+    """Write a small manuscript: book.toml plus Markdown files (dedented)."""
+    root.mkdir(parents=True, exist_ok=True)
+    if toml is None:
+        entries = contents or [(name, "chapter") for name in files]
+        toml = BOOK_TOML + "".join(
+            f'\n[[contents]]\nfile = "{name}"\nkind = "{kind}"\n' for name, kind in entries
+        )
+    (root / "book.toml").write_text(toml, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def manuscript(tmp_path: Path):
+    """Factory: ``manuscript({'ch1.md': '# One\\n\\nText.'})`` -> folder path."""
+
+    def factory(files: dict[str, str], **kwargs) -> Path:
+        return make_manuscript(tmp_path / "ms", files, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def styles_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", target)
+    return target

@@ -1,0 +1,82 @@
+"""``--check``: every problem reported in compiler form, exit 1, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, make_manuscript
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT
+    )
+
+
+def test_check_reports_each_problem_and_writes_nothing(tmp_path):
+    ms = make_manuscript(
+        tmp_path / "ms",
+        {
+            "one.md": """
+            # One
+
+            A call to nothing.[^7] A good call.[^a]
+
+            [^a]: Defined once.
+
+            [^a]: Defined twice.
+
+            [^unused]: Never called.
+            """,
+        },
+        contents=[("one.md", "chapter"), ("missing.md", "chapter")],
+    )
+    out = tmp_path / "dist"
+    proc = run(str(ms), "--out", str(out), "--check")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ": " in ln and not ln.startswith("octavo:")]
+    expected = {
+        "ms/book.toml:17: contents-missing: missing.md is listed in contents but does not exist",
+        "ms/one.md:3: note-undefined: footnote [^7] is referenced but never defined",
+        "ms/one.md:7: note-duplicate: footnote [^a] is defined twice (first on line 5)",
+        "ms/one.md:9: note-unused: footnote [^unused] is defined but never referenced",
+    }
+    assert set(lines) == expected, proc.stderr
+    assert not out.exists()
+
+
+def test_check_on_the_seed_passes():
+    proc = run("--check")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr
+
+
+def test_help_and_usage_errors():
+    assert run("--help").returncode == 0
+    proc = run("--only", "mobi")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_missing_manuscript_is_a_manuscript_error(tmp_path):
+    proc = run(str(tmp_path / "nowhere"), "--out", str(tmp_path / "dist"))
+    assert proc.returncode == 1
+    assert "manuscript-missing" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_only_epub_builds_one_format(tmp_path):
+    out = tmp_path / "dist"
+    proc = run("--only", "epub", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert [p.suffix for p in out.iterdir()] == [".epub"]
+
+
+def test_failed_build_leaves_previous_outputs(tmp_path):
+    ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nText.[^x]\n\n[^x]: Note.\n"})
+    out = tmp_path / "dist"
+    assert run(str(ms), "--out", str(out), "--only", "epub").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (ms / "one.md").write_text("# One\n\nText.[^y]\n", encoding="utf-8")
+    assert run(str(ms), "--out", str(out)).returncode == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

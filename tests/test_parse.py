@@ -1,0 +1,46 @@
+"""Parser cases as fixture files: each ``fixtures/parse/X.md`` renders to ``X.html``.
+
+Run ``pytest --update-goldens`` after a deliberate change and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from octavo.config import ContentEntry
+from octavo.diagnostics import Diagnostics
+from octavo.model import Book, Metadata
+from octavo.parse import parse_section
+from octavo.render.rules import EpubRenderer, PrintRenderer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+CASES = sorted(FIXTURES.glob("*.md"))
+
+
+def render(path: Path) -> tuple[str, list[str]]:
+    diags = Diagnostics(root=path.parent)
+    section = parse_section(ContentEntry(Path(path.name), "chapter", 1), path, "s", "en", diags)
+    meta = Metadata(title="T", language="en", identifier="urn:x:y", creators=())
+    book = Book(metadata=meta, sections=(section,), root=path.parent)
+    epub, printed = EpubRenderer(book), PrintRenderer(book)
+    out = [
+        f"<!-- title: {section.title} -->",
+        "<!-- epub -->",
+        str(epub.blocks(section.blocks)),
+        str(epub.notes(section)),
+        "<!-- print -->",
+        str(printed.blocks(section.blocks)),
+    ]
+    return "\n".join(out) + "\n", [str(d) for d in diags]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_fixture(case: Path, update_goldens: bool):
+    html, problems = render(case)
+    golden = case.with_suffix(".html")
+    if update_goldens or not golden.exists():
+        golden.write_text(html, encoding="utf-8")
+    assert problems == []
+    assert html == golden.read_text(encoding="utf-8")

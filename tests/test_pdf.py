@@ -1,0 +1,83 @@
+"""The seed book's PDF: trim size, embedded book face, notes on their call's page."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from conftest import build_book
+
+TRIM = (5.5 * 72, 8.5 * 72)
+
+
+def test_every_page_has_the_trim_size(seed_book):
+    with pikepdf.open(seed_book.pdf) as pdf:
+        assert len(pdf.pages) == seed_book.result.pages > 4
+        for number, page in enumerate(pdf.pages, start=1):
+            box = [float(v) for v in page.mediabox]
+            assert box[2] - box[0] == pytest.approx(TRIM[0], abs=0.01), number
+            assert box[3] - box[1] == pytest.approx(TRIM[1], abs=0.01), number
+
+
+def fonts_of(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources", {})
+        for _, font in resources.get("/Font", {}).items():
+            yield font
+
+
+def test_every_font_is_embedded_and_is_the_book_face(seed_book):
+    with pikepdf.open(seed_book.pdf) as pdf:
+        names = set()
+        for font in fonts_of(pdf):
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0] if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            assert descriptor is not None, font.get("/BaseFont")
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+            names.add(str(font.BaseFont).split("+", 1)[-1])
+        assert names and all(n.startswith("EBGaramond") for n in names), names
+
+
+def test_each_note_lands_on_its_calls_page(seed_book):
+    pages = seed_book.result.layout.anchor_pages()
+    notes = [n for s in seed_book.result.book.sections for n in s.notes]
+    assert len(notes) >= 8
+    for note in notes:
+        assert pages[note.id] == pages[note.call_id], note.id
+
+
+def test_front_matter_uses_roman_and_text_starts_at_one(seed_book):
+    import pypdfium2 as pdfium
+
+    layout = seed_book.result.layout
+    anchors = layout.anchor_pages()
+    pdf = pdfium.PdfDocument(str(seed_book.pdf))
+    text_page = anchors["on-burnham"]
+    intro_page = anchors["introduction"]
+    assert intro_page < text_page
+    lines = pdf[text_page].get_textpage().get_text_range().split()
+    assert lines[-1] == "1"
+    contents = pdf[anchors["toc"]].get_textpage().get_text_range()
+    assert "Introduction" in contents and "On James Burnham" in contents
+    assert contents.index("Introduction") < contents.index("On James Burnham")
+
+
+def test_hyphenation_follows_span_language(manuscript, tmp_path):
+    """The same long word breaks by German rules inside a de span, not by English rules."""
+    word = "Donaudampfschifffahrtsgesellschaftskapitän"
+    line = " ".join([f"[{word}]{{lang=de}}"] * 30)
+    ms = manuscript({"a.md": f"# A\n\n{line}\n"})
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    assert 'lang="de"' in built.result.layout.html
+    import pypdfium2 as pdfium
+
+    text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(str(built.pdf)))
+    import pyphen
+
+    german = pyphen.Pyphen(lang="de_DE")
+    broken = [ln.strip() for ln in text.splitlines() if ln.strip().endswith(("-", "\u2010", "\x02"))]
+    assert broken, "no word was hyphenated"
+    for fragment in broken:
+        head = fragment.split()[-1].rstrip("-\u2010\x02")
+        assert word.startswith(head)
+        assert len(head) in german.positions(word), head
