@@ -38,7 +38,7 @@ def test_check_reports_each_problem_and_writes_nothing(tmp_path):
     assert "Traceback" not in proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ": " in ln and not ln.startswith("octavo:")]
     expected = {
-        "ms/book.toml:17: contents-missing: missing.md is listed in contents but does not exist",
+        "ms/book.toml:16: contents-missing: missing.md is listed in contents but does not exist",
         "ms/one.md:3: note-undefined: footnote [^7] is referenced but never defined",
         "ms/one.md:7: note-duplicate: footnote [^a] is defined twice (first on line 5)",
         "ms/one.md:9: note-unused: footnote [^unused] is defined but never referenced",

@@ -35,7 +35,7 @@ def test_every_font_is_embedded_and_is_the_book_face(seed_book):
             assert descriptor is not None, font.get("/BaseFont")
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
             names.add(str(font.BaseFont).split("+", 1)[-1])
-        assert names and all(n.startswith("EBGaramond") for n in names), names
+        assert names and all(n.replace("-", "").startswith("EBGaramond") for n in names), names
 
 
 def test_each_note_lands_on_its_calls_page(seed_book):
@@ -74,10 +74,10 @@ def test_hyphenation_follows_span_language(manuscript, tmp_path):
     text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(str(built.pdf)))
     import pyphen
 
-    german = pyphen.Pyphen(lang="de_DE")
+    german = set(pyphen.Pyphen(lang="de_DE").positions(word))
+    english = set(pyphen.Pyphen(lang="en_US").positions(word))
     broken = [ln.strip() for ln in text.splitlines() if ln.strip().endswith(("-", "\u2010", "\x02"))]
-    assert broken, "no word was hyphenated"
-    for fragment in broken:
-        head = fragment.split()[-1].rstrip("-\u2010\x02")
-        assert word.startswith(head)
-        assert len(head) in german.positions(word), head
+    breaks = {len(fragment.split()[-1].rstrip("-\u2010\x02")) for fragment in broken}
+    assert breaks, "no word was hyphenated"
+    assert breaks <= german, breaks
+    assert breaks - english, f"{breaks} would also be English breaks: the test proves nothing"

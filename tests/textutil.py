@@ -22,9 +22,10 @@ from lxml import etree
 
 CALL = re.compile(r"\s*\[\d+\]")
 NOTE_LINE = re.compile(r"^(\d+)\.\s+(.*)$")
-SEPARATORS = re.compile(r"[\s\u2013\u2014\u2026]+|\.\.\.")
+SEPARATORS = re.compile(r"[\s\-\u2013\u2014\u2026]+|\.\.\.")
 EDGE = re.compile(r"^[^\w]+|[^\w]+$")
-HYPHENS = "-\u2010\u2011\u00ad\x02"
+#: What a typesetter adds at a line end when it hyphenates (a hard hyphen "-" is kept).
+HYPHENS = "\u2010\u00ad\x02"
 
 
 def words(text: str) -> list[str]:
@@ -33,7 +34,7 @@ def words(text: str) -> list[str]:
     out = []
     for token in SEPARATORS.split(text):
         token = EDGE.sub("", token)
-        for h in HYPHENS + "'\u2019\u2018":
+        for h in HYPHENS + "\u2011'\u2019\u2018":
             token = token.replace(h, "")
         if token:
             out.append(token.casefold())
@@ -56,7 +57,7 @@ def seed_streams(path: Path) -> tuple[list[str], Streams]:
         if match:
             streams.notes.extend(words(match.group(2)))
         else:
-            streams.body.extend(words(CALL.sub("", line)))
+            streams.body.extend(words(CALL.sub(" ", line)))
     return header, streams
 
 
@@ -80,6 +81,8 @@ def _join_lines(lines: list[str]) -> str:
             continue
         if out and out[-1] in HYPHENS:
             out = out[:-1] + line
+        elif out and out[-1] == "-":
+            out += line
         else:
             out = f"{out} {line}" if out else line
     return out

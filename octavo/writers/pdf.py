@@ -1,8 +1,14 @@
 """The print interior: the Book through the print template, laid out by WeasyPrint.
 
-``layout`` renders once and returns a ``Layout``: the WeasyPrint document and
-where every anchor landed, which the tests (and later the EPUB page-list) use.
-``write_pdf`` writes that same layout.
+``layout`` returns a ``Layout``: the WeasyPrint document and where every
+anchor landed, which the tests (and later the EPUB page-list) use; the PDF
+is written from that same layout.
+
+Notes stay on their call's page. WeasyPrint defers a note to the next page
+when the paragraph that ends the page needs the room to honour its orphans
+and widows; when that happens the paragraph straddling the page end is
+pushed whole to the next page (a short page, as a compositor would set it),
+or, if it is long, allowed an orphan line, and the page is laid out again.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from .. import __version__
 from ..fetch import SafeFetcher
@@ -19,6 +26,11 @@ from ..model import Book
 from ..render.rules import PrintRenderer
 from ..render.templates import environment
 from ..styles import Styles
+
+#: Most lines a straddling paragraph may have on a page and still be moved whole.
+MAX_PUSHED_LINES = 3
+#: Most corrective re-layouts before giving up (each fixes at least one page).
+MAX_PASSES = 12
 
 
 @dataclass
@@ -28,6 +40,7 @@ class Layout:
     document: weasyprint.Document
     html: str
     fetcher: SafeFetcher
+    passes: int = 1
 
     @property
     def page_count(self) -> int:
@@ -58,15 +71,72 @@ def print_html(book: Book, styles: Styles, timestamp: str) -> str:
     )
 
 
+def deferred_notes(book: Book, document: weasyprint.Document) -> list[tuple[str, int]]:
+    """(note id, call page) of every note laid out on another page than its call."""
+    pages: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index)
+    return [
+        (note.id, pages[note.call_id])
+        for section in book.sections
+        for note in section.notes
+        if note.id in pages and note.call_id in pages and pages[note.id] != pages[note.call_id]
+    ]
+
+
+def _straddling_block(page: weasyprint.Page):
+    """The block box of the page's last body line and how many of its lines are on the page."""
+    stack = [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
+    last = None
+    while stack:
+        box = stack.pop(0)
+        if isinstance(box, FootnoteAreaBox):
+            continue
+        children = getattr(box, "children", [])
+        if any(isinstance(c, LineBox) for c in children):
+            last = box
+        stack = [c for c in children if not isinstance(c, LineBox | TextBox)] + stack
+    if last is None:
+        return None, 0
+    return last, sum(isinstance(c, LineBox) for c in last.children)
+
+
+def _keep_notes_with_calls(html: weasyprint.HTML, book: Book, document: weasyprint.Document):
+    """Re-lay out until every note is on its call's page (or nothing more can be done)."""
+    passes = 1
+    while passes <= MAX_PASSES:
+        problems = deferred_notes(book, document)
+        if not problems:
+            break
+        changed = False
+        for _, call_page in problems:
+            block, lines = _straddling_block(document.pages[call_page])
+            element = getattr(block, "element", None)
+            if element is None:
+                continue
+            style = element.get("style", "")
+            if "break-before" not in style and lines <= MAX_PUSHED_LINES:
+                element.set("style", f"{style}; break-before: page".lstrip("; "))
+                changed = True
+            elif "orphans" not in style:
+                element.set("style", f"{style}; orphans: 1; widows: 1".lstrip("; "))
+                changed = True
+        if not changed:
+            break
+        document = html.render()
+        passes += 1
+    return document, passes
+
+
 def layout(book: Book, styles: Styles, timestamp: str) -> Layout:
-    """Lay the book out once."""
+    """Lay the book out, keeping every note on its call's page."""
     html = print_html(book, styles, timestamp)
     fetcher = SafeFetcher([book.root, styles.root])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(
-        string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render()
-    return Layout(document=document, html=html, fetcher=fetcher)
+    source = weasyprint.HTML(string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher)
+    document, passes = _keep_notes_with_calls(source, book, source.render())
+    return Layout(document=document, html=html, fetcher=fetcher, passes=passes)
 
 
 def pdf_bytes(result: Layout) -> bytes:
