@@ -7,6 +7,7 @@ Messages go to stderr in compiler form, ``file:line: id: message``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -72,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("octavo: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in octavo or a library: no traceback unless asked for
+        if os.environ.get("OCTAVO_DEBUG"):
+            raise
+        print(f"octavo: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("octavo: earlier outputs are unchanged; set OCTAVO_DEBUG=1 for the traceback", file=sys.stderr)
+        return EXIT_MANUSCRIPT
     for diagnostic in result.diagnostics.warnings:
         print(diagnostic, file=sys.stderr)
     if options.check_only:

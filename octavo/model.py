@@ -9,7 +9,7 @@ read Markdown again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Section kinds by the part of the book they belong to.
@@ -140,7 +140,6 @@ class Book:
     metadata: Metadata
     sections: tuple[Section, ...]
     root: Path
-    images: tuple[Path, ...] = field(default=())
 
     @property
     def front(self) -> tuple[Section, ...]:
