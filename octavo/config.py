@@ -185,6 +185,43 @@ def _check_table(
     return ok
 
 
+def _table_array(
+    data: dict[str, Any],
+    name: str,
+    schema: dict[str, tuple[type, bool]],
+    choice: tuple[str, tuple[str, ...]],
+    keys: KeyLines,
+    path: Path,
+    diags: Diagnostics,
+) -> list[tuple[int, dict[str, Any]]]:
+    """The usable entries of ``[[name]]``: checked against the schema and one closed-choice key."""
+    raw = data.get(name)
+    if not isinstance(raw, list):
+        return []
+    if not raw:
+        diags.error(path, keys.of(name), "config-missing-key", f"at least one [[{name}]] is needed")
+    usable_entries = []
+    key, allowed = choice
+    for i, entry in enumerate(raw):
+        where = f"[[{name}]] #{i + 1}"
+        if not isinstance(entry, dict):
+            diags.error(path, keys.of(name), "config-type", f"{where} must be a table")
+            continue
+        usable = _check_table(entry, schema, where, name, i, keys, path, diags)
+        value = entry.get(key)
+        if isinstance(value, str) and value not in allowed:
+            diags.error(
+                path,
+                keys.of(key, name, i),
+                f"config-{key}",
+                f"{key} {value!r} is not one of {', '.join(allowed)}",
+            )
+            usable = False
+        if usable:
+            usable_entries.append((i, entry))
+    return usable_entries
+
+
 def load_config(root: Path, diags: Diagnostics) -> Config | None:
     """Read ``root/book.toml``; report every problem to ``diags``; None if unusable."""
     path = root / CONFIG_NAME
@@ -230,68 +267,27 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
             f"slug {slug!r} must be lower-case letters, digits and hyphens",
         )
 
-    creators: list[Creator] = []
-    raw_creators = data.get("creators")
-    if isinstance(raw_creators, list):
-        if not raw_creators:
-            diags.error(
-                path, keys.of("creators"), "config-missing-key", "at least one [[creators]] is needed"
-            )
-        for i, entry in enumerate(raw_creators):
-            where = f"[[creators]] #{i + 1}"
-            if not isinstance(entry, dict):
-                diags.error(path, keys.of("creators"), "config-type", f"{where} must be a table")
-                continue
-            usable = _check_table(entry, CREATOR_KEYS, where, "creators", i, keys, path, diags)
-            role = entry.get("role")
-            if isinstance(role, str) and role not in ROLES:
-                diags.error(
-                    path,
-                    keys.of("role", "creators", i),
-                    "config-role",
-                    f"role {role!r} is not one of {', '.join(ROLES)}",
-                )
-                usable = False
-            if not usable:
-                continue
-            creators.append(Creator(entry["name"].strip(), entry["role"], entry.get("file_as", "").strip()))
+    creators = [
+        Creator(entry["name"].strip(), entry["role"], entry.get("file_as", "").strip())
+        for _, entry in _table_array(
+            data, "creators", CREATOR_KEYS, ("role", tuple(ROLES)), keys, path, diags
+        )
+    ]
 
     contents: list[ContentEntry] = []
-    raw_contents = data.get("contents")
-    if isinstance(raw_contents, list):
-        if not raw_contents:
+    seen: dict[str, int] = {}
+    for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
+        line = keys.of("file", "contents", i)
+        if entry["file"] in seen:
             diags.error(
-                path, keys.of("contents"), "config-missing-key", "at least one [[contents]] is needed"
+                path,
+                line,
+                "contents-duplicate",
+                f"{entry['file']} is listed twice (first on line {seen[entry['file']]})",
             )
-        seen: dict[str, int] = {}
-        for i, entry in enumerate(raw_contents):
-            where = f"[[contents]] #{i + 1}"
-            if not isinstance(entry, dict):
-                diags.error(path, keys.of("contents"), "config-type", f"{where} must be a table")
-                continue
-            usable = _check_table(entry, CONTENT_KEYS, where, "contents", i, keys, path, diags)
-            kind = entry.get("kind")
-            if isinstance(kind, str) and kind not in SECTION_KINDS:
-                diags.error(
-                    path,
-                    keys.of("kind", "contents", i),
-                    "config-kind",
-                    f"kind {kind!r} is not one of {', '.join(SECTION_KINDS)}",
-                )
-                usable = False
-            if not usable:
-                continue
-            line = keys.of("file", "contents", i)
-            if entry["file"] in seen:
-                diags.error(
-                    path,
-                    line,
-                    "contents-duplicate",
-                    f"{entry['file']} is listed twice (first on line {seen[entry['file']]})",
-                )
-                continue
-            seen[entry["file"]] = line
-            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
+            continue
+        seen[entry["file"]] = line
+        contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
 
     if len(diags.errors) > before:
         return None
