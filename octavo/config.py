@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import langcodes
 
 from .diagnostics import Diagnostics
 from .model import ROLES, SECTION_KINDS, Creator, Metadata
+from .printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from .textio import read_text
 
 CONFIG_NAME = "book.toml"
@@ -37,7 +38,18 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "slug": (str, False),
     "creators": (list, True),
     "contents": (list, True),
+    "print": (dict, False),
 }
+PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "trim": (str, False),
+    "paper": (str, False),
+    "bleed": (bool, False),
+    "vendor": (str, False),
+    "font_size": ((int, float), False),
+    "leading": ((int, float), False),
+    "pad": (bool, False),
+}
+KIND_NAMES = {str: "a string", list: "an array of tables", dict: "a table", bool: "true or false"}
 CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "name": (str, True),
     "role": (str, True),
@@ -68,6 +80,7 @@ class Config:
     path: Path
     metadata: Metadata
     contents: tuple[ContentEntry, ...]
+    print: PrintOptions = field(default_factory=PrintOptions)
 
 
 class KeyLines:
@@ -151,7 +164,7 @@ def language_problem(tag: str) -> str | None:
 
 def _check_table(
     data: dict[str, Any],
-    schema: dict[str, tuple[type, bool]],
+    schema: dict[str, tuple[type | tuple[type, ...], bool]],
     where: str,
     table: str,
     index: int,
@@ -169,8 +182,8 @@ def _check_table(
             ok = False
             continue
         expected, _ = schema[key]
-        if not isinstance(value, expected):
-            kind = {str: "a string", list: "an array of tables"}[expected]
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            kind = KIND_NAMES.get(expected, "a number")
             diags.error(
                 path, line, "config-type", f"'{key}' in {where} must be {kind}, not {type(value).__name__}"
             )
@@ -220,6 +233,48 @@ def _table_array(
         if usable:
             usable_entries.append((i, entry))
     return usable_entries
+
+
+def _print_options(
+    data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics
+) -> PrintOptions | None:
+    """The ``[print]`` table, defaults for what it leaves out."""
+    table = data.get("print", {})
+    if not isinstance(table, dict):
+        return None
+    if not _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags):
+        return None
+    ok = True
+    if "trim" in table and parse_trim(table["trim"]) is None:
+        diags.error(
+            path,
+            keys.of("trim", "print"),
+            "config-trim",
+            f"trim {table['trim']!r} is neither a named size ({', '.join(TRIMS)}) "
+            "nor dimensions such as '5.5x8.5' or '148mm x 210mm'",
+        )
+        ok = False
+    for key, allowed in (("paper", PAPERS), ("vendor", VENDORS)):
+        if key in table and table[key] not in allowed:
+            diags.error(
+                path,
+                keys.of(key, "print"),
+                f"config-{key}",
+                f"{key} {table[key]!r} is not one of {', '.join(allowed)}",
+            )
+            ok = False
+    for key, low, high in (("font_size", 6, 24), ("leading", 6, 36)):
+        if key in table and not low <= table[key] <= high:
+            diags.error(
+                path, keys.of(key, "print"), "config-range", f"{key} must be between {low} and {high} pt"
+            )
+            ok = False
+    if not ok:
+        return None
+    values = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
+    if "font_size" in values and "leading" not in values:
+        values["leading"] = round(values["font_size"] * 1.32, 2)
+    return PrintOptions(**values)
 
 
 def load_config(root: Path, diags: Diagnostics) -> Config | None:
@@ -289,7 +344,8 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         seen[entry["file"]] = line
         contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
 
-    if len(diags.errors) > before:
+    print_options = _print_options(data, keys, path, diags)
+    if len(diags.errors) > before or print_options is None:
         return None
     metadata = Metadata(
         title=data["title"].strip(),
@@ -304,4 +360,4 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         source=data.get("source", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
     )
-    return Config(root=root, path=path, metadata=metadata, contents=tuple(contents))
+    return Config(root=root, path=path, metadata=metadata, contents=tuple(contents), print=print_options)

@@ -130,7 +130,7 @@ def build(options: BuildOptions) -> BuildResult:
     if "epub" in options.formats:
         outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp)
     if "pdf" in options.formats:
-        laid_out = pdf.layout(book, styles, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        laid_out = pdf.layout(book, styles, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), config.print)
         for url in laid_out.fetcher.refused:
             diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
         _stop_if_errors(diags, options.strict)

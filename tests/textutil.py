@@ -116,6 +116,7 @@ def pdf_streams(path: Path) -> Streams:
     for chars in pages:
         body_ys = [y for size, y, ch in chars if size >= body_size * 0.95 and ch.strip()]
         lowest_body = min(body_ys) if body_ys else None
+        highest_body = max(body_ys) if body_ys else None
         page_body, page_notes = [""], [""]
         for size, y, ch in chars:
             if ch in "\r\n":
@@ -124,6 +125,8 @@ def pdf_streams(path: Path) -> Streams:
                 continue
             if size < note_size * 0.9:
                 continue  # note calls (superscripts)
+            if size < body_size * 0.95 and highest_body is not None and y > highest_body:
+                continue  # running heads and folios above the text
             is_note = size < body_size * 0.95 and lowest_body is not None and y < lowest_body
             (page_notes if is_note else page_body)[-1] += ch
         body_lines.extend(page_body)

@@ -207,6 +207,7 @@ def render_documents(book: Book, styles: Styles) -> list[Document]:
         typeface=styles.typeface,
         href=lambda s: f"{s.id}.xhtml",
         stylesheet="../css/epub.css",
+        first_body="",
     )
 
     def doc(

@@ -23,6 +23,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, Marg
 from .. import __version__
 from ..fetch import SafeFetcher
 from ..model import Book
+from ..printspec import PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
 from ..render.templates import environment
 from ..styles import Styles
@@ -40,6 +41,9 @@ class Layout:
     document: weasyprint.Document
     html: str
     fetcher: SafeFetcher
+    options: PrintOptions
+    margins: dict[str, float]
+    pad_pages: int = 0
     passes: int = 1
 
     @property
@@ -55,20 +59,47 @@ class Layout:
         return pages
 
 
-def print_html(book: Book, styles: Styles, timestamp: str) -> str:
+def print_html(
+    book: Book,
+    styles: Styles,
+    timestamp: str,
+    options: PrintOptions,
+    margins: dict[str, float],
+    pad_pages: int = 0,
+) -> str:
     """The whole book as one HTML document for the paged layout."""
     renderer = PrintRenderer(book, image_src=lambda src: (book.root / src).resolve().as_uri())
     env = environment(styles.templates)
+    width, height = options.size
+    body = [s for s in book.sections if s.part != "frontmatter"]
+    page = dict(
+        width=round(width, 4),
+        height=round(height, 4),
+        font_size=options.font_size,
+        leading=options.leading,
+        **margins,
+    )
     return env.get_template("print/book.html").render(
         book=book,
         meta=book.metadata,
         r=renderer,
         href=lambda section: f"#{section.id}",
         typeface=styles.typeface,
+        first_body=body[0].id if body else "",
+        page=page,
+        pad_pages=pad_pages,
         stylesheet=(styles.css / "print.css").resolve().as_uri(),
         timestamp=timestamp,
         version=__version__,
     )
+
+
+def padding(options: PrintOptions, pages: int) -> int:
+    """Blank pages to add so the book reaches the vendor's minimum and an even count."""
+    if not options.pad:
+        return 0
+    target = max(pages, PAGE_RANGE[options.vendor][0])
+    return target + target % 2 - pages
 
 
 def deferred_notes(book: Book, document: weasyprint.Document) -> list[tuple[str, int]]:
@@ -129,14 +160,32 @@ def _keep_notes_with_calls(html: weasyprint.HTML, book: Book, document: weasypri
     return document, passes
 
 
-def layout(book: Book, styles: Styles, timestamp: str) -> Layout:
-    """Lay the book out, keeping every note on its call's page."""
-    html = print_html(book, styles, timestamp)
+def layout(book: Book, styles: Styles, timestamp: str, options: PrintOptions | None = None) -> Layout:
+    """Lay the book out: notes kept with their calls, the gutter fitted to the page count.
+
+    The vendor's minimum gutter depends on the final page count, which is known
+    only after a layout; when it falls in another tier than the one assumed,
+    or padding is needed, the book is laid out again with the right values.
+    """
+    options = options or PrintOptions()
     fetcher = SafeFetcher([book.root, styles.root])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    source = weasyprint.HTML(string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher)
-    document, passes = _keep_notes_with_calls(source, book, source.render())
-    return Layout(document=document, html=html, fetcher=fetcher, passes=passes)
+    assumed_pages, pad, passes = 0, 0, 0
+    for _ in range(4):
+        margins = options.margins(assumed_pages)
+        html = print_html(book, styles, timestamp, options, margins, pad)
+        source = weasyprint.HTML(
+            string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
+        document, done = _keep_notes_with_calls(source, book, source.render())
+        passes += done
+        content_pages = len(document.pages) - pad
+        wanted_pad = padding(options, content_pages)
+        total = content_pages + wanted_pad
+        if options.margins(total) == margins and wanted_pad == pad:
+            break
+        assumed_pages, pad = total, wanted_pad
+    return Layout(document, html, fetcher, options, margins, pad, passes)
 
 
 def pdf_bytes(result: Layout) -> bytes:

@@ -1,0 +1,95 @@
+"""The print interior's furniture, read back from the PDF: folios, running heads, recto openings."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import build_book, make_manuscript
+
+ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+def margin_texts(pdf_path, margins_in: dict[str, float]) -> list[tuple[str, str]]:
+    """(text in the top margin, text in the bottom margin) of every page."""
+    out = []
+    for page in pdfium.PdfDocument(str(pdf_path)):
+        height = page.get_height()
+        tp = page.get_textpage()
+        top = tp.get_text_bounded(top=height, bottom=height - margins_in["top"] * 72 + 6).strip()
+        bottom = tp.get_text_bounded(top=margins_in["bottom"] * 72 - 6, bottom=0).strip()
+        out.append((" ".join(top.split()), " ".join(bottom.split())))
+    return out
+
+
+@pytest.fixture(scope="module")
+def furniture(seed_book):
+    layout = seed_book.result.layout
+    return layout, margin_texts(seed_book.pdf, layout.margins), layout.anchor_pages()
+
+
+def test_sections_open_on_rectos_with_drop_folio_and_no_running_head(seed_book, furniture):
+    _, texts, anchors = furniture
+    for section in seed_book.result.book.sections:
+        index = anchors[section.id]
+        assert index % 2 == 0, f"{section.id} opens on page index {index}, a verso"
+        top, bottom = texts[index]
+        assert top == "", (section.id, top)
+        assert bottom, f"{section.id}: no drop folio"
+
+
+def test_text_starts_at_arabic_one_and_front_matter_is_roman(seed_book, furniture):
+    _, texts, anchors = furniture
+    text_start = anchors["on-burnham"]
+    assert texts[text_start][1] == "1"
+    for index in range(anchors["toc"], text_start):
+        top, bottom = texts[index]
+        folio = (top.split()[0] if index % 2 else top.split()[-1]) if top else bottom
+        if folio:
+            assert ROMAN.match(folio), (index, folio)
+
+
+def test_running_heads_verso_book_title_recto_section_title(seed_book, furniture):
+    _, texts, anchors = furniture
+    title = seed_book.result.book.metadata.title
+    intro_pages = range(anchors["introduction"] + 1, anchors["on-burnham"])
+    seen = 0
+    for index in intro_pages:
+        top, _ = texts[index]
+        if not top:
+            continue  # a blank page
+        seen += 1
+        if index % 2:  # verso: folio left, book title
+            assert top.split()[0].isalpha() and ROMAN.match(top.split()[0])
+            assert title.lower() in top.lower()
+        else:  # recto: section title, folio right
+            assert "introduction" in top.lower() and ROMAN.match(top.split()[-1])
+    assert seen >= 1
+
+
+def test_blank_pages_carry_nothing(seed_book, furniture):
+    _, texts, _ = furniture
+    pdf = pdfium.PdfDocument(str(seed_book.pdf))
+    blanks = [i for i in range(len(pdf)) if not pdf[i].get_textpage().get_text_range().strip()]
+    assert blanks, "the seed book has blank versos before its openings"
+    for index in blanks:
+        assert texts[index] == ("", "")
+
+
+def test_padding_reaches_the_vendor_minimum_and_even_count(tmp_path):
+    toml_extra = '\n[print]\nvendor = "kdp"\npad = true\n'
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + toml_extra)
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    assert built.result.pages == 24
+    assert built.result.layout.pad_pages > 0
+
+
+@pytest.mark.parametrize("trim, size", [("6x9", (432, 648)), ("a5", (419.53, 595.28))])
+def test_trim_sizes_from_config(tmp_path, trim, size):
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + f'\n[print]\ntrim = "{trim}"\n')
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    for page in pdfium.PdfDocument(str(built.pdf)):
+        assert page.get_size() == pytest.approx(size, abs=0.05)

@@ -1,0 +1,78 @@
+"""Print arithmetic: trims, vendor gutters, spine and cover size."""
+
+from __future__ import annotations
+
+import pytest
+
+from octavo.printspec import PrintOptions, min_gutter, parse_trim, spine_has_text, spine_width
+
+
+@pytest.mark.parametrize(
+    "value, size",
+    [
+        ("5.5x8.5", (5.5, 8.5)),
+        ("6x9", (6.0, 9.0)),
+        ("148mm x 210mm", (148 / 25.4, 210 / 25.4)),
+        ("5 x 8 in", (5.0, 8.0)),
+        ("huge", None),
+        ("100x100", None),
+    ],
+)
+def test_parse_trim(value, size):
+    result = parse_trim(value)
+    assert result == (pytest.approx(size) if size else None)
+
+
+@pytest.mark.parametrize(
+    "pages, inches",
+    [
+        (24, 0.375),
+        (150, 0.375),
+        (151, 0.5),
+        (300, 0.5),
+        (301, 0.625),
+        (500, 0.625),
+        (501, 0.75),
+        (700, 0.75),
+        (701, 0.875),
+        (828, 0.875),
+    ],
+)
+def test_kdp_gutter_tiers(pages, inches):
+    assert min_gutter("kdp", pages) == inches
+
+
+def test_margins_never_below_vendor_minimum():
+    for vendor in ("kdp", "ingram", "lulu"):
+        for bleed in (False, True):
+            options = PrintOptions(vendor=vendor, bleed=bleed, trim="5x8")
+            for pages in (24, 200, 400, 600, 800):
+                m = options.margins(pages)
+                assert m["inside"] >= min_gutter(vendor, pages)
+                floor = 0.5 if vendor != "kdp" else (0.375 if bleed else 0.25)
+                assert min(m["outside"], m["top"], m["bottom"]) >= floor
+
+
+@pytest.mark.parametrize(
+    "vendor, paper, pages, spine",
+    [
+        ("kdp", "white", 100, 0.2252),
+        ("kdp", "cream", 100, 0.25),
+        ("kdp", "white", 300, 0.6756),
+        ("lulu", "white", 444, 1.06),
+    ],
+)
+def test_spine_width(vendor, paper, pages, spine):
+    assert spine_width(vendor, paper, pages) == pytest.approx(spine)
+
+
+@pytest.mark.parametrize("pages, paper", [(120, "white"), (320, "cream")])
+def test_cover_size_formula(pages, paper):
+    options = PrintOptions(trim="6x9", paper=paper)
+    width, height = options.cover_size(pages)
+    assert width == pytest.approx(2 * 6 + spine_width("kdp", paper, pages) + 0.25)
+    assert height == pytest.approx(9 + 0.25)
+
+
+def test_spine_text_threshold():
+    assert not spine_has_text("kdp", 78) and spine_has_text("kdp", 79)
