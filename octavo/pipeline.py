@@ -22,6 +22,7 @@ from .parse import parse_book
 from .styles import check_styles, find_styles
 from .writers import pdf
 from .writers.epub import build_epub
+from .writers.pdfpost import finish_print_pdf
 
 FORMATS = ("epub", "pdf")
 _UMASK = os.umask(0o022)
@@ -134,7 +135,9 @@ def build(options: BuildOptions) -> BuildResult:
         for url in laid_out.fetcher.refused:
             diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
         _stop_if_errors(diags, options.strict)
-        outputs[options.out / f"{slug}.pdf"] = pdf.pdf_bytes(laid_out)
+        outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
+            pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
+        )
         result.pages = laid_out.page_count
         result.layout = laid_out
 

@@ -23,7 +23,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, Marg
 from .. import __version__
 from ..fetch import SafeFetcher
 from ..model import Book
-from ..printspec import PAGE_RANGE, PrintOptions
+from ..printspec import BLEED, PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
 from ..render.templates import environment
 from ..styles import Styles
@@ -73,6 +73,7 @@ def print_html(
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
     page = dict(
+        bleed=BLEED if options.bleed else 0,
         width=round(width, 4),
         height=round(height, 4),
         font_size=options.font_size,
