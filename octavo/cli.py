@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import ManuscriptError
 from .pipeline import FORMATS, BuildOptions, build
+from .printspec import VENDORS
 
 EXIT_OK, EXIT_MANUSCRIPT, EXIT_USAGE = 0, 1, 2
 
@@ -43,6 +44,18 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
+        "--proofs", action="store_true", help="write PNG proofs of every spread and the cover to OUT/proofs"
+    )
+    parser.add_argument(
+        "--preflight",
+        nargs="?",
+        const="",
+        choices=("", *VENDORS),
+        metavar="VENDOR",
+        help="build the print files and check them against a vendor's rules "
+        "(kdp, ingram or lulu; default: [print] vendor)",
+    )
+    parser.add_argument(
         "--styles",
         type=Path,
         default=None,
@@ -61,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         check_only=args.check,
         strict=args.strict,
         styles=args.styles,
+        preflight=args.preflight,
+        proofs=args.proofs,
     )
     try:
         result = build(options)
@@ -83,9 +98,20 @@ def main(argv: list[str] | None = None) -> int:
         print(diagnostic, file=sys.stderr)
     if options.check_only:
         print(f"octavo: {options.manuscript}: no errors", file=sys.stderr)
-    for path in result.outputs:
-        extra = f" ({result.pages} pages)" if path.suffix == ".pdf" else ""
+    proofs = [p for p in result.outputs if p.suffix == ".png"]
+    if proofs:
+        print(f"wrote {len(proofs)} proof pictures to {proofs[0].parent}")
+    for path in (p for p in result.outputs if p.suffix != ".png"):
+        extra = f" ({result.pages} pages)" if path.name.endswith(f"{result.book.metadata.slug}.pdf") else ""
         print(f"wrote {path}{extra}")
+    if options.preflight is not None:
+        print(f"preflight for {result.vendor}:")
+        for rule in result.preflight:
+            print(f"  {rule}")
+        failed = [r for r in result.preflight if not r.ok]
+        print(f"preflight: {len(result.preflight) - len(failed)} passed, {len(failed)} failed")
+        if failed:
+            return EXIT_MANUSCRIPT
     return EXIT_OK
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +20,13 @@ from .checks import run_checks
 from .config import load_config
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .model import Book
+from .pagefill import underfull
 from .parse import parse_book
+from .preflight import RuleResult, run_preflight
+from .proofs import write_proofs
 from .styles import check_styles, find_styles
 from .writers import pdf
+from .writers.cover import cover_pdf
 from .writers.epub import build_epub
 from .writers.pdfpost import finish_print_pdf
 
@@ -37,6 +43,8 @@ class BuildOptions:
     check_only: bool = False
     strict: bool = False
     styles: Path | None = None
+    preflight: str | None = None  # a vendor, or "" for the one in [print]
+    proofs: bool = False
 
 
 @dataclass
@@ -46,6 +54,8 @@ class BuildResult:
     pages: int = 0
     book: Book | None = None
     layout: pdf.Layout | None = None
+    preflight: list[RuleResult] = field(default_factory=list)
+    vendor: str = ""
 
 
 def build_timestamp(book: Book) -> datetime:
@@ -58,6 +68,25 @@ def build_timestamp(book: Book) -> datetime:
         parts = [int(p) for p in date.split("-")] + [1, 1]
         return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
     return datetime(1980, 1, 1, tzinfo=UTC)
+
+
+@contextmanager
+def font_clock(stamp: datetime) -> Iterator[None]:
+    """Pin the clock fontTools writes into subset fonts' 'head' table.
+
+    WeasyPrint subsets fonts with fontTools, which stamps each subset with the
+    current time unless SOURCE_DATE_EPOCH is set: without this, two builds a
+    second apart give different PDFs.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
@@ -130,19 +159,38 @@ def build(options: BuildOptions) -> BuildResult:
     outputs: dict[Path, bytes] = {}
     if "epub" in options.formats:
         outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp)
-    if "pdf" in options.formats:
-        laid_out = pdf.layout(book, styles, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), config.print)
+    if "pdf" in options.formats or options.preflight is not None:
+        iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        with font_clock(stamp):
+            laid_out = pdf.layout(book, styles, iso, config.print)
         for url in laid_out.fetcher.refused:
             diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
         _stop_if_errors(diags, options.strict)
-        outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
-            pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
-        )
+        with font_clock(stamp):
+            outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
+                pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
+            )
+            outputs[options.out / f"{slug}-cover.pdf"] = cover_pdf(
+                book, styles, config.print, laid_out.page_count, iso
+            )
         result.pages = laid_out.page_count
         result.layout = laid_out
 
     # 5. Write.
     result.outputs = write_outputs(outputs)
+
+    if options.proofs and result.layout is not None:
+        result.outputs += write_proofs(
+            options.out / f"{slug}.pdf", options.out / f"{slug}-cover.pdf", options.out / "proofs"
+        )
+
+    # 6. Preflight what was written, against the vendor's rules.
+    if options.preflight is not None and result.layout is not None:
+        result.vendor = options.preflight or config.print.vendor
+        holes = [str(f) for f in underfull(book, result.layout.document)]
+        result.preflight = run_preflight(
+            options.out / f"{slug}.pdf", options.out / f"{slug}-cover.pdf", config.print, result.vendor, holes
+        )
     return result
 
 

@@ -32,6 +32,9 @@ PAGE_RANGE = {"kdp": (24, 828), "ingram": (18, 1200), "lulu": (32, 800)}
 SPINE_TEXT_MIN_PAGES = {"kdp": 79, "ingram": 79, "lulu": 79}
 #: The gutter a reader needs beyond what the binding takes.
 VISIBLE_GUTTER = 0.3
+#: Room in the top and bottom margins for running heads and folios, which must
+#: themselves stay inside the vendor's minimum margins.
+FURNITURE = 0.33
 
 _EXPLICIT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*$", re.IGNORECASE
@@ -108,8 +111,8 @@ class PrintOptions:
         return {
             "inside": max(min_gutter(self.vendor, pages) + VISIBLE_GUTTER, round(width * 0.13, 3)),
             "outside": outer,
-            "top": max(min_outer(self.vendor, self.bleed), round(height * 0.08, 3)),
-            "bottom": max(min_outer(self.vendor, self.bleed), round(height * 0.1, 3)),
+            "top": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.08, 3)),
+            "bottom": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.1, 3)),
         }
 
     def cover_size(self, pages: int) -> tuple[float, float]:

@@ -81,3 +81,14 @@ def test_hyphenation_follows_span_language(manuscript, tmp_path):
     assert breaks, "no word was hyphenated"
     assert breaks <= german, breaks
     assert breaks - english, f"{breaks} would also be English breaks: the test proves nothing"
+
+
+def test_two_builds_give_identical_pdfs(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    from conftest import MANUSCRIPT
+
+    one = build_book(MANUSCRIPT, tmp_path / "a", formats=("pdf",))
+    two = build_book(MANUSCRIPT, tmp_path / "b", formats=("pdf",))
+    for name in ("on-james-burnham.pdf", "on-james-burnham-cover.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert one.result.pages == two.result.pages
