@@ -35,6 +35,7 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "rights": (str, False),
     "description": (str, False),
     "source": (str, False),
+    "edition": (str, False),
     "slug": (str, False),
     "creators": (list, True),
     "contents": (list, True),
@@ -358,6 +359,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         rights=data.get("rights", "").strip(),
         description=data.get("description", "").strip(),
         source=data.get("source", "").strip(),
+        edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
     )
     return Config(root=root, path=path, metadata=metadata, contents=tuple(contents), print=print_options)

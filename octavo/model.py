@@ -119,6 +119,7 @@ class Metadata:
     rights: str = ""
     description: str = ""
     source: str = ""
+    edition: str = ""
     slug: str = ""
 
     def by_role(self, role: str) -> tuple[Creator, ...]:

@@ -93,3 +93,31 @@ def test_trim_sizes_from_config(tmp_path, trim, size):
     built = build_book(ms, tmp_path / "out", formats=("pdf",))
     for page in pdfium.PdfDocument(str(built.pdf)):
         assert page.get_size() == pytest.approx(size, abs=0.05)
+
+
+def test_bleed_adds_three_edges_and_keeps_trim_boxes(tmp_path):
+    import pikepdf
+
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n", "b.md": "# B\n\nMore.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + '\n[print]\ntrim = "6x9"\nbleed = true\n')
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    with pikepdf.open(built.pdf) as pdf:
+        for index, page in enumerate(pdf.pages):
+            media = [float(v) for v in page.mediabox]
+            trim = [float(v) for v in page.obj.TrimBox]
+            assert media[2] - media[0] == pytest.approx((6 + 0.125) * 72, abs=0.05)
+            assert media[3] - media[1] == pytest.approx((9 + 0.25) * 72, abs=0.05)
+            assert trim[2] - trim[0] == pytest.approx(6 * 72, abs=0.05)
+            gutter_side_flush = trim[0] == media[0] if index % 2 == 0 else trim[2] == media[2]
+            assert gutter_side_flush, "no bleed on the binding side"
+
+
+def test_gutter_widens_when_the_page_count_crosses_a_tier(tmp_path, monkeypatch):
+    from octavo import printspec
+
+    monkeypatch.setattr(printspec, "KDP_GUTTER", ((4, 0.375), (828, 0.875)))
+    chapters = {f"c{i}.md": f"# Chapter {i}\n\n" + "Words of text. " * 300 + "\n" for i in range(4)}
+    ms = make_manuscript(tmp_path / "ms", chapters)
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    assert built.result.pages > 4
+    assert built.result.layout.margins["inside"] == pytest.approx(0.875 + printspec.VISIBLE_GUTTER)
