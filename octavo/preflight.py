@@ -15,6 +15,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from .printspec import BLEED, PAGE_RANGE, PrintOptions, min_gutter, min_outer
+from .writers.pdfpost import rgb_left
 
 PT = 72.0
 TOLERANCE_PT = 0.5
@@ -113,8 +114,11 @@ def check_pdfx(pdf: pikepdf.Pdf) -> RuleResult:
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     intents = pdf.Root.get("/OutputIntents", [])
     has_intent = any(i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents)
+    rgb = rgb_left(pdf)
     found = f"{version or 'no PDF/X claim'}, {'an' if has_intent else 'no'} output intent"
-    return RuleResult("pdf-x", "PDF/X-1a or X-3 with an output intent", found, bool(version) and has_intent)
+    found += f", RGB colour left: {len(rgb)} ({rgb[0]})" if rgb else ", no RGB colour"
+    expected = "PDF/X-1a or X-3, an output intent, no RGB colour"
+    return RuleResult("pdf-x", expected, found, bool(version) and has_intent and not rgb)
 
 
 def check_margins(path: Path, pdf: pikepdf.Pdf, options: PrintOptions, vendor: str) -> RuleResult:

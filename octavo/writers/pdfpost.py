@@ -3,9 +3,11 @@
 WeasyPrint writes the pages; a printer also wants what WeasyPrint does not
 give: no link annotations in a print file, a TrimBox and BleedBox on every
 page, bleed on the three trimmed edges only (not in the gutter), and for
-IngramSpark a PDF/X-3 claim with an output intent. The PDF/X claim is a
-label: WeasyPrint's text is DeviceRGB black, which preflight tools of
-printers accept but which is not a validated PDF/X file.
+IngramSpark a PDF/X-3 file with a Gray output intent: WeasyPrint paints in
+DeviceRGB, so every RGB colour operator in the pages, their forms and
+tiling patterns is rewritten as its DeviceGray equivalent first; preflight
+then checks that no RGB colour is left. (Images are not converted: a book
+with RGB pictures fails that check and says so.)
 """
 
 from __future__ import annotations
@@ -57,6 +59,67 @@ def remove_annotations(pdf: pikepdf.Pdf) -> None:
             del page.obj["/Annots"]
 
 
+RGB_TO_GRAY = {"rg": "g", "RG": "G"}
+
+
+def content_streams(pdf: pikepdf.Pdf):
+    """Every content stream: pages, and the forms and tiling patterns they use."""
+    seen: set[tuple[int, int]] = set()
+    stack = [page.obj for page in pdf.pages]
+    while stack:
+        holder = stack.pop()
+        if holder.is_indirect:
+            if holder.objgen in seen:
+                continue
+            seen.add(holder.objgen)
+        yield holder
+        resources = holder.get("/Resources", {})
+        for _, xobject in resources.get("/XObject", {}).items():
+            if xobject.get("/Subtype") == "/Form":
+                stack.append(xobject)
+        for _, pattern in resources.get("/Pattern", {}).items():
+            if pattern.get("/PatternType") == 1:
+                stack.append(pattern)
+
+
+def to_gray(pdf: pikepdf.Pdf) -> None:
+    """Rewrite RGB colour operators as gray (luminance), leaving everything else as it is."""
+    for holder in content_streams(pdf):
+        instructions = pikepdf.parse_content_stream(holder)
+        changed = False
+        rewritten = []
+        for operands, operator in instructions:
+            name = str(operator)
+            if name in RGB_TO_GRAY and len(operands) == 3:
+                r, g, b = (float(v) for v in operands)
+                gray = round(0.299 * r + 0.587 * g + 0.114 * b, 4)
+                rewritten.append(([gray], pikepdf.Operator(RGB_TO_GRAY[name])))
+                changed = True
+            else:
+                rewritten.append((operands, operator))
+        if changed:
+            data = pikepdf.unparse_content_stream(rewritten)
+            if isinstance(holder, pikepdf.Page) or holder.get("/Type") == "/Page":
+                pikepdf.Page(holder).contents_coalesce()
+                holder.Contents.write(data)
+            else:
+                holder.write(data)
+
+
+def rgb_left(pdf: pikepdf.Pdf) -> list[str]:
+    """Where RGB colour remains: operators, colour spaces set, images."""
+    found = []
+    for holder in content_streams(pdf):
+        for operands, operator in pikepdf.parse_content_stream(holder):
+            name = str(operator)
+            if name in RGB_TO_GRAY or (name in ("cs", "CS") and str(operands[0]) == "/DeviceRGB"):
+                found.append(f"{name} operator")
+        for _, xobject in holder.get("/Resources", {}).get("/XObject", {}).items():
+            if xobject.get("/Subtype") == "/Image" and str(xobject.get("/ColorSpace")) == "/DeviceRGB":
+                found.append("RGB image")
+    return found
+
+
 def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
     """PDF/X-3 information and a Gray output intent (Gray.icc, zlib licence)."""
     profile = pikepdf.Stream(pdf, icc_profile.read_bytes())
@@ -81,6 +144,7 @@ def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> b
         remove_annotations(pdf)
         set_boxes(pdf, options)
         if options.vendor == "ingram":
+            to_gray(pdf)
             claim_pdfx(pdf, icc_profile)
         out = io.BytesIO()
         pdf.save(
