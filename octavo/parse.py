@@ -24,6 +24,26 @@ from .textio import read_text
 #: Attributes a manuscript may set on elements; others are dropped.
 SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
 UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: Blocks that hold text directly get a ``block`` id, unique in the book.
+TEXT_BLOCKS = frozenset({"paragraph", "heading", "list_item", "th", "td"})
+BLOCK_TYPES = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "blockquote",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code_block",
+        "hr",
+    }
+)
 
 OPENERS = {
     "paragraph_open": "paragraph",
@@ -103,6 +123,7 @@ class _Converter:
         self.refs = refs
         self.diags = diags
         self.in_note = False
+        self.blocks = 0
 
     def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
         # Each frame: (type, attrs, line, children, hidden)
@@ -122,6 +143,8 @@ class _Converter:
                 if hidden:  # paragraphs of tight lists: keep their content only
                     parent.extend(children)
                 else:
+                    if kind in TEXT_BLOCKS and any(c.type not in BLOCK_TYPES for c in children):
+                        attrs = self.block_id(attrs)
                     parent.append(Node(kind, tuple(children), attrs=attrs, line=start))
             else:
                 stack[-1][3].extend(self.leaf(token, line))
@@ -131,6 +154,13 @@ class _Converter:
             kind, attrs, start, children, _ = stack.pop()
             stack[-1][3].append(Node(kind, tuple(children), attrs=attrs, line=start))
         return tuple(root)
+
+    def block_id(self, attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """Number a block that holds text, so layouts can say where a page starts in it."""
+        if self.in_note:
+            return attrs
+        self.blocks += 1
+        return tuple(sorted((*attrs, ("block", f"{self.refs.section_id}-b{self.blocks}"))))
 
     def leaf(self, token: Token, line: int) -> list[Node]:
         kind = token.type
@@ -145,7 +175,7 @@ class _Converter:
             return [Node(kind, line=line)]
         if kind in ("fence", "code_block"):
             attrs = (("lang", token.info.strip().split(" ")[0]),) if token.info.strip() else ()
-            return [Node("code_block", text=token.content, attrs=attrs, line=line)]
+            return [Node("code_block", text=token.content, attrs=self.block_id(attrs), line=line)]
         if kind == "hr":
             return [Node("hr", line=line)]
         if kind == "image":

@@ -157,15 +157,18 @@ def build(options: BuildOptions) -> BuildResult:
     slug = book.metadata.slug
     stamp = build_timestamp(book)
     outputs: dict[Path, bytes] = {}
+    # One layout serves the print PDF, the cover's spine and the EPUB's page-list.
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with font_clock(stamp):
+        laid_out = pdf.layout(book, styles, iso, config.print)
+    for url in laid_out.fetcher.refused:
+        diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
+    _stop_if_errors(diags, options.strict)
+    result.pages = laid_out.page_count
+    result.layout = laid_out
     if "epub" in options.formats:
-        outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp)
+        outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp, laid_out)
     if "pdf" in options.formats or options.preflight is not None:
-        iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-        with font_clock(stamp):
-            laid_out = pdf.layout(book, styles, iso, config.print)
-        for url in laid_out.fetcher.refused:
-            diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
-        _stop_if_errors(diags, options.strict)
         with font_clock(stamp):
             outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
                 pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
@@ -173,13 +176,11 @@ def build(options: BuildOptions) -> BuildResult:
             outputs[options.out / f"{slug}-cover.pdf"] = cover_pdf(
                 book, styles, config.print, laid_out.page_count, iso
             )
-        result.pages = laid_out.page_count
-        result.layout = laid_out
 
     # 5. Write.
     result.outputs = write_outputs(outputs)
 
-    if options.proofs and result.layout is not None:
+    if options.proofs and "pdf" in options.formats:
         result.outputs += write_proofs(
             options.out / f"{slug}.pdf", options.out / f"{slug}-cover.pdf", options.out / "proofs"
         )

@@ -93,6 +93,10 @@ class HtmlRenderer:
         """Note bodies written after a section's text (none by default)."""
         return Markup("")
 
+    def marks(self, part: str) -> Markup:
+        """Page markers at the start of a part (section, title page…); none by default."""
+        return Markup("")
+
     # -- rules ------------------------------------------------------------------------
     def lang_attrs(self, node: Node) -> list[tuple[str, str]]:
         pairs = []
@@ -142,9 +146,12 @@ class HtmlRenderer:
         elif node.type in ("th", "td") and node.attr("align"):
             extra.append(("style", f"text-align:{node.attr('align')}"))
         out.append(self.open_tag(node, tag, extra))
+        self.children(node, out)
+        out.append(f"</{tag}>")
+
+    def children(self, node: Node, out: list[str]) -> None:
         for child in node.children:
             self.node(child, out)
-        out.append(f"</{tag}>")
 
     def image(self, node: Node, out: list[str]) -> None:
         extra = [("src", self.image_src(node.attr("src"))), ("alt", node.attr("alt"))]

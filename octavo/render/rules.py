@@ -35,6 +35,11 @@ class PrintRenderer(HtmlRenderer):
         attrs = attr_string([("class", "footnote"), ("id", note.id), ("data-n", str(note.number))])
         return f"{call}<span{attrs}>{body}</span>"
 
+    def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
+        if node.attr("block") and not self._in_note:  # where pages begin, for the EPUB page-list
+            extra = [*(extra or []), ("data-block", node.attr("block"))]
+        return super().open_tag(node, tag, extra)
+
     def element(self, node: Node, out: list[str]) -> None:
         if not self._in_note or node.type not in BLOCKS:
             super().element(node, out)
@@ -47,9 +52,73 @@ class PrintRenderer(HtmlRenderer):
 
 
 class EpubRenderer(HtmlRenderer):
-    """Rules for EPUB 3 XHTML documents."""
+    """Rules for EPUB 3 XHTML documents, with the print edition's page markers.
+
+    ``page_marks`` maps a block id or part id to the (offset, label) of the
+    print pages that begin there: offset counts the block's characters that
+    are not spaces; the marker goes at the start of the word found there.
+    """
 
     xml_lang = True
+
+    def __init__(self, book, image_src=None, page_marks: dict[str, list[tuple[int, str]]] | None = None):
+        super().__init__(book, image_src)
+        self.page_marks = page_marks or {}
+        self._pending: list[tuple[int, str]] = []
+        self._count = 0
+
+    @staticmethod
+    def pagebreak(label: str) -> str:
+        attrs = attr_string(
+            [
+                ("epub:type", "pagebreak"),
+                ("role", "doc-pagebreak"),
+                ("id", f"page-{label}"),
+                ("aria-label", label),
+            ]
+        )
+        return f"<span{attrs}></span>"
+
+    def marks(self, part: str) -> Markup:
+        return Markup("".join(self.pagebreak(label) for _, label in self.page_marks.get(part, [])))
+
+    def children(self, node: Node, out: list[str]) -> None:
+        block = node.attr("block")
+        if not block or block not in self.page_marks:
+            super().children(node, out)
+            return
+        saved = (self._pending, self._count)
+        self._pending, self._count = sorted(self.page_marks[block], key=lambda m: m[0]), 0
+        super().children(node, out)
+        out.extend(self.pagebreak(label) for _, label in self._pending)  # never lose one
+        self._pending, self._count = saved
+
+    def node(self, node: Node, out: list[str]) -> None:
+        if node.type == "text" and self._pending:
+            out.append(self._marked_text(node.text))
+        elif node.type == "code" and self._pending:
+            self._count += sum(1 for ch in node.text if not ch.isspace())
+            super().node(node, out)
+        else:
+            super().node(node, out)
+
+    def _marked_text(self, text: str) -> str:
+        """Escape ``text``, putting the pending markers at the start of their word."""
+        pieces: list[str] = []
+        start = 0
+        for position, ch in enumerate(text):
+            if ch.isspace() or ch == "\u2010":
+                continue
+            while self._pending and self._pending[0][0] <= self._count:
+                cut = position
+                while cut > start and not text[cut - 1].isspace():
+                    cut -= 1
+                pieces.append(str(escape(text[start:cut])))
+                pieces.append(self.pagebreak(self._pending.pop(0)[1]))
+                start = cut
+            self._count += 1
+        pieces.append(str(escape(text[start:])))
+        return "".join(pieces)
 
     def noteref(self, node: Node) -> str:
         attrs = attr_string(
@@ -88,4 +157,6 @@ class EpubRenderer(HtmlRenderer):
             for block in blocks:
                 self.node(block, out)
             out.append("</aside>")
+        if self.book.sections and section is self.book.sections[-1]:
+            out.append(str(self.marks("")))  # print pages after the last text (padding)
         return Markup("".join(out))

@@ -32,9 +32,11 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic, ManuscriptError
 from ..model import Book, Metadata, Section
+from ..pagemap import page_starts
 from ..render.rules import EpubRenderer
 from ..render.templates import EPUB_TYPES, environment
 from ..styles import Styles
+from .pdf import Layout
 
 TEXT_DIR = "text"
 #: OpenType features the EPUB CSS may use; glyphs reachable only through others are dropped.
@@ -145,9 +147,13 @@ def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
         package.add_metadata("DC", "source", " ".join(meta.source.split()))
 
 
-def add_accessibility(package: epub.EpubBook, book: Book) -> None:
+def add_accessibility(package: epub.EpubBook, book: Book, paged: bool) -> None:
     for prop, value in ACCESSIBILITY:
         package.add_metadata(None, "meta", value, {"property": prop})
+    if paged:
+        for feature in ("pageBreakMarkers", "pageNavigation"):
+            package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+        package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
     notes = sum(len(s.notes) for s in book.sections)
     summary = (
         f"A text-only book in {len(book.sections)} sections with a navigable table of contents "
@@ -196,9 +202,34 @@ def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
         )
 
 
-def render_documents(book: Book, styles: Styles) -> list[Document]:
+def page_marks(book: Book, layout: Layout | None) -> tuple[dict[str, list[tuple[int, str]]], list[dict]]:
+    """Markers per block or part, and the page-list entries, from the print layout."""
+    if layout is None:
+        return {}, []
+    owner: dict[str, str] = {}
+    for section in book.sections:
+        owner[section.id] = f"{section.id}.xhtml"
+        for block in section.blocks:
+            for node in block.walk():
+                if node.attr("block"):
+                    owner[node.attr("block")] = f"{section.id}.xhtml"
+    parts = {"titlepage": "titlepage.xhtml", "copyright": "copyright.xhtml", "toc": "nav.xhtml"}
+    owner.update(parts)
+    sections = {s.id for s in book.sections}
+    blocks = {k for k in owner if k not in parts and k not in sections}
+    starts = page_starts(book, layout.document, blocks, set(parts) | sections)
+    marks: dict[str, list[tuple[int, str]]] = {}
+    pages = []
+    last = f"{book.sections[-1].id}.xhtml" if book.sections else "nav.xhtml"
+    for start in starts:
+        marks.setdefault(start.target, []).append((start.offset, start.label))
+        pages.append({"label": start.label, "href": f"{owner.get(start.target, last)}#page-{start.label}"})
+    return marks, pages
+
+
+def render_documents(book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]]) -> list[Document]:
     env = environment(styles.templates)
-    renderer = EpubRenderer(book)
+    renderer = EpubRenderer(book, page_marks=marks)
     page = env.get_template("epub/document.xhtml")
     common = dict(
         book=book,
@@ -256,7 +287,14 @@ def document_chars(docs: list[Document]) -> set[str]:
     return chars
 
 
-def add_navigation(package: epub.EpubBook, book: Book, styles: Styles, docs: list[Document]) -> Document:
+def add_navigation(
+    package: epub.EpubBook,
+    book: Book,
+    styles: Styles,
+    docs: list[Document],
+    marks: dict[str, list[tuple[int, str]]],
+    pages: list[dict],
+) -> Document:
     env = environment(styles.templates)
     landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"}]
     for d in docs:
@@ -270,9 +308,10 @@ def add_navigation(package: epub.EpubBook, book: Book, styles: Styles, docs: lis
         .render(
             book=book,
             meta=book.metadata,
-            r=EpubRenderer(book),
+            r=EpubRenderer(book, page_marks=marks),
             href=lambda s: f"{s.id}.xhtml",
             landmarks=landmarks,
+            pages=pages,
             stylesheet="../css/epub.css",
         )
         .encode("utf-8")
@@ -299,15 +338,16 @@ def write_package(package: epub.EpubBook, modified: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def build_epub(book: Book, styles: Styles, modified: datetime) -> bytes:
-    """The whole EPUB as bytes, in package steps."""
+def build_epub(book: Book, styles: Styles, modified: datetime, layout: Layout | None = None) -> bytes:
+    """The whole EPUB as bytes, in package steps; with a print layout, its page-list."""
+    marks, pages = page_marks(book, layout)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
-    add_accessibility(package, book)
+    add_accessibility(package, book, paged=bool(pages))
     add_styles(package, styles)
-    docs = render_documents(book, styles)
+    docs = render_documents(book, styles, marks)
     check_wellformed(docs)
-    nav = add_navigation(package, book, styles, docs)
+    nav = add_navigation(package, book, styles, docs, marks, pages)
     docs.insert(2, nav)
     check_wellformed([nav])
     add_fonts(package, styles, document_chars(docs))
