@@ -40,6 +40,11 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "creators": (list, True),
     "contents": (list, True),
     "print": (dict, False),
+    "epub": (dict, False),
+}
+EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "certified_by": (str, False),
+    "accessibility_summary": (str, False),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "trim": (str, False),
@@ -65,6 +70,14 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
+class EpubOptions:
+    """The ``[epub]`` table: who certified the accessibility, and an optional summary."""
+
+    certified_by: str = ""
+    accessibility_summary: str = ""
+
+
+@dataclass(frozen=True)
 class ContentEntry:
     """One ``[[contents]]`` entry: a Markdown file and its section kind."""
 
@@ -82,6 +95,7 @@ class Config:
     metadata: Metadata
     contents: tuple[ContentEntry, ...]
     print: PrintOptions = field(default_factory=PrintOptions)
+    epub: EpubOptions = field(default_factory=lambda: EpubOptions())
 
 
 class KeyLines:
@@ -346,7 +360,11 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
 
     print_options = _print_options(data, keys, path, diags)
-    if len(diags.errors) > before or print_options is None:
+    epub_table = data.get("epub", {})
+    epub_ok = isinstance(epub_table, dict) and _check_table(
+        epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags
+    )
+    if len(diags.errors) > before or print_options is None or not epub_ok:
         return None
     metadata = Metadata(
         title=data["title"].strip(),
@@ -362,4 +380,11 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
     )
-    return Config(root=root, path=path, metadata=metadata, contents=tuple(contents), print=print_options)
+    return Config(
+        root=root,
+        path=path,
+        metadata=metadata,
+        contents=tuple(contents),
+        print=print_options,
+        epub=EpubOptions(**{k: v.strip() for k, v in epub_table.items()}),
+    )

@@ -26,8 +26,9 @@ from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
 from .styles import check_styles, find_styles
 from .writers import pdf
-from .writers.cover import cover_pdf
+from .writers.cover import cover_pdf, geometry
 from .writers.epub import build_epub
+from .writers.epub_assets import cover_picture
 from .writers.pdfpost import finish_print_pdf
 
 FORMATS = ("epub", "pdf")
@@ -166,16 +167,19 @@ def build(options: BuildOptions) -> BuildResult:
     _stop_if_errors(diags, options.strict)
     result.pages = laid_out.page_count
     result.layout = laid_out
+    with font_clock(stamp):
+        cover = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
     if "epub" in options.formats:
-        outputs[options.out / f"{slug}.epub"] = build_epub(book, styles, stamp, laid_out)
+        picture = cover_picture(cover, geometry(config.print, laid_out.page_count))
+        outputs[options.out / f"{slug}.epub"] = build_epub(
+            book, styles, stamp, laid_out, config.epub, picture
+        )
     if "pdf" in options.formats or options.preflight is not None:
         with font_clock(stamp):
             outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
                 pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
             )
-            outputs[options.out / f"{slug}-cover.pdf"] = cover_pdf(
-                book, styles, config.print, laid_out.page_count, iso
-            )
+        outputs[options.out / f"{slug}-cover.pdf"] = cover
 
     # 5. Write.
     result.outputs = write_outputs(outputs)

@@ -26,46 +26,19 @@ from datetime import datetime
 from pathlib import Path
 
 from ebooklib import epub
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from lxml import etree
 
+from ..config import EpubOptions
 from ..diagnostics import Diagnostic, ManuscriptError
 from ..model import Book, Metadata, Section
 from ..pagemap import page_starts
 from ..render.rules import EpubRenderer
 from ..render.templates import EPUB_TYPES, environment
 from ..styles import Styles
+from .epub_assets import book_images, image_name, subset_font
 from .pdf import Layout
 
 TEXT_DIR = "text"
-#: OpenType features the EPUB CSS may use; glyphs reachable only through others are dropped.
-FONT_FEATURES = [
-    "kern",
-    "liga",
-    "clig",
-    "calt",
-    "ccmp",
-    "locl",
-    "mark",
-    "mkmk",
-    "smcp",
-    "c2sc",
-    "onum",
-    "lnum",
-    "pnum",
-    "tnum",
-    "sups",
-    "frac",
-]
-ACCESSIBILITY = [
-    ("schema:accessMode", "textual"),
-    ("schema:accessModeSufficient", "textual"),
-    ("schema:accessibilityFeature", "structuralNavigation"),
-    ("schema:accessibilityFeature", "tableOfContents"),
-    ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityHazard", "none"),
-]
 
 
 @dataclass
@@ -147,20 +120,71 @@ def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
         package.add_metadata("DC", "source", " ".join(meta.source.split()))
 
 
-def add_accessibility(package: epub.EpubBook, book: Book, paged: bool) -> None:
-    for prop, value in ACCESSIBILITY:
-        package.add_metadata(None, "meta", value, {"property": prop})
-    if paged:
-        for feature in ("pageBreakMarkers", "pageNavigation"):
-            package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
-        package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
+def accessibility_summary(book: Book, images: int, pages: int, cover: bool = True) -> str:
+    """What the book really contains, said plainly for a reader who cannot see it."""
     notes = sum(len(s.notes) for s in book.sections)
-    summary = (
-        f"A text-only book in {len(book.sections)} sections with a navigable table of contents "
-        f"and headings; {notes} footnotes are linked both ways between call and note. "
-        "No images, audio or video; no content relies on colour or sound."
+    parts = [
+        f"This EPUB has {len(book.sections)} sections in a logical reading order, "
+        "with a table of contents and headings for navigation."
+    ]
+    if notes:
+        parts.append(f"Its {notes} footnotes are linked both ways between the call and the note.")
+    if pages:
+        parts.append(f"Page break markers and a page list give the {pages} pages of the print edition.")
+    if images:
+        parts.append(f"Its {images} images have text alternatives.")
+    else:
+        parts.append(
+            "It has no images, audio or video"
+            + (" apart from the cover, which is described." if cover else ".")
+        )
+    parts.append("Languages other than the book's are marked. Nothing relies on colour or sound.")
+    return " ".join(parts)
+
+
+def add_accessibility(
+    package: epub.EpubBook, book: Book, options: EpubOptions, images: int, pages: int
+) -> None:
+    """EPUB Accessibility 1.1 metadata, from what the book contains."""
+    meta = [("schema:accessMode", "textual")]
+    if images:
+        meta.append(("schema:accessMode", "visual"))
+    meta.append(("schema:accessModeSufficient", "textual"))
+    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    if pages:
+        features += ["pageBreakMarkers", "pageNavigation"]
+    if images:
+        features.append("alternativeText")
+    meta += [("schema:accessibilityFeature", f) for f in features]
+    meta.append(("schema:accessibilityHazard", "none"))
+    summary = options.accessibility_summary or accessibility_summary(book, images, pages)
+    meta.append(("schema:accessibilitySummary", summary))
+    for prop, value in meta:
+        package.add_metadata(None, "meta", value, {"property": prop})
+    package.add_metadata(
+        None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"}
     )
-    package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+    if options.certified_by:
+        package.add_metadata(None, "meta", options.certified_by, {"property": "a11y:certifiedBy"})
+    if pages:
+        package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
+
+
+def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> int:
+    """The book's images, and the cover picture marked cover-image; returns the book's count."""
+    images = book_images(book)
+    for i, (name, media, data) in enumerate(images, start=1):
+        package.add_item(
+            epub.EpubItem(uid=f"image-{i}", file_name=f"images/{name}", media_type=media, content=data)
+        )
+    if cover is not None:
+        item = epub.EpubItem(
+            uid="cover-image", file_name="images/cover.jpg", media_type="image/jpeg", content=cover
+        )
+        item.properties = ["cover-image"]
+        package.add_item(item)
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    return len(images)
 
 
 def add_styles(package: epub.EpubBook, styles: Styles) -> None:
@@ -175,22 +199,17 @@ def add_styles(package: epub.EpubBook, styles: Styles) -> None:
         )
 
 
-def subset_font(path: Path, chars: set[str]) -> bytes:
-    """The font cut down to the characters used, OpenType features kept, no timestamp change."""
-    font = TTFont(path, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = FONT_FEATURES
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes={ord(c) for c in chars} | set(range(0x20, 0x7F)))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
 def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
+    """The book face, subset to the characters used, with its licence."""
+    for licence in sorted(styles.fonts.glob("*.txt")):
+        package.add_item(
+            epub.EpubItem(
+                uid=f"font-licence-{licence.stem.lower()}",
+                file_name=f"fonts/{licence.name}",
+                media_type="text/plain",
+                content=licence.read_bytes(),
+            )
+        )
     for i, face in enumerate(styles.faces, start=1):
         package.add_item(
             epub.EpubItem(
@@ -227,9 +246,11 @@ def page_marks(book: Book, layout: Layout | None) -> tuple[dict[str, list[tuple[
     return marks, pages
 
 
-def render_documents(book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]]) -> list[Document]:
+def render_documents(
+    book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]], cover: bool
+) -> list[Document]:
     env = environment(styles.templates)
-    renderer = EpubRenderer(book, page_marks=marks)
+    renderer = EpubRenderer(book, image_src=lambda src: f"../images/{image_name(src)}", page_marks=marks)
     page = env.get_template("epub/document.xhtml")
     common = dict(
         book=book,
@@ -254,7 +275,8 @@ def render_documents(book: Book, styles: Styles, marks: dict[str, list[tuple[int
             landmark=landmark,
         )
 
-    docs = [
+    docs = [doc("cover", "Cover", "epub/cover.html", "cover", landmark="cover")] if cover else []
+    docs += [
         doc("titlepage", book.metadata.title, "shared/titlepage.html", "frontmatter", landmark="titlepage"),
         doc("copyright", "Copyright", "shared/copyright.html", "frontmatter"),
     ]
@@ -338,17 +360,25 @@ def write_package(package: epub.EpubBook, modified: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def build_epub(book: Book, styles: Styles, modified: datetime, layout: Layout | None = None) -> bytes:
+def build_epub(
+    book: Book,
+    styles: Styles,
+    modified: datetime,
+    layout: Layout | None = None,
+    options: EpubOptions | None = None,
+    cover: bytes | None = None,
+) -> bytes:
     """The whole EPUB as bytes, in package steps; with a print layout, its page-list."""
     marks, pages = page_marks(book, layout)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
-    add_accessibility(package, book, paged=bool(pages))
+    images = add_images(package, book, cover)
+    add_accessibility(package, book, options or EpubOptions(), images, len(pages))
     add_styles(package, styles)
-    docs = render_documents(book, styles, marks)
+    docs = render_documents(book, styles, marks, cover is not None)
     check_wellformed(docs)
     nav = add_navigation(package, book, styles, docs, marks, pages)
-    docs.insert(2, nav)
+    docs.insert(docs.index(next(d for d in docs if d.id == "copyright")) + 1, nav)
     check_wellformed([nav])
     add_fonts(package, styles, document_chars(docs))
     add_documents(package, docs)
