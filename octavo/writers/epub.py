@@ -132,7 +132,11 @@ def accessibility_summary(book: Book, images: int, pages: int, cover: bool = Tru
     if pages:
         parts.append(f"Page break markers and a page list give the {pages} pages of the print edition.")
     if images:
-        parts.append(f"Its {images} images have text alternatives.")
+        parts.append(
+            "Its image has a text alternative."
+            if images == 1
+            else f"Its {images} images have text alternatives."
+        )
     else:
         parts.append(
             "It has no images, audio or video"
