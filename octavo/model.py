@@ -18,6 +18,26 @@ BODY_KINDS = ("chapter",)
 BACK_KINDS = ("afterword", "appendix", "bibliography")
 SECTION_KINDS = FRONT_KINDS + BODY_KINDS + BACK_KINDS
 
+#: Node types that are blocks (the rest are inline).
+BLOCK_TYPES = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "blockquote",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code_block",
+        "hr",
+    }
+)
+
 #: Creator roles and their MARC relator codes.
 ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "aui"}
 

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from .config import Config, ContentEntry, slugify
 from .diagnostics import Diagnostics
 from .markdown import parser
-from .model import Book, Node, Note, Section
+from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
@@ -26,24 +26,6 @@ SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
 UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 #: Blocks that hold text directly get a ``block`` id, unique in the book.
 TEXT_BLOCKS = frozenset({"paragraph", "heading", "list_item", "th", "td"})
-BLOCK_TYPES = frozenset(
-    {
-        "paragraph",
-        "heading",
-        "blockquote",
-        "bullet_list",
-        "ordered_list",
-        "list_item",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "code_block",
-        "hr",
-    }
-)
 
 OPENERS = {
     "paragraph_open": "paragraph",

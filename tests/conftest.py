@@ -17,6 +17,7 @@ from octavo.pipeline import BuildOptions, BuildResult, build  # noqa: E402
 
 MANUSCRIPT = ROOT / "manuscript"
 SEED = MANUSCRIPT / "source" / "serge-1945-burnham.txt"
+SAMPLER = ROOT / "tests" / "books" / "sampler"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,6 +47,12 @@ def build_book(manuscript: Path, out: Path, **kwargs) -> Built:
 def seed_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The seed manuscript built into a temporary dist/."""
     return build_book(MANUSCRIPT, tmp_path_factory.mktemp("seed") / "dist")
+
+
+@pytest.fixture(scope="session")
+def sampler(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The second test book (every form octavo supports) built once."""
+    return build_book(SAMPLER, tmp_path_factory.mktemp("sampler") / "dist")
 
 
 BOOK_TOML = """\

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_book
 from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import EPUB_TYPE, XHTML
@@ -18,14 +17,8 @@ from textutil import EPUB_TYPE, XHTML
 from octavo.diagnostics import ManuscriptError
 from octavo.writers.epub import Document, check_wellformed
 
-SAMPLER = ROOT / "tests" / "books" / "sampler"
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-
-
-@pytest.fixture(scope="module")
-def sampler(tmp_path_factory):
-    return build_book(SAMPLER, tmp_path_factory.mktemp("sampler") / "dist")
 
 
 @pytest.fixture(params=["seed", "sampler"])

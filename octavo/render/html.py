@@ -32,24 +32,6 @@ TAGS = {
     "span": "span",
     "link": "a",
 }
-BLOCKS = frozenset(
-    {
-        "paragraph",
-        "heading",
-        "blockquote",
-        "bullet_list",
-        "ordered_list",
-        "list_item",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "code_block",
-        "hr",
-    }
-)
 
 
 def attr_string(pairs: Iterable[tuple[str, str]]) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..model import Node, Section
-from .html import BLOCKS, HtmlRenderer, attr_string
+from ..model import BLOCK_TYPES, Node, Section
+from .html import HtmlRenderer, attr_string
 
 
 class PrintRenderer(HtmlRenderer):
@@ -41,7 +41,7 @@ class PrintRenderer(HtmlRenderer):
         return super().open_tag(node, tag, extra)
 
     def element(self, node: Node, out: list[str]) -> None:
-        if not self._in_note or node.type not in BLOCKS:
+        if not self._in_note or node.type not in BLOCK_TYPES:
             super().element(node, out)
             return
         # Inside a floated note: blocks become spans styled as blocks.

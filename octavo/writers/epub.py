@@ -70,7 +70,11 @@ class _FixedZip(zipfile.ZipFile):
 
 
 class _Writer(epub.EpubWriter):
-    """ebooklib's writer with a reproducible container."""
+    """ebooklib's writer with a reproducible container and the package's language."""
+
+    def _write_opf_file(self, root) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
     def write(self) -> None:
         stamp = self.options["mtime"]
