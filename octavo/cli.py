@@ -15,6 +15,7 @@ from . import __version__
 from .diagnostics import ManuscriptError
 from .pipeline import FORMATS, BuildOptions, build
 from .printspec import VENDORS
+from .verify import verify_bag
 
 EXIT_OK, EXIT_MANUSCRIPT, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +45,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
+        "--verify",
+        type=Path,
+        metavar="BAG",
+        help="check a deposit bag: fixity, PDF/A claims, EPUB; build nothing",
+    )
+    parser.add_argument(
         "--proofs", action="store_true", help="write PNG proofs of every spread and the cover to OUT/proofs"
     )
     parser.add_argument(
@@ -65,8 +72,20 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def verify(path: Path) -> int:
+    """Report each file of a deposit bag; exit 1 on any problem."""
+    states = verify_bag(path)
+    for state in states:
+        print(state)
+    failed = [s for s in states if not s.ok]
+    print(f"verify: {len(states) - len(failed)} ok, {len(failed)} failed")
+    return EXIT_MANUSCRIPT if failed else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.verify is not None:
+        return verify(args.verify)
     options = BuildOptions(
         manuscript=args.manuscript,
         out=args.out,

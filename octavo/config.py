@@ -41,6 +41,10 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "contents": (list, True),
     "print": (dict, False),
     "epub": (dict, False),
+    "archive": (dict, False),
+}
+ARCHIVE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "pdfa": (str, False),
 }
 EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "certified_by": (str, False),
@@ -96,6 +100,7 @@ class Config:
     contents: tuple[ContentEntry, ...]
     print: PrintOptions = field(default_factory=PrintOptions)
     epub: EpubOptions = field(default_factory=lambda: EpubOptions())
+    pdfa: str = "2b"
 
 
 class KeyLines:
@@ -364,7 +369,14 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     epub_ok = isinstance(epub_table, dict) and _check_table(
         epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags
     )
-    if len(diags.errors) > before or print_options is None or not epub_ok:
+    archive_table = data.get("archive", {})
+    archive_ok = isinstance(archive_table, dict) and _check_table(
+        archive_table, ARCHIVE_KEYS, "[archive]", "archive", 0, keys, path, diags
+    )
+    pdfa = archive_table.get("pdfa", "2b") if archive_ok else "2b"
+    if archive_ok and pdfa not in ("2b", "3b"):
+        diags.error(path, keys.of("pdfa", "archive"), "config-pdfa", f"pdfa {pdfa!r} is not one of 2b, 3b")
+    if len(diags.errors) > before or print_options is None or not epub_ok or not archive_ok:
         return None
     metadata = Metadata(
         title=data["title"].strip(),
@@ -387,4 +399,5 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         contents=tuple(contents),
         print=print_options,
         epub=EpubOptions(**{k: v.strip() for k, v in epub_table.items()}),
+        pdfa=pdfa,
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .checks import run_checks
 from .config import load_config
+from .deposit import build_deposit
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .model import Book
 from .pagefill import underfull
@@ -26,12 +27,13 @@ from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
 from .styles import check_styles, find_styles
 from .writers import pdf
+from .writers.archive import archive_pdf
 from .writers.cover import cover_pdf, geometry
 from .writers.epub import build_epub
 from .writers.epub_assets import cover_picture
 from .writers.pdfpost import finish_print_pdf
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf", "archive")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -169,20 +171,37 @@ def build(options: BuildOptions) -> BuildResult:
     result.layout = laid_out
     with font_clock(stamp):
         cover = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
-    if "epub" in options.formats:
+    wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
+    if "epub" in wants:
         picture = cover_picture(cover, geometry(config.print, laid_out.page_count))
         outputs[options.out / f"{slug}.epub"] = build_epub(
             book, styles, stamp, laid_out, config.epub, picture
         )
-    if "pdf" in options.formats or options.preflight is not None:
+    if "pdf" in wants or options.preflight is not None:
         with font_clock(stamp):
             outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
                 pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
             )
         outputs[options.out / f"{slug}-cover.pdf"] = cover
+    if "archive" in wants:
+        sources = [config.path, *(s.file for s in book.sections)]
+        with font_clock(stamp):
+            outputs[options.out / f"{slug}-archive.pdf"] = archive_pdf(
+                laid_out, book, stamp, config.pdfa, sources
+            )
 
-    # 5. Write.
+    # 5. Write: every file, then the deposit bag that holds copies of them.
     result.outputs = write_outputs(outputs)
+    if "archive" in wants:
+        payload = {
+            f"publication/{slug}-archive.pdf": outputs[options.out / f"{slug}-archive.pdf"],
+            f"publication/{slug}.epub": outputs[options.out / f"{slug}.epub"],
+            f"print/{slug}.pdf": outputs[options.out / f"{slug}.pdf"],
+            f"print/{slug}-cover.pdf": outputs[options.out / f"{slug}-cover.pdf"],
+        }
+        result.outputs.append(
+            build_deposit(options.out / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
+        )
 
     if options.proofs and "pdf" in options.formats:
         result.outputs += write_proofs(

@@ -1,0 +1,132 @@
+"""The archive PDF: PDF/A from the print layout itself, with XMP that matches the book.
+
+No second layout: WeasyPrint writes the same ``Document`` again as PDF/A-2b
+(or PDF/A-3b with the manuscript attached as its source). pikepdf then crops
+any bleed away (the archive keeps the trim), replaces the XMP packet with one
+written from the book's metadata, keeps the Info dictionary equal to it, and
+saves with a content-derived /ID so that builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pikepdf
+import weasyprint
+
+from ..model import Book
+from .pdf import Layout
+
+PDFA_LEVELS = ("2b", "3b")
+
+
+def author_line(book: Book) -> str:
+    """The Info /Author and XMP dc:creator: the authors, or the first creator."""
+    meta = book.metadata
+    return ", ".join(c.name for c in meta.authors) or (meta.creators[0].name if meta.creators else "")
+
+
+def _seq(items: list[str]) -> str:
+    return "".join(f"<rdf:li>{escape(i)}</rdf:li>" for i in items)
+
+
+def xmp_packet(book: Book, level: str, stamp: datetime, producer: str) -> bytes:
+    """An XMP packet for PDF/A: title, creators, language, rights, identifier, dates."""
+    meta = book.metadata
+    part, conformance = level[0], level[1].upper()
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    authors = author_line(book)
+    others = [f"{c.name} ({c.role})" for c in meta.creators if c.role != "author"]
+    rights = (
+        f'<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.rights)}</rdf:li>'
+        "</rdf:Alt></dc:rights>"
+    )
+    description = (
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.description)}</rdf:li>'
+        "</rdf:Alt></dc:description>"
+    )
+    body = f"""<rdf:Description rdf:about=""
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+  xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+  xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>{part}</pdfaid:part>
+<pdfaid:conformance>{conformance}</pdfaid:conformance>
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq>{_seq([authors])}</rdf:Seq></dc:creator>
+{f"<dc:contributor><rdf:Bag>{_seq(others)}</rdf:Bag></dc:contributor>" if others else ""}
+<dc:language><rdf:Bag>{_seq([meta.language])}</rdf:Bag></dc:language>
+<dc:identifier>{escape(meta.identifier)}</dc:identifier>
+{rights if meta.rights else ""}
+{description if meta.description else ""}
+{f"<dc:publisher><rdf:Bag>{_seq([meta.publisher])}</rdf:Bag></dc:publisher>" if meta.publisher else ""}
+<xmp:CreateDate>{when}</xmp:CreateDate>
+<xmp:ModifyDate>{when}</xmp:ModifyDate>
+<xmp:MetadataDate>{when}</xmp:MetadataDate>
+<xmp:CreatorTool>octavo</xmp:CreatorTool>
+<pdf:Producer>{escape(producer)}</pdf:Producer>
+</rdf:Description>"""
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f"{body}\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
+    return packet.encode("utf-8")
+
+
+def _pdf_date(stamp: datetime) -> str:
+    return stamp.strftime("D:%Y%m%d%H%M%SZ")
+
+
+def archive_pdf(
+    layout: Layout, book: Book, stamp: datetime, level: str = "2b", sources: list[Path] | None = None
+) -> bytes:
+    """The archive PDF of an existing layout: PDF/A-2b, or 3b with ``sources`` attached."""
+    attachments = []
+    if level == "3b":
+        for path in sources or []:
+            attachments.append(
+                weasyprint.Attachment(
+                    filename=str(path),
+                    name=path.name,
+                    description="Manuscript source of this book",
+                    created=stamp,
+                    modified=stamp,
+                    relationship="Source",
+                )
+            )
+    data = layout.document.write_pdf(
+        pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            trim = page.obj.get("/TrimBox")
+            if trim is not None:
+                page.mediabox = trim
+            for box in ("/TrimBox", "/BleedBox", "/CropBox"):
+                if box in page.obj:
+                    del page.obj[box]
+        producer = str(pdf.docinfo.get("/Producer", "WeasyPrint"))
+        metadata = pikepdf.Stream(pdf, xmp_packet(book, level, stamp, producer))
+        metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+        pdf.Root.Metadata = metadata
+        meta = book.metadata
+        authors = author_line(book)
+        pdf.docinfo.Title = pikepdf.String(meta.title)
+        pdf.docinfo.Author = pikepdf.String(authors)
+        pdf.docinfo.Creator = pikepdf.String("octavo")
+        pdf.docinfo.CreationDate = pikepdf.String(_pdf_date(stamp))
+        pdf.docinfo.ModDate = pikepdf.String(_pdf_date(stamp))
+        if meta.description:
+            pdf.docinfo.Subject = pikepdf.String(meta.description)
+        elif "/Subject" in pdf.docinfo:
+            del pdf.docinfo["/Subject"]
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()

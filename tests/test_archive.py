@@ -1,0 +1,181 @@
+"""The archive deposit: PDF/A claims, the bag's fixity, same pages as print, records, reproducibility."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import bagit
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from conftest import MANUSCRIPT, ROOT, build_book
+from lxml import etree
+from textutil import words
+
+from octavo.pdfa import pdfa_problems
+
+SLUG = "on-james-burnham"
+
+
+@pytest.fixture(scope="module")
+def deposit(seed_book) -> Path:
+    return seed_book.pdf.parent / f"{SLUG}-deposit"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True)
+
+
+def test_bag_is_valid_and_complete(deposit):
+    bag = bagit.Bag(str(deposit))
+    bag.validate()
+    assert set(bag.algorithms) == {"sha256", "sha512"}
+    info = bag.info
+    assert info["Source-Organization"] == "Octavo Editions"
+    assert info["External-Identifier"].startswith("urn:uuid:")
+    assert info["Bagging-Date"] == "2026-01-01" and "Payload-Oxum" in info
+    payload = set(bag.payload_entries())
+    for name in (
+        f"data/publication/{SLUG}.epub",
+        f"data/publication/{SLUG}-archive.pdf",
+        f"data/print/{SLUG}.pdf",
+        f"data/print/{SLUG}-cover.pdf",
+        "data/manuscript/book.toml",
+        "data/manuscript/on-burnham.md",
+        "data/metadata/dc.xml",
+        "data/metadata/onix.xml",
+        "data/README.txt",
+        "data/styles/fonts/OFL.txt",
+        "data/styles/css/print.css",
+    ):
+        assert name in payload, name
+    assert all((deposit / f"tagmanifest-{alg}.txt").is_file() for alg in ("sha256", "sha512"))
+
+
+def test_verify_passes_then_names_a_changed_file(deposit, tmp_path):
+    import shutil
+
+    copy = tmp_path / "bag"
+    shutil.copytree(deposit, copy)
+    proc = run("--verify", str(copy))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    target = copy / "data" / "manuscript" / "on-burnham.md"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0x01
+    target.write_bytes(bytes(data))
+    proc = run("--verify", str(copy))
+    assert proc.returncode == 1
+    failed = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
+    assert any("data/manuscript/on-burnham.md" in ln and "checksum" in ln for ln in failed), proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_archive_pdf_structure(seed_book):
+    path = seed_book.pdf.parent / f"{SLUG}-archive.pdf"
+    assert pdfa_problems(path) == []
+    with pikepdf.open(path) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()[36:40] == b"acsp"
+        for key in ("/JavaScript", "/JS", "/AA", "/Launch"):
+            assert all(key not in obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary))
+        assert "/Encrypt" not in pdf.trailer and "/ID" in pdf.trailer
+        assert f'<rdf:li xml:lang="x-default">{pdf.docinfo.Title}</rdf:li>' in xmp
+        for field in (
+            "<dc:language>",
+            "<dc:identifier>urn:uuid:",
+            "<dc:rights>",
+            "<xmp:CreateDate>",
+            "Mitchell Abidor (translator)",
+        ):
+            assert field in xmp, field
+
+
+def test_a_pdf_without_claims_fails_the_check(seed_book):
+    assert pdfa_problems(seed_book.pdf)  # the print PDF claims no PDF/A
+
+
+def test_archive_has_the_print_pagination(seed_book):
+    archive = pdfium.PdfDocument(str(seed_book.pdf.parent / f"{SLUG}-archive.pdf"))
+    printed = pdfium.PdfDocument(str(seed_book.pdf))
+    assert len(archive) == len(printed) == seed_book.result.pages
+    for a, p in zip(archive, printed, strict=True):
+        assert words(a.get_textpage().get_text_range())[:6] == words(p.get_textpage().get_text_range())[:6]
+        assert a.get_size() == pytest.approx(p.get_size())
+
+
+def test_records_agree_with_the_epub_package(seed_book):
+    deposit = seed_book.pdf.parent / f"{SLUG}-deposit" / "data" / "metadata"
+    dc = etree.parse(str(deposit / "dc.xml")).getroot()
+    onix = etree.parse(str(deposit / "onix.xml")).getroot()
+    with zipfile.ZipFile(seed_book.epub) as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "o": "http://ns.editeur.org/onix/3.0/reference",
+        "opf": "http://www.idpf.org/2007/opf",
+    }
+    title = opf.find(".//dc:title", ns).text
+    identifier = opf.find(".//dc:identifier", ns).text
+    language = opf.find(".//dc:language", ns).text
+    people = {}
+    for person in opf.findall(".//dc:creator", ns) + opf.findall(".//dc:contributor", ns):
+        role = opf.find(f".//opf:meta[@refines='#{person.get('id')}'][@property='role']", ns).text
+        people.setdefault(person.text, set()).add(role)
+    assert dc.find("dc:title", ns).text.startswith(title)
+    assert dc.find("dc:identifier", ns).text == identifier and dc.find("dc:language", ns).text == language
+    dc_people: dict[str, set[str]] = {}
+    for e in dc.findall("dc:creator", ns) + dc.findall("dc:contributor", ns):
+        name, role = e.text.rsplit(" [", 1)
+        dc_people.setdefault(name, set()).add(role.rstrip("]"))
+    assert dc_people == people
+    assert onix.find(".//o:TitleText", ns).text == title
+    assert onix.find(".//o:ProductIdentifier/o:IDValue", ns).text == identifier
+    assert onix.find(".//o:LanguageCode", ns).text == "eng"
+    onix_roles = {"A01": "aut", "B06": "trl", "B01": "edt", "A24": "aui"}
+    onix_people: dict[str, set[str]] = {}
+    for c in onix.findall(".//o:Contributor", ns):
+        onix_people.setdefault(c.find("o:PersonName", ns).text, set()).add(
+            onix_roles[c.find("o:ContributorRole", ns).text]
+        )
+    assert onix_people == people
+
+
+def test_two_builds_in_two_directories_are_byte_identical(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    outputs = []
+    for name in ("one", "two"):
+        manuscript = tmp_path / name / "manuscript"
+        shutil.copytree(MANUSCRIPT, manuscript)
+        build_book(manuscript, tmp_path / name / "dist")
+        dist = tmp_path / name / "dist"
+        outputs.append(
+            {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+        )
+    assert outputs[0].keys() == outputs[1].keys()
+    assert len(outputs[0]) > 30
+    different = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert different == []
+
+
+def test_pdfa_3b_attaches_the_sources(tmp_path):
+    import shutil
+
+    manuscript = tmp_path / "manuscript"
+    shutil.copytree(MANUSCRIPT, manuscript)
+    toml = manuscript / "book.toml"
+    toml.write_text(toml.read_text() + '\n[archive]\npdfa = "3b"\n')
+    built = build_book(manuscript, tmp_path / "dist", formats=("archive",))
+    path = tmp_path / "dist" / f"{SLUG}-archive.pdf"
+    assert built.result.pages and pdfa_problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert "<pdfaid:part>3</pdfaid:part>" in pdf.Root.Metadata.read_bytes().decode()
+        files = pdf.Root.AF
+        names = {str(f.UF) for f in files}
+        assert {"book.toml", "introduction.md", "on-burnham.md"} <= names
+        assert all(f.AFRelationship == "/Source" for f in files)
