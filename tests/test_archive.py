@@ -94,6 +94,23 @@ def test_archive_pdf_structure(seed_book):
             assert field in xmp, field
 
 
+def test_archive_pdf_is_tagged(seed_book):
+    with pikepdf.open(seed_book.pdf.parent / f"{SLUG}-archive.pdf") as pdf:
+        assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en"
+        kinds: set[str] = set()
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            if "/S" in element:
+                kinds.add(str(element.S))
+            children = element.get("/K")
+            if isinstance(children, pikepdf.Array):
+                stack.extend(c for c in children if isinstance(c, pikepdf.Dictionary))
+            elif isinstance(children, pikepdf.Dictionary):
+                stack.append(children)
+        assert {"/Document", "/Sect", "/H1", "/P", "/Link"} <= kinds
+
+
 def test_a_pdf_without_claims_fails_the_check(seed_book):
     assert pdfa_problems(seed_book.pdf)  # the print PDF claims no PDF/A
 

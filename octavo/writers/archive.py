@@ -5,6 +5,10 @@ No second layout: WeasyPrint writes the same ``Document`` again as PDF/A-2b
 any bleed away (the archive keeps the trim), replaces the XMP packet with one
 written from the book's metadata, keeps the Info dictionary equal to it, and
 saves with a content-derived /ID so that builds are byte-identical.
+
+The file is tagged (WeasyPrint's structure tree: sections, headings,
+paragraphs, lists, links, in reading order). It does not claim PDF/UA-1:
+no validator for it is available here to confirm the claim.
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ def archive_pdf(
                 )
             )
     data = layout.document.write_pdf(
-        pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None
+        pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None, pdf_tags=True
     )
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
