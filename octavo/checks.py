@@ -12,11 +12,16 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from PIL import Image
+
+from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
 from .styles import Styles, glyph_name
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
+#: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
+REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([A-Za-z][\w+.-]*:[^)\s>]*)")
 
 
 def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:
@@ -66,6 +71,14 @@ def check_unlisted(book: Book, diags: Diagnostics) -> None:
 def check_images(book: Book, diags: Diagnostics) -> None:
     root = book.root.resolve()
     for section in book.sections:
+        for node, _, path in _text_runs(section):
+            if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
+                diags.error(
+                    path,
+                    node.line,
+                    "image-outside",
+                    f"image {match.group(1)!r} is refused: octavo uses only files in the manuscript folder",
+                )
         for block in section.blocks:
             for node in block.walk():
                 if node.type != "image":
@@ -81,8 +94,44 @@ def check_images(book: Book, diags: Diagnostics) -> None:
                     )
                 elif not target.is_file():
                     diags.error(section.file, node.line, "image-missing", f"image {src!r} not found")
+                else:
+                    check_image_size(target, section.file, node.line, diags)
                 if not node.attr("alt").strip():
                     diags.warning(section.file, node.line, "image-alt", f"image {src!r} has no alt text")
+
+
+MAX_IMAGE_BYTES = 1_500_000
+MAX_IMAGE_PIXELS = 4_000_000
+
+
+def check_image_size(path: Path, where: Path, line: int, diags: Diagnostics) -> None:
+    """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels)."""
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        diags.warning(
+            where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
+        )
+        return
+    try:
+        with Image.open(path) as image:
+            pixels = image.width * image.height
+    except (OSError, Image.DecompressionBombError):
+        diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
+        return
+    if pixels > MAX_IMAGE_PIXELS:
+        diags.warning(
+            where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
+        )
+
+
+def check_languages(book: Book, diags: Diagnostics) -> None:
+    """Every lang attribute a valid BCP 47 tag."""
+    for section in book.sections:
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+            for node in block.walk():
+                tag = node.attr("lang")
+                if tag and (why := language_problem(tag)):
+                    diags.error(section.file, node.line, "lang-invalid", why)
 
 
 def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
@@ -111,4 +160,5 @@ def run_checks(book: Book, styles: Styles, diags: Diagnostics) -> None:
     check_typography(book, diags)
     check_unlisted(book, diags)
     check_images(book, diags)
+    check_languages(book, diags)
     check_glyphs(book, styles, diags)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -82,7 +83,13 @@ def verify(path: Path) -> int:
     return EXIT_MANUSCRIPT if failed else EXIT_OK
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the build like Ctrl-C: temporary files go, earlier outputs stay."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)

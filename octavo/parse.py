@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from .config import Config, ContentEntry, slugify
 from .diagnostics import Diagnostics
-from .markdown import parser
+from .markdown import MAX_NESTING, parser
 from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .textio import read_text
 
@@ -227,6 +227,16 @@ def parse_section(
         return None
     env: dict = {}
     tokens = parser(language).parse(text, env)
+    deepest = max((t.level for t in tokens), default=0)
+    if deepest >= MAX_NESTING - 2:  # markdown-it silently drops what lies deeper
+        where = next((t.map[0] + 1 for t in tokens if t.level >= MAX_NESTING - 2 and t.map), 0)
+        diags.error(
+            path,
+            where,
+            "nesting-too-deep",
+            f"quotes or lists nest more than {MAX_NESTING - 3} deep; octavo stops rather than drop text",
+        )
+        return None
     body, definitions = _split_definitions(tokens)
 
     defined: dict[str, _Definition] = {}
@@ -334,8 +344,18 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     """Parse every file in reading order; None if any file could not be read."""
     sections: list[Section] = []
     ok = True
+    root = config.root.resolve()
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
         path = config.root / entry.file
+        if entry.file.is_absolute() or not path.resolve().is_relative_to(root):
+            diags.error(
+                config.path,
+                entry.line,
+                "contents-outside",
+                f"{entry.file} is outside the manuscript folder; octavo reads only the book's own files",
+            )
+            ok = False
+            continue
         if not path.is_file():
             diags.error(
                 config.path,

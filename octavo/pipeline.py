@@ -8,7 +8,9 @@ into place, so a failed build leaves earlier outputs in ``dist/`` untouched.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .checks import run_checks
-from .config import load_config
+from .config import Config, load_config
 from .deposit import build_deposit
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .model import Book
@@ -25,7 +27,7 @@ from .pagefill import underfull
 from .parse import parse_book
 from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
-from .styles import check_styles, find_styles
+from .styles import Styles, check_styles, find_styles
 from .writers import pdf
 from .writers.archive import archive_pdf
 from .writers.cover import cover_pdf, geometry
@@ -92,6 +94,33 @@ def font_clock(stamp: datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+LOCK_NAME = ".octavo.lock"
+TEMP_SUFFIX = ".octavo-tmp"
+
+
+@contextmanager
+def output_lock(out: Path, diags: Diagnostics) -> Iterator[None]:
+    """Hold ``out/.octavo.lock`` for the build; clear temporary files an earlier, killed build left."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 (held for the whole build)
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            diags.error(
+                out, 0, "out-locked", "another octavo build is writing to this folder; try again when it ends"
+            )
+            raise ManuscriptError(diags.errors) from None
+        for stale in out.glob(f".*{TEMP_SUFFIX}"):  # only files octavo itself names so
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+        yield
+    finally:
+        handle.close()
+
+
 def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
     problems = diags.errors + (diags.warnings if strict else [])
     if problems:
@@ -115,7 +144,7 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
     written = []
     for target, data in outputs.items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".octavo-tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
         try:
             os.chmod(tmp, 0o666 & ~_UMASK)
             with os.fdopen(fd, "wb") as handle:
@@ -155,7 +184,19 @@ def build(options: BuildOptions) -> BuildResult:
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result
+    with output_lock(options.out, diags):
+        return _render_and_write(options, config, book, styles, diags, result)
 
+
+def _render_and_write(
+    options: BuildOptions,
+    config: Config,
+    book: Book,
+    styles: Styles,
+    diags: Diagnostics,
+    result: BuildResult,
+) -> BuildResult:
+    """Stages 4 to 6, under the output folder's lock."""
     # 4. Render every requested format in memory.
     slug = book.metadata.slug
     stamp = build_timestamp(book)

@@ -6,10 +6,23 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 
+#: Largest manuscript file accepted (a whole book is far smaller; a bigger one is refused, not read).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
     """Return the file's text with line ends normalised, or None after reporting why not."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(
+                path,
+                0,
+                "file-too-large",
+                f"is {size / 1048576:.1f} MB; octavo reads files of at most {MAX_FILE_BYTES // 1048576} MB "
+                "(split the chapter into several files)",
+            )
+            return None
         data = path.read_bytes()
     except FileNotFoundError:
         diags.error(path, 0, "file-missing", "file not found")

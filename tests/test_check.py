@@ -69,7 +69,7 @@ def test_only_epub_builds_one_format(tmp_path):
     out = tmp_path / "dist"
     proc = run("--only", "epub", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert [p.suffix for p in out.iterdir()] == [".epub"]
+    assert [p.suffix for p in out.iterdir() if not p.name.startswith(".")] == [".epub"]
 
 
 def test_failed_build_leaves_previous_outputs(tmp_path):

@@ -1,0 +1,76 @@
+"""Bad manuscripts: a clear message with file and line, exit 1, no traceback, dist/ untouched.
+
+Each folder in tests/bad/ is a manuscript with an ``expect.toml``: the
+message(s) stderr must contain, the exit code, extra arguments, and, for
+inputs too big or too odd to keep in the repository, how to generate them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from PIL import Image
+
+BAD = Path(__file__).parent / "bad"
+CASES = sorted(p for p in BAD.iterdir() if (p / "expect.toml").is_file())
+
+
+def generate(kind: str, folder: Path) -> None:
+    """Inputs made at test time rather than kept in git."""
+    chapter = folder / "one.md"
+    if kind == "big-chapter":
+        with chapter.open("w", encoding="utf-8") as handle:
+            handle.write("# One\n\n")
+            line = "A long chapter line of ordinary words that goes on and on. " * 10 + "\n\n"
+            while handle.tell() < 20 * 1024 * 1024:
+                handle.write(line)
+    elif kind == "deep-quotes":
+        chapter.write_text("# One\n\n" + "> " * 1000 + "deep\n", encoding="utf-8")
+    elif kind == "deep-lists":
+        chapter.write_text("# One\n\n" + "- " * 1000 + "deep\n", encoding="utf-8")
+    elif kind == "symlink-outside":
+        os.symlink("/etc/hostname", folder / "link.md")
+    elif kind in ("small-png", "big-png"):
+        size = (40, 30) if kind == "small-png" else (2600, 2000)
+        Image.new("RGB", size, (200, 190, 170)).save(folder / "pic.png")
+    else:
+        raise ValueError(kind)
+
+
+def test_there_are_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_manuscript(case: Path, tmp_path: Path):
+    expect = tomllib.loads((case / "expect.toml").read_text(encoding="utf-8"))
+    manuscript = tmp_path / case.name
+    shutil.copytree(case, manuscript, symlinks=True, ignore=shutil.ignore_patterns("expect.toml"))
+    if "generate" in expect:
+        generate(expect["generate"], manuscript)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "earlier.epub").write_bytes(b"an earlier build's output")
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    args = [a.replace("{manuscript}", str(manuscript)) for a in expect.get("args", [])]
+    if "--out" not in args:
+        args += ["--out", str(dist)]
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), str(manuscript), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == expect["exit"], proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    for message in expect["messages"]:
+        assert message in proc.stderr, f"{message!r} not in:\n{proc.stderr}"
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+    assert not (manuscript / "dist").exists() or not any((manuscript / "dist").iterdir())
