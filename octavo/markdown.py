@@ -72,7 +72,7 @@ def parser(language: str) -> MarkdownIt:
     quotes = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
     md = MarkdownIt(
         "commonmark",
-        {"typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING, "html": False},
+        {"typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING, "html": True},
     )
     md.enable(["smartquotes", "table"])
     footnote_plugin(md, inline=True, move_to_end=False)

@@ -19,6 +19,7 @@ from .config import Config, ContentEntry, slugify
 from .diagnostics import Diagnostics
 from .markdown import MAX_NESTING, parser
 from .model import BLOCK_TYPES, Book, Node, Note, Section
+from .rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from .textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
@@ -106,6 +107,7 @@ class _Converter:
         self.diags = diags
         self.in_note = False
         self.blocks = 0
+        self.skipping = ""  # inside <script> or the like: drop until its end tag
 
     def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
         # Each frame: (type, attrs, line, children, hidden)
@@ -114,6 +116,12 @@ class _Converter:
         for token in tokens:
             if token.map:
                 line = token.map[0] + 1
+            if token.type == "html_inline":
+                self.inline_html(token.content, stack, line)
+                continue
+            if token.type == "html_block":
+                stack[-1][3].extend(self.number(block_nodes(token.content, line, self.warn_html)))
+                continue
             if token.nesting == 1:
                 kind = OPENERS.get(token.type, token.type.removesuffix("_open"))
                 stack.append((kind, _attrs(token), line, [], token.hidden))
@@ -121,6 +129,7 @@ class _Converter:
                 if len(stack) == 1:
                     continue
                 kind, attrs, start, children, hidden = stack.pop()
+                attrs = tuple(a for a in attrs if a[0] != "_html")
                 parent = stack[-1][3]
                 if hidden:  # paragraphs of tight lists: keep their content only
                     parent.extend(children)
@@ -134,8 +143,60 @@ class _Converter:
                     line += 1
         while len(stack) > 1:  # unbalanced input: close what is open
             kind, attrs, start, children, _ = stack.pop()
+            attrs = tuple(a for a in attrs if a[0] != "_html")
             stack[-1][3].append(Node(kind, tuple(children), attrs=attrs, line=start))
+        self.skipping = ""
         return tuple(root)
+
+    def warn_html(self, line: int, message: str) -> None:
+        self.diags.warning(self.path, line, "html-removed", message)
+
+    def inline_html(self, html: str, stack: list, line: int) -> None:
+        """One inline HTML tag: open or close a safe element, or drop it (and, for scripts, what follows)."""
+        parsed = parse_tag(html)
+        if self.skipping:
+            if parsed and parsed[0] and parsed[1] == self.skipping:
+                self.skipping = ""
+            return
+        if parsed is None:
+            self.warn_html(line, f"raw HTML {html.strip()[:40]!r} was removed")
+            return
+        closing, name, attrs = parsed
+        if name == "br":
+            stack[-1][3].append(Node("hardbreak", line=line))
+            return
+        if name in DROPPED_WITH_CONTENT and not closing:
+            self.skipping = name
+            self.warn_html(line, f"<{name}> was removed with its content")
+            return
+        kind = INLINE.get(name)
+        if kind is None:
+            self.warn_html(
+                line, f"<{'/' if closing else ''}{name}> is not in octavo's safe HTML subset: removed"
+            )
+            return
+        if not closing:
+            stack.append((kind, (*attrs, ("_html", name)), line, [], False))
+            return
+        for depth in range(len(stack) - 1, 0, -1):
+            if ("_html", name) in stack[depth][1]:
+                while len(stack) > depth:
+                    kind_, attrs_, start, children, _ = stack.pop()
+                    attrs_ = tuple(a for a in attrs_ if a[0] != "_html")
+                    stack[-1][3].append(Node(kind_, tuple(children), attrs=attrs_, line=start))
+                return
+        self.warn_html(line, f"</{name}> closes nothing: removed")
+
+    def number(self, nodes: list[Node]) -> list[Node]:
+        """Give block ids to the text blocks of nodes made from raw HTML."""
+        out = []
+        for node in nodes:
+            children = tuple(self.number(list(node.children))) if node.children else ()
+            attrs = node.attrs
+            if node.type in TEXT_BLOCKS and any(c.type not in BLOCK_TYPES for c in children):
+                attrs = self.block_id(attrs)
+            out.append(Node(node.type, children, node.text, attrs, node.line))
+        return out
 
     def block_id(self, attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         """Number a block that holds text, so layouts can say where a page starts in it."""
@@ -149,6 +210,8 @@ class _Converter:
         if kind == "inline":
             return list(self.nodes(token.children or [], line))
         if kind == "text":
+            if self.skipping:
+                return []
             self.undefined_refs(token.content, line)
             return [Node("text", text=token.content, line=line)]
         if kind == "code_inline":
@@ -169,8 +232,6 @@ class _Converter:
             return [Node("image", attrs=tuple(sorted(attrs.items())), line=line)]
         if kind == "footnote_ref":
             return [self.noteref(token, line)]
-        if kind in ("html_inline", "html_block"):
-            return [Node("text", text=token.content, line=line)]
         return [Node("text", text=token.content, line=line)] if token.content else []
 
     def noteref(self, token: Token, line: int) -> Node:

@@ -31,6 +31,11 @@ TAGS = {
     "s": "s",
     "span": "span",
     "link": "a",
+    "sup": "sup",
+    "sub": "sub",
+    "small": "small",
+    "abbr": "abbr",
+    "cite": "cite",
 }
 
 
