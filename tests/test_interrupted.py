@@ -28,6 +28,25 @@ sys.exit(main())
 """
 
 
+def start_in_pdf_step(dist: Path, tmp_path: Path) -> subprocess.Popen:
+    """A build of the seed book, returned once it is inside its PDF step."""
+    marker = tmp_path / "marker.pdf-step"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_PDF, str(MANUSCRIPT), "--out", str(dist)],
+        env={**os.environ, "OCTAVO_TEST_MARKER": str(marker)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(300):
+        if marker.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert marker.exists(), proc.communicate()[1]
+    return proc
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -41,19 +60,7 @@ def test_sigkill_during_the_pdf_step_leaves_earlier_outputs(tmp_path):
     )
     assert first.returncode == 0, first.stderr
     before = snapshot(dist)
-    marker = Path(str(tmp_path / "marker") + ".pdf-step")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_PDF, str(MANUSCRIPT), "--out", str(dist)],
-        env={**os.environ, "OCTAVO_TEST_MARKER": str(marker)},
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(300):
-        if marker.exists() or proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    assert marker.exists(), proc.communicate()[1]
+    proc = start_in_pdf_step(dist, tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     after = snapshot(dist)
@@ -93,19 +100,7 @@ def test_stale_temporary_files_of_a_killed_build_are_cleared(tmp_path):
 
 def test_sigterm_ends_the_build_cleanly(tmp_path):
     dist = tmp_path / "dist"
-    marker = Path(str(tmp_path / "marker") + ".pdf-step")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_PDF, str(MANUSCRIPT), "--out", str(dist)],
-        env={**os.environ, "OCTAVO_TEST_MARKER": str(marker)},
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for _ in range(300):
-        if marker.exists():
-            break
-        time.sleep(0.1)
+    proc = start_in_pdf_step(dist, tmp_path)
     os.kill(proc.pid, signal.SIGTERM)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
