@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import ManuscriptError
-from .pipeline import FORMATS, BuildOptions, build
+from .cache import build_key, up_to_date
+from .locations import FORMATS, styles_root
 from .printspec import VENDORS
-from .verify import verify_bag
 
 EXIT_OK, EXIT_MANUSCRIPT, EXIT_USAGE = 0, 1, 2
 
@@ -45,6 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument(
         "--verify",
         type=Path,
@@ -75,6 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def verify(path: Path) -> int:
     """Report each file of a deposit bag; exit 1 on any problem."""
+    from .verify import verify_bag  # heavy imports only where needed
+
     states = verify_bag(path)
     for state in states:
         print(state)
@@ -93,10 +95,21 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)
+    formats = tuple(args.only) if args.only else FORMATS
+    if not (args.check or args.force or args.proofs) and args.preflight is None:
+        key = build_key(args.manuscript, styles_root(args.styles), formats, args.strict)
+        if (cached := up_to_date(args.out, key)) is not None:
+            for warning in cached["warnings"]:
+                print(warning, file=sys.stderr)
+            print(f"octavo: {args.manuscript}: up to date, nothing rebuilt")
+            return EXIT_OK
+    from .diagnostics import ManuscriptError
+    from .pipeline import BuildOptions, build
+
     options = BuildOptions(
         manuscript=args.manuscript,
         out=args.out,
-        formats=tuple(args.only) if args.only else FORMATS,
+        formats=formats,
         check_only=args.check,
         strict=args.strict,
         styles=args.styles,

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .cache import build_key, record
 from .checks import run_checks
 from .config import Config, load_config
 from .deposit import build_deposit
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
+from .locations import FORMATS
 from .model import Book
 from .pagefill import underfull
 from .parse import parse_book
@@ -35,7 +37,6 @@ from .writers.epub import build_epub
 from .writers.epub_assets import cover_picture
 from .writers.pdfpost import finish_print_pdf
 
-FORMATS = ("epub", "pdf", "archive")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -166,6 +167,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     # 1. Load and validate the configuration (and the styles it will use).
     styles = find_styles(options.styles)
+    key = build_key(options.manuscript, styles.root, options.formats, options.strict)
     check_styles(styles, diags)
     if not options.check_only:
         check_out_dir(options, diags)
@@ -185,7 +187,9 @@ def build(options: BuildOptions) -> BuildResult:
     if options.check_only:
         return result
     with output_lock(options.out, diags):
-        return _render_and_write(options, config, book, styles, diags, result)
+        _render_and_write(options, config, book, styles, diags, result)
+        record(options.out, key, result.outputs, [str(w) for w in diags.warnings], result.pages)
+    return result
 
 
 def _render_and_write(

@@ -16,9 +16,8 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from .diagnostics import Diagnostics
+from .locations import styles_root
 
-PACKAGE_STYLES = Path(__file__).parent / "_styles"
-PROJECT_STYLES = Path(__file__).parent.parent / "styles"
 FONT_SUFFIXES = (".ttf", ".otf")
 
 
@@ -95,11 +94,7 @@ class Styles:
 
 def find_styles(override: Path | None = None) -> Styles:
     """The styles folder to use: the one given, the installed copy or the project's."""
-    if override is not None:
-        return Styles(override)
-    if PACKAGE_STYLES.is_dir():
-        return Styles(PACKAGE_STYLES)
-    return Styles(PROJECT_STYLES)
+    return Styles(styles_root(override))
 
 
 def check_styles(styles: Styles, diags: Diagnostics) -> None:

@@ -32,7 +32,7 @@ def start_in_pdf_step(dist: Path, tmp_path: Path) -> subprocess.Popen:
     """A build of the seed book, returned once it is inside its PDF step."""
     marker = tmp_path / "marker.pdf-step"
     proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_PDF, str(MANUSCRIPT), "--out", str(dist)],
+        [sys.executable, "-c", SLOW_PDF, str(MANUSCRIPT), "--out", str(dist), "--force"],
         env={**os.environ, "OCTAVO_TEST_MARKER": str(marker)},
         cwd=ROOT,
         stdout=subprocess.PIPE,
