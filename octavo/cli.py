@@ -90,8 +90,40 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def catalogue(argv: list[str]) -> int:
+    """``octavo catalogue DIR [--out OUT] [--jobs N] [--scheduler ADDRESS]``."""
+    from .catalogue import jobs, run_dask, run_local, summary
+
+    parser = _Parser(prog="octavo catalogue", description="Build every manuscript folder under DIR.")
+    parser.add_argument("root", type=Path, help="folder holding manuscript folders (each with book.toml)")
+    parser.add_argument("--out", type=Path, default=Path("dist") / "catalogue", help="where the books go")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    parser.add_argument("--scheduler", default=None, help="a Dask scheduler address (needs octavo[cluster])")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        print(f"octavo: {args.root}: catalogue-missing: not a folder", file=sys.stderr)
+        return EXIT_MANUSCRIPT
+    work = jobs(args.root, args.out)
+    if not work:
+        print(f"octavo: {args.root}: catalogue-empty: no folder with a book.toml", file=sys.stderr)
+        return EXIT_MANUSCRIPT
+    try:
+        results = run_dask(work, args.scheduler) if args.scheduler else run_local(work, args.jobs)
+    except ImportError:
+        print(
+            "octavo: catalogue-cluster: --scheduler needs Dask: pip install 'octavo[cluster]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(summary(results))
+    return EXIT_OK if all(r["ok"] for r in results) else EXIT_MANUSCRIPT
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["catalogue"]:
+        return catalogue(argv[1:])
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)
