@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,6 +63,16 @@ class BuildResult:
     layout: pdf.Layout | None = None
     preflight: list[RuleResult] = field(default_factory=list)
     vendor: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage (the benchmark reads these)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
 
 def build_timestamp(book: Book) -> datetime:
@@ -171,18 +182,21 @@ def build(options: BuildOptions) -> BuildResult:
     check_styles(styles, diags)
     if not options.check_only:
         check_out_dir(options, diags)
-    config = load_config(options.manuscript, diags)
+    with result.stage("config"):
+        config = load_config(options.manuscript, diags)
     if config is None:
         raise ManuscriptError(diags.errors)
 
     # 2. Parse every file into one Book.
-    book = parse_book(config, diags)
+    with result.stage("parse"):
+        book = parse_book(config, diags)
     if book is None:
         raise ManuscriptError(diags.errors)
     result.book = book
 
     # 3. Check.
-    run_checks(book, styles, diags)
+    with result.stage("check"):
+        run_checks(book, styles, diags)
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result
@@ -207,36 +221,38 @@ def _render_and_write(
     outputs: dict[Path, bytes] = {}
     # One layout serves the print PDF, the cover's spine and the EPUB's page-list.
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with font_clock(stamp):
+    with font_clock(stamp), result.stage("layout"):
         laid_out = pdf.layout(book, styles, iso, config.print)
     for url in laid_out.fetcher.refused:
         diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
     _stop_if_errors(diags, options.strict)
     result.pages = laid_out.page_count
     result.layout = laid_out
-    with font_clock(stamp):
+    with font_clock(stamp), result.stage("cover"):
         cover = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
     if "epub" in wants:
-        picture = cover_picture(cover, geometry(config.print, laid_out.page_count))
-        outputs[options.out / f"{slug}.epub"] = build_epub(
-            book, styles, stamp, laid_out, config.epub, picture
-        )
+        with result.stage("epub"):
+            picture = cover_picture(cover, geometry(config.print, laid_out.page_count))
+            outputs[options.out / f"{slug}.epub"] = build_epub(
+                book, styles, stamp, laid_out, config.epub, picture
+            )
     if "pdf" in wants or options.preflight is not None:
-        with font_clock(stamp):
+        with font_clock(stamp), result.stage("pdf write"):
             outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
                 pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
             )
         outputs[options.out / f"{slug}-cover.pdf"] = cover
     if "archive" in wants:
         sources = [config.path, *(s.file for s in book.sections)]
-        with font_clock(stamp):
+        with font_clock(stamp), result.stage("archive"):
             outputs[options.out / f"{slug}-archive.pdf"] = archive_pdf(
                 laid_out, book, stamp, config.pdfa, sources
             )
 
     # 5. Write: every file, then the deposit bag that holds copies of them.
-    result.outputs = write_outputs(outputs)
+    with result.stage("write"):
+        result.outputs = write_outputs(outputs)
     if "archive" in wants:
         payload = {
             f"publication/{slug}-archive.pdf": outputs[options.out / f"{slug}-archive.pdf"],
@@ -244,9 +260,10 @@ def _render_and_write(
             f"print/{slug}.pdf": outputs[options.out / f"{slug}.pdf"],
             f"print/{slug}-cover.pdf": outputs[options.out / f"{slug}-cover.pdf"],
         }
-        result.outputs.append(
-            build_deposit(options.out / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
-        )
+        with result.stage("bag"):
+            result.outputs.append(
+                build_deposit(options.out / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
+            )
 
     if options.proofs and "pdf" in options.formats:
         result.outputs += write_proofs(
