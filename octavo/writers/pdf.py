@@ -134,8 +134,13 @@ def _straddling_block(page: weasyprint.Page):
     return last, sum(isinstance(c, LineBox) for c in last.children)
 
 
-def _keep_notes_with_calls(html: weasyprint.HTML, book: Book, document: weasyprint.Document):
-    """Re-lay out until every note is on its call's page (or nothing more can be done)."""
+def _keep_notes_with_calls(html: weasyprint.HTML, book: Book) -> tuple[weasyprint.Document, int]:
+    """Lay out, then again until every note is on its call's page (or nothing more can be done).
+
+    Only one document is alive at a time: the previous one is dropped before
+    the next render, so a corrective pass does not double the peak memory.
+    """
+    document = html.render()
     passes = 1
     while passes <= MAX_PASSES:
         problems = deferred_notes(book, document)
@@ -156,6 +161,7 @@ def _keep_notes_with_calls(html: weasyprint.HTML, book: Book, document: weasypri
                 changed = True
         if not changed:
             break
+        del document, problems, block
         document = html.render()
         passes += 1
     return document, passes
@@ -178,7 +184,8 @@ def layout(book: Book, styles: Styles, timestamp: str, options: PrintOptions | N
         source = weasyprint.HTML(
             string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        document, done = _keep_notes_with_calls(source, book, source.render())
+        document = None  # drop an earlier layout before the next one
+        document, done = _keep_notes_with_calls(source, book)
         passes += done
         content_pages = len(document.pages) - pad
         wanted_pad = padding(options, content_pages)
