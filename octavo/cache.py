@@ -6,6 +6,13 @@ a successful build, ``dist/.octavo-cache.json`` records the key, the hash of
 each output and the warnings. A later build with the same key, whose
 outputs are all still there unchanged, does nothing: it touches no file.
 This module imports nothing heavy, so that check takes a few milliseconds.
+
+A second, finer key covers only what the print layout depends on (not the
+EPUB stylesheet or templates). ``dist/.octavo-layout/`` keeps that layout's
+products: the page count, the EPUB page map, and the print, cover and
+archive PDFs. A build whose layout key is unchanged takes them from there
+instead of laying the book out again, so editing the EPUB CSS rebuilds the
+EPUB (and the bag that holds it) in a second.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -71,3 +80,82 @@ def up_to_date(out: Path, key: str) -> dict | None:
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return None
     return data
+
+
+# The layout cache: what the print layout produced, kept for builds whose
+# layout inputs did not change (an EPUB stylesheet edit, say).
+
+LAYOUT_DIR = ".octavo-layout"
+#: Styles files that reach the EPUB only: editing them keeps the print layout.
+EPUB_ONLY_STYLES = ("css/epub.css", "templates/epub/")
+
+
+def layout_key(manuscript: Path, styles: Path) -> str:
+    """A key over everything the print layout and the PDFs made from it depend on."""
+    digest = hashlib.sha256()
+    digest.update(f"octavo {__version__}|layout|".encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for label, folder in (("manuscript", manuscript), ("styles", styles)):
+        for path in _files(folder):
+            relative = path.relative_to(folder).as_posix()
+            if label == "styles" and relative.startswith(EPUB_ONLY_STYLES):
+                continue
+            digest.update(f"|{label}/{relative}|".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class CachedLayout:
+    """A print layout's products: page count, EPUB page map, and the PDFs made from it."""
+
+    pages: int
+    starts: list[tuple[int, str, str, int]]
+    products: dict[str, bytes] = field(default_factory=dict)  # "pdf", "cover", "archive"
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_layout(out: Path, key: str, layout: CachedLayout) -> None:
+    """Keep this layout's products (content-addressed) and drop any earlier ones."""
+    folder = out / LAYOUT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    products = {}
+    for name, data in sorted(layout.products.items()):
+        digest = hashlib.sha256(data).hexdigest()
+        products[name] = digest
+        if not (folder / digest).is_file():
+            _atomic_write(folder / digest, data)
+    index = {"key": key, "pages": layout.pages, "starts": layout.starts, "products": products}
+    _atomic_write(folder / "layout.json", json.dumps(index, indent=1, sort_keys=True).encode())
+    for stale in folder.iterdir():
+        if stale.name != "layout.json" and stale.name not in products.values():
+            stale.unlink(missing_ok=True)
+
+
+def load_layout(out: Path, key: str, needed: Iterable[str]) -> CachedLayout | None:
+    """The cached layout for ``key`` if it holds every ``needed`` product intact; else None."""
+    folder = out / LAYOUT_DIR
+    try:
+        index = json.loads((folder / "layout.json").read_text(encoding="utf-8"))
+        if index.get("key") != key or not set(needed) <= set(index["products"]):
+            return None
+        products = {}
+        for name in needed:
+            data = (folder / index["products"][name]).read_bytes()
+            if hashlib.sha256(data).hexdigest() != index["products"][name]:
+                return None
+            products[name] = data
+        starts = [(int(i), str(lab), str(where), int(at)) for i, lab, where, at in index["starts"]]
+        return CachedLayout(int(index["pages"]), starts, products)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

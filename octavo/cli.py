@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         styles=args.styles,
         preflight=args.preflight,
         proofs=args.proofs,
+        force=args.force,
     )
     try:
         result = build(options)

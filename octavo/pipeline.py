@@ -15,11 +15,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import build_key, record
+from .cache import CachedLayout, build_key, layout_key, load_layout, record, save_layout
 from .checks import run_checks
 from .config import Config, load_config
 from .deposit import build_deposit
@@ -27,6 +27,7 @@ from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .locations import FORMATS
 from .model import Book
 from .pagefill import underfull
+from .pagemap import PageStart
 from .parse import parse_book
 from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
@@ -34,7 +35,7 @@ from .styles import Styles, check_styles, find_styles
 from .writers import pdf
 from .writers.archive import archive_pdf
 from .writers.cover import cover_pdf, geometry
-from .writers.epub import build_epub
+from .writers.epub import build_epub, page_map
 from .writers.epub_assets import cover_picture
 from .writers.pdfpost import finish_print_pdf
 
@@ -52,6 +53,7 @@ class BuildOptions:
     styles: Path | None = None
     preflight: str | None = None  # a vendor, or "" for the one in [print]
     proofs: bool = False
+    force: bool = False  # lay out again even when the layout's inputs are unchanged
 
 
 @dataclass
@@ -151,10 +153,23 @@ def check_out_dir(options: BuildOptions, diags: Diagnostics) -> None:
         )
 
 
+def _same_bytes(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every output through a temporary file in its folder, then rename."""
+    """Write every output through a temporary file in its folder, then rename.
+
+    An output whose file already holds exactly these bytes is left untouched.
+    """
     written = []
     for target, data in outputs.items():
+        if _same_bytes(target, data):
+            written.append(target)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
         try:
@@ -206,6 +221,51 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
+def print_products(formats: set[str], preflight: bool) -> set[str]:
+    """What the build needs from the print layout: the cover always (its spine, the EPUB's picture)."""
+    needed = {"cover"}
+    if "pdf" in formats or preflight:
+        needed.add("pdf")
+    if "archive" in formats:
+        needed.add("archive")
+    return needed
+
+
+def _lay_out(
+    options: BuildOptions,
+    config: Config,
+    book: Book,
+    styles: Styles,
+    diags: Diagnostics,
+    result: BuildResult,
+    stamp: datetime,
+    needed: set[str],
+) -> CachedLayout:
+    """Lay the book out once and make from it every product the build needs."""
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with font_clock(stamp), result.stage("layout"):
+        laid_out = pdf.layout(book, styles, iso, config.print)
+    for url in laid_out.fetcher.refused:
+        diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
+    _stop_if_errors(diags, options.strict)
+    result.layout = laid_out
+    products: dict[str, bytes] = {}
+    with font_clock(stamp), result.stage("cover"):
+        products["cover"] = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
+    with result.stage("page map"):
+        starts = [astuple(s) for s in page_map(book, laid_out.document)]
+    if "pdf" in needed:
+        with font_clock(stamp), result.stage("pdf write"):
+            products["pdf"] = finish_print_pdf(
+                pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
+            )
+    if "archive" in needed:
+        sources = [config.path, *(s.file for s in book.sections)]
+        with font_clock(stamp), result.stage("archive"):
+            products["archive"] = archive_pdf(laid_out, book, stamp, config.pdfa, sources)
+    return CachedLayout(laid_out.page_count, starts, products)
+
+
 def _render_and_write(
     options: BuildOptions,
     config: Config,
@@ -215,44 +275,39 @@ def _render_and_write(
     result: BuildResult,
 ) -> BuildResult:
     """Stages 4 to 6, under the output folder's lock."""
-    # 4. Render every requested format in memory.
+    # 4. Render every requested format in memory. One layout serves the print
+    # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
+    # its inputs are unchanged since the last build, its products are reused.
     slug = book.metadata.slug
     stamp = build_timestamp(book)
-    outputs: dict[Path, bytes] = {}
-    # One layout serves the print PDF, the cover's spine and the EPUB's page-list.
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with font_clock(stamp), result.stage("layout"):
-        laid_out = pdf.layout(book, styles, iso, config.print)
-    for url in laid_out.fetcher.refused:
-        diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
-    _stop_if_errors(diags, options.strict)
-    result.pages = laid_out.page_count
-    result.layout = laid_out
-    with font_clock(stamp), result.stage("cover"):
-        cover = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
+    needed = print_products(wants, options.preflight is not None)
+    key = layout_key(options.manuscript, styles.root)
+    reuse = options.preflight is None and not options.force
+    printed = load_layout(options.out, key, needed) if reuse else None
+    fresh = printed is None
+    if printed is None:
+        printed = _lay_out(options, config, book, styles, diags, result, stamp, needed)
+    result.pages = printed.pages
+    outputs: dict[Path, bytes] = {}
     if "epub" in wants:
         with result.stage("epub"):
-            picture = cover_picture(cover, geometry(config.print, laid_out.page_count))
+            picture = cover_picture(printed.products["cover"], geometry(config.print, printed.pages))
+            starts = [PageStart(*s) for s in printed.starts]
             outputs[options.out / f"{slug}.epub"] = build_epub(
-                book, styles, stamp, laid_out, config.epub, picture
+                book, styles, stamp, starts, config.epub, picture
             )
     if "pdf" in wants or options.preflight is not None:
-        with font_clock(stamp), result.stage("pdf write"):
-            outputs[options.out / f"{slug}.pdf"] = finish_print_pdf(
-                pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
-            )
-        outputs[options.out / f"{slug}-cover.pdf"] = cover
+        outputs[options.out / f"{slug}.pdf"] = printed.products["pdf"]
+        outputs[options.out / f"{slug}-cover.pdf"] = printed.products["cover"]
     if "archive" in wants:
-        sources = [config.path, *(s.file for s in book.sections)]
-        with font_clock(stamp), result.stage("archive"):
-            outputs[options.out / f"{slug}-archive.pdf"] = archive_pdf(
-                laid_out, book, stamp, config.pdfa, sources
-            )
+        outputs[options.out / f"{slug}-archive.pdf"] = printed.products["archive"]
 
     # 5. Write: every file, then the deposit bag that holds copies of them.
     with result.stage("write"):
         result.outputs = write_outputs(outputs)
+        if fresh:
+            save_layout(options.out, key, printed)
     if "archive" in wants:
         payload = {
             f"publication/{slug}-archive.pdf": outputs[options.out / f"{slug}-archive.pdf"],

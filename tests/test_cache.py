@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import zipfile
 
-from conftest import ROOT, make_manuscript
+from conftest import ROOT, build_book, make_manuscript
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -40,3 +41,39 @@ def test_noop_rebuild_touches_nothing_and_changes_rebuild(tmp_path):
 
     forced = run(str(ms), "--out", str(out), "--only", "epub", "--force")
     assert "wrote" in forced.stdout
+
+
+def test_epub_css_change_reuses_the_layout_and_gives_the_same_epub(tmp_path, styles_copy):
+    styles = styles_copy
+    ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nText.[^a]\n\n[^a]: A note.\n"})
+    out = tmp_path / "dist"
+    first = build_book(ms, out, styles=styles)
+    assert first.result.layout is not None and "layout" in first.result.timings
+    print_files = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("*.pdf")}
+    assert len(print_files) == 3  # interior, cover, archive
+
+    with (styles / "css" / "epub.css").open("a", encoding="utf-8") as css:
+        css.write("\np { text-indent: 2em; } /* an EPUB-only edit */\n")
+    second = build_book(ms, out, styles=styles)
+    assert second.result.layout is None and "layout" not in second.result.timings
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("*.pdf")} == print_files
+    with zipfile.ZipFile(second.epub) as epub:
+        assert "an EPUB-only edit" in epub.read("EPUB/css/epub.css").decode()
+
+    # The cached layout gives the EPUB a fresh layout gives: the cache is invisible in the bytes.
+    fresh = build_book(ms, tmp_path / "fresh", styles=styles, force=True)
+    assert fresh.result.layout is not None
+    assert fresh.epub.read_bytes() == second.epub.read_bytes()
+    bag = next(out.glob("*-deposit")).name
+    assert (tmp_path / "fresh" / bag / "manifest-sha256.txt").read_bytes() == (
+        out / bag / "manifest-sha256.txt"
+    ).read_bytes()
+
+    # A print stylesheet edit lays the book out again; so does a damaged cache.
+    with (styles / "css" / "print.css").open("a", encoding="utf-8") as css:
+        css.write("\n/* a print edit */\n")
+    assert build_book(ms, out, styles=styles).result.layout is not None
+    for stored in (out / ".octavo-layout").iterdir():
+        if stored.name != "layout.json":
+            stored.write_bytes(b"damaged")
+    assert build_book(ms, out, styles=styles).result.layout is not None

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
@@ -31,12 +32,14 @@ from lxml import etree
 from ..config import EpubOptions
 from ..diagnostics import Diagnostic, ManuscriptError
 from ..model import Book, Metadata, Section
-from ..pagemap import page_starts
+from ..pagemap import PageStart, page_starts
 from ..render.rules import EpubRenderer
 from ..render.templates import EPUB_TYPES, environment
 from ..styles import Styles
 from .epub_assets import book_images, image_name, subset_font
-from .pdf import Layout
+
+if TYPE_CHECKING:
+    import weasyprint
 
 TEXT_DIR = "text"
 
@@ -229,10 +232,12 @@ def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
         )
 
 
-def page_marks(book: Book, layout: Layout | None) -> tuple[dict[str, list[tuple[int, str]]], list[dict]]:
-    """Markers per block or part, and the page-list entries, from the print layout."""
-    if layout is None:
-        return {}, []
+#: Template parts the EPUB has too, and the document that holds each.
+PARTS = {"titlepage": "titlepage.xhtml", "copyright": "copyright.xhtml", "toc": "nav.xhtml"}
+
+
+def _owners(book: Book) -> dict[str, str]:
+    """Block, section or part id -> the EPUB document that holds it."""
     owner: dict[str, str] = {}
     for section in book.sections:
         owner[section.id] = f"{section.id}.xhtml"
@@ -240,11 +245,25 @@ def page_marks(book: Book, layout: Layout | None) -> tuple[dict[str, list[tuple[
             for node in block.walk():
                 if node.attr("block"):
                     owner[node.attr("block")] = f"{section.id}.xhtml"
-    parts = {"titlepage": "titlepage.xhtml", "copyright": "copyright.xhtml", "toc": "nav.xhtml"}
-    owner.update(parts)
+    owner.update(PARTS)
+    return owner
+
+
+def page_map(book: Book, document: weasyprint.Document) -> list[PageStart]:
+    """Where each print page begins, in terms the EPUB has (read from the layout once)."""
+    owner = _owners(book)
     sections = {s.id for s in book.sections}
-    blocks = {k for k in owner if k not in parts and k not in sections}
-    starts = page_starts(book, layout.document, blocks, set(parts) | sections)
+    blocks = {k for k in owner if k not in PARTS and k not in sections}
+    return page_starts(book, document, blocks, set(PARTS) | sections)
+
+
+def page_marks(
+    book: Book, starts: list[PageStart] | None
+) -> tuple[dict[str, list[tuple[int, str]]], list[dict]]:
+    """Markers per block or part, and the page-list entries, from the print page map."""
+    if starts is None:
+        return {}, []
+    owner = _owners(book)
     marks: dict[str, list[tuple[int, str]]] = {}
     pages = []
     last = f"{book.sections[-1].id}.xhtml" if book.sections else "nav.xhtml"
@@ -372,12 +391,12 @@ def build_epub(
     book: Book,
     styles: Styles,
     modified: datetime,
-    layout: Layout | None = None,
+    starts: list[PageStart] | None = None,
     options: EpubOptions | None = None,
     cover: bytes | None = None,
 ) -> bytes:
-    """The whole EPUB as bytes, in package steps; with a print layout, its page-list."""
-    marks, pages = page_marks(book, layout)
+    """The whole EPUB as bytes, in package steps; with the print page map, its page-list."""
+    marks, pages = page_marks(book, starts)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
     images = add_images(package, book, cover)
