@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
     from .cli import _Parser
 
     parser = _Parser(prog="octavo new", description="Write a new manuscript that builds at once.")
-    parser.add_argument("folder", type=Path, help="a new or empty folder for the manuscript")
+    parser.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder for the manuscript")
     parser.add_argument("--title", default="Untitled Book", help="the book's title (default: Untitled Book)")
     parser.add_argument("--author", default="Author Name", help="the author's name (default: Author Name)")
     parser.add_argument("--language", default="en", help="BCP 47 tag of the text (default: en)")
