@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["catalogue"]:
         return catalogue(argv[1:])
+    if argv[:1] == ["preview"]:
+        from .preview import main as preview
+
+        return preview(argv[1:])
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)
