@@ -128,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         from .newbook import main as new_book
 
         return new_book(argv[1:])
+    if argv[:1] == ["preview"]:
+        from .preview import main as preview
+
+        return preview(argv[1:])
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)

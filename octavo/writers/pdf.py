@@ -14,6 +14,7 @@ or, if it is long, allowed an orphan line, and the page is laid out again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,20 @@ def print_html(
     options: PrintOptions,
     margins: dict[str, float],
     pad_pages: int = 0,
+    *,
+    stylesheet: str | None = None,
+    image_src: Callable[[str], str] | None = None,
 ) -> str:
-    """The whole book as one HTML document for the paged layout."""
-    renderer = PrintRenderer(book, image_src=lambda src: (book.root / src).resolve().as_uri())
+    """The whole book as one HTML document for the paged layout.
+
+    Images and the stylesheet are ``file:`` URLs for WeasyPrint unless
+    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
+    """
+
+    def file_url(src: str) -> str:
+        return (book.root / src).resolve().as_uri()
+
+    renderer = PrintRenderer(book, image_src=image_src or file_url)
     env = environment(styles.templates)
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
@@ -89,7 +101,7 @@ def print_html(
         first_body=body[0].id if body else "",
         page=page,
         pad_pages=pad_pages,
-        stylesheet=(styles.css / "print.css").resolve().as_uri(),
+        stylesheet=stylesheet or (styles.css / "print.css").resolve().as_uri(),
         timestamp=timestamp,
         version=__version__,
     )
