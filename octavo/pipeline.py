@@ -27,16 +27,15 @@ from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .locations import FORMATS
 from .model import Book
 from .pagefill import underfull
-from .pagemap import PageStart
 from .parse import parse_book
 from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
+from .sidejob import EpubJob, PrintFacts
 from .styles import Styles, check_styles, find_styles
 from .writers import pdf
 from .writers.archive import archive_pdf
-from .writers.cover import cover_pdf, geometry
-from .writers.epub import build_epub, page_map
-from .writers.epub_assets import cover_picture
+from .writers.cover import cover_pdf
+from .writers.epub import page_map
 from .writers.pdfpost import finish_print_pdf
 
 _UMASK = os.umask(0o022)
@@ -113,7 +112,7 @@ TEMP_SUFFIX = ".octavo-tmp"
 
 
 @contextmanager
-def output_lock(out: Path, diags: Diagnostics) -> Iterator[None]:
+def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
     """Hold ``out/.octavo.lock`` for the build; clear temporary files an earlier, killed build left."""
     out.mkdir(parents=True, exist_ok=True)
     handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 (held for the whole build)
@@ -130,7 +129,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[None]:
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink(missing_ok=True)
-        yield
+        yield handle.fileno()
     finally:
         handle.close()
 
@@ -215,8 +214,8 @@ def build(options: BuildOptions) -> BuildResult:
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result
-    with output_lock(options.out, diags):
-        _render_and_write(options, config, book, styles, diags, result)
+    with output_lock(options.out, diags) as lock:
+        _render_and_write(options, config, book, styles, diags, result, lock)
         record(options.out, key, result.outputs, [str(w) for w in diags.warnings], result.pages)
     return result
 
@@ -240,8 +239,13 @@ def _lay_out(
     result: BuildResult,
     stamp: datetime,
     needed: set[str],
+    epub: EpubJob | None,
 ) -> CachedLayout:
-    """Lay the book out once and make from it every product the build needs."""
+    """Lay the book out once and make from it every product the build needs.
+
+    As soon as the page map and the cover exist, the EPUB job gets them, so
+    that it finishes the EPUB while the PDFs are written here.
+    """
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(stamp), result.stage("layout"):
         laid_out = pdf.layout(book, styles, iso, config.print)
@@ -254,6 +258,8 @@ def _lay_out(
         products["cover"] = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
     with result.stage("page map"):
         starts = [astuple(s) for s in page_map(book, laid_out.document)]
+    if epub is not None:
+        epub.send(PrintFacts(laid_out.page_count, starts, products["cover"]))
     if "pdf" in needed:
         with font_clock(stamp), result.stage("pdf write"):
             products["pdf"] = finish_print_pdf(
@@ -273,8 +279,9 @@ def _render_and_write(
     styles: Styles,
     diags: Diagnostics,
     result: BuildResult,
+    lock: int,
 ) -> BuildResult:
-    """Stages 4 to 6, under the output folder's lock."""
+    """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor)."""
     # 4. Render every requested format in memory. One layout serves the print
     # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
     # its inputs are unchanged since the last build, its products are reused.
@@ -286,17 +293,22 @@ def _render_and_write(
     reuse = options.preflight is None and not options.force
     printed = load_layout(options.out, key, needed) if reuse else None
     fresh = printed is None
-    if printed is None:
-        printed = _lay_out(options, config, book, styles, diags, result, stamp, needed)
-    result.pages = printed.pages
+    epub = EpubJob(book, styles, stamp, config) if "epub" in wants else None
     outputs: dict[Path, bytes] = {}
-    if "epub" in wants:
-        with result.stage("epub"):
-            picture = cover_picture(printed.products["cover"], geometry(config.print, printed.pages))
-            starts = [PageStart(*s) for s in printed.starts]
-            outputs[options.out / f"{slug}.epub"] = build_epub(
-                book, styles, stamp, starts, config.epub, picture
-            )
+    try:
+        if printed is None:
+            if epub is not None:
+                epub.start(close_fds=(lock,))
+            printed = _lay_out(options, config, book, styles, diags, result, stamp, needed, epub)
+        elif epub is not None:
+            epub.send(PrintFacts(printed.pages, printed.starts, printed.products["cover"]))
+        result.pages = printed.pages
+        if epub is not None:
+            with result.stage("epub"):
+                outputs[options.out / f"{slug}.epub"] = epub.result()
+    finally:
+        if epub is not None:
+            epub.cancel()
     if "pdf" in wants or options.preflight is not None:
         outputs[options.out / f"{slug}.pdf"] = printed.products["pdf"]
         outputs[options.out / f"{slug}-cover.pdf"] = printed.products["cover"]

@@ -210,7 +210,36 @@ def add_styles(package: epub.EpubBook, styles: Styles) -> None:
         )
 
 
-def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
+#: Every character a page label can hold (arabic and lower-case roman folios): the
+#: fonts always cover them, so their subset does not depend on the page count.
+LABEL_CHARS = frozenset("0123456789ivxlcdm")
+
+
+@dataclass(frozen=True)
+class FontSubsets:
+    """The book face cut down to ``chars``: file name -> font bytes."""
+
+    chars: frozenset[str]
+    fonts: dict[str, bytes]
+
+
+def subset_fonts(styles: Styles, chars: frozenset[str]) -> FontSubsets:
+    return FontSubsets(chars, {face.path.name: subset_font(face.path, set(chars)) for face in styles.faces})
+
+
+def prepare_fonts(book: Book, styles: Styles, cover: bool = True) -> FontSubsets:
+    """The EPUB work that needs no print layout: the characters of every document, the font subsets.
+
+    Page markers carry no text and page labels only ``LABEL_CHARS``, so the
+    documents rendered without a page map hold the same characters as the
+    final ones; ``build_epub`` checks that and subsets again if not.
+    """
+    docs = render_documents(book, styles, {}, cover)
+    nav = render_navigation(book, styles, docs, {}, [])
+    return subset_fonts(styles, frozenset(document_chars([*docs, nav]) | LABEL_CHARS))
+
+
+def add_fonts(package: epub.EpubBook, styles: Styles, subsets: FontSubsets) -> None:
     """The book face, subset to the characters used, with its licence."""
     for licence in sorted(styles.fonts.glob("*.txt")):
         package.add_item(
@@ -227,7 +256,7 @@ def add_fonts(package: epub.EpubBook, styles: Styles, chars: set[str]) -> None:
                 uid=f"font-{i}",
                 file_name=f"fonts/{face.path.name}",
                 media_type="font/ttf",
-                content=subset_font(face.path, chars),
+                content=subsets.fonts[face.path.name],
             )
         )
 
@@ -336,14 +365,14 @@ def document_chars(docs: list[Document]) -> set[str]:
     return chars
 
 
-def add_navigation(
-    package: epub.EpubBook,
+def render_navigation(
     book: Book,
     styles: Styles,
     docs: list[Document],
     marks: dict[str, list[tuple[int, str]]],
     pages: list[dict],
 ) -> Document:
+    """The navigation document: contents, landmarks and the page-list."""
     env = environment(styles.templates)
     landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"}]
     for d in docs:
@@ -365,10 +394,13 @@ def add_navigation(
         )
         .encode("utf-8")
     )
-    nav = Document("nav", f"{TEXT_DIR}/nav.xhtml", "Contents", xhtml, properties=["nav"])
+    return Document("nav", f"{TEXT_DIR}/nav.xhtml", "Contents", xhtml, properties=["nav"])
+
+
+def add_navigation(package: epub.EpubBook, book: Book) -> None:
+    """The EPUB 2 NCX (ebooklib writes it from ``toc``) beside our navigation document."""
     package.add_item(epub.EpubNcx())
     package.toc = [epub.Link(f"{TEXT_DIR}/{s.id}.xhtml", s.title, s.id) for s in book.sections]
-    return nav
 
 
 def add_documents(package: epub.EpubBook, docs: list[Document]) -> None:
@@ -394,8 +426,13 @@ def build_epub(
     starts: list[PageStart] | None = None,
     options: EpubOptions | None = None,
     cover: bytes | None = None,
+    fonts: FontSubsets | None = None,
 ) -> bytes:
-    """The whole EPUB as bytes, in package steps; with the print page map, its page-list."""
+    """The whole EPUB as bytes, in package steps; with the print page map, its page-list.
+
+    ``fonts`` are subsets made beforehand by ``prepare_fonts``; they are used
+    when they cover exactly the characters of the final documents.
+    """
     marks, pages = page_marks(book, starts)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
@@ -404,9 +441,13 @@ def build_epub(
     add_styles(package, styles)
     docs = render_documents(book, styles, marks, cover is not None)
     check_wellformed(docs)
-    nav = add_navigation(package, book, styles, docs, marks, pages)
+    nav = render_navigation(book, styles, docs, marks, pages)
+    add_navigation(package, book)
     docs.insert(docs.index(next(d for d in docs if d.id == "copyright")) + 1, nav)
     check_wellformed([nav])
-    add_fonts(package, styles, document_chars(docs))
+    chars = frozenset(document_chars(docs) | LABEL_CHARS)
+    add_fonts(
+        package, styles, fonts if fonts is not None and fonts.chars == chars else subset_fonts(styles, chars)
+    )
     add_documents(package, docs)
     return write_package(package, modified)
