@@ -21,7 +21,7 @@ from octavo.cache import CACHE_NAME
 from octavo.cli import main
 from octavo.printspec import PrintOptions
 from octavo.referees import Verdict
-from octavo.report import Row, rich_table
+from octavo.report import Row, kind_of, rich_table
 
 CHAPTERS = {
     "one.md": "# One\n\nA first chapter.[^a]\n\n[^a]: Its note.\n",
@@ -201,3 +201,14 @@ def test_a_failing_referee_fails_the_build(tmp_path, monkeypatch, capsys):
     assert [d["file"] for d in doc["diagnostics"] if d["id"] == "referee-failed"] == [cover]
     assert f"{cover}: referee-failed: fonts, cover size: cover-size: expected" in captured.err
     assert not (out / CACHE_NAME).exists()  # so the next build does not call it up to date
+
+
+def test_the_seed_books_outputs_pass_their_referees(seed_book):
+    """EPUBCheck on the seed's EPUB is test_epub.py's; here the PDFs' and the bag's referees."""
+    result = seed_book.result
+    kinds = {p: kind_of(p, result.book.metadata.slug) for p in result.outputs}
+    verdicts = referees.judge(
+        [(p, k) for p, k in kinds.items() if k != "epub"], result.layout.options, result.pages
+    )
+    assert sorted(kinds[p] for p in verdicts) == ["archive", "cover", "deposit", "pdf"]
+    assert all(v.ok for v in verdicts.values()), verdicts
