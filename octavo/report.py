@@ -285,7 +285,12 @@ class Reporter:
         from .referees import judge
 
         self.stage("referees", {"state": "start", "pages": result.pages})
-        verdicts = judge([(r.path, r.format) for r in self.rows], result.layout.options, result.pages)
+        try:
+            verdicts = judge([(r.path, r.format) for r in self.rows], result.layout.options, result.pages)
+        except KeyboardInterrupt:  # the outputs are written by now: say so, not "unchanged"
+            print("octavo: interrupted while the referees ran; the outputs are written", file=sys.stderr)
+            self.aborted(options, "interrupted while the referees ran")
+            raise SystemExit(130) from None
         for row in self.rows:
             row.referee = verdicts.get(row.path)
         self.stage("referees", {"state": "end", "pages": result.pages})
@@ -322,7 +327,8 @@ class Reporter:
             return
         rows = collapse_proofs(self.rows)
         seconds = time.perf_counter() - self.started
-        caption = f"{result.pages} pages · {len(rows)} outputs · {seconds:.1f} s · {tally(self.rows)}"
+        outputs = f"{len(rows)} output{'s' * (len(rows) != 1)}"
+        caption = f"{result.pages} pages · {outputs} · {seconds:.1f} s · {tally(self.rows)}"
         if sys.stdout.isatty():
             from rich.console import Console
 
