@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -193,7 +194,11 @@ def test_a_failing_referee_fails_the_build(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(referees.REFEREES, "cover", wrong_trim)
     ms = make_manuscript(tmp_path / "ms", CHAPTERS, contents=CONTENTS)
     out = tmp_path / "dist"
-    assert main([str(ms), "--out", str(out), "--only", "pdf", "--json"]) == 1
+    previous = signal.getsignal(signal.SIGTERM)  # main() installs its own handler
+    try:
+        assert main([str(ms), "--out", str(out), "--only", "pdf", "--json"]) == 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     captured = capsys.readouterr()
     doc = json.loads(captured.out)
     assert doc["ok"] is False
