@@ -1,7 +1,8 @@
 """Command line: ``octavo [PATH] [--out DIR] [--only FORMAT] [--check]``.
 
-Exit 0 on success, 1 when the manuscript has errors, 2 on usage errors.
-Messages go to stderr in compiler form, ``file:line: id: message``.
+Exit 0 on success, 1 when the manuscript has errors (or an output fails its
+referee), 2 on usage errors. Messages go to stderr in compiler form,
+``file:line: id: message``; what else is shown is ``report.py``'s.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ def make_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="styles folder (templates, css, fonts) to use instead of octavo's",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems (on stderr)")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document on stdout: outputs, referees, problems"
+    )
+    parser.add_argument(
+        "--no-referees", action="store_true", help="skip checking each output (EPUBCheck, PDF/A, fixity...)"
     )
     parser.add_argument("--version", action="version", version=f"octavo {__version__}")
     return parser
@@ -139,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.check or args.force or args.proofs) and args.preflight is None:
         key = build_key(args.manuscript, styles_root(args.styles), formats, args.strict)
         if (cached := up_to_date(args.out, key)) is not None:
-            for warning in cached["warnings"]:
-                print(warning, file=sys.stderr)
-            print(f"octavo: {args.manuscript}: up to date, nothing rebuilt")
+            from .report import Reporter
+
+            Reporter.from_args(args).up_to_date(args.manuscript, args.out, cached)
             return EXIT_OK
+    from .report import Reporter
+
+    reporter = Reporter.from_args(args)  # its clock starts before the heavy imports
     from .diagnostics import ManuscriptError
     from .pipeline import BuildOptions, build
 
@@ -156,43 +167,27 @@ def main(argv: list[str] | None = None) -> int:
         preflight=args.preflight,
         proofs=args.proofs,
         force=args.force,
+        progress=reporter.stage,
     )
     try:
-        result = build(options)
+        with reporter.progress(options):
+            result = build(options)
+            reporter.judge(options, result)  # each output's referee
     except ManuscriptError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        count = len(exc.diagnostics)
-        print(f"octavo: {count} problem{'s' * (count != 1)}; nothing was written", file=sys.stderr)
+        reporter.failed(options, exc.diagnostics)
         return EXIT_MANUSCRIPT
     except KeyboardInterrupt:
         print("octavo: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        reporter.aborted(options, "interrupted")
         return 130
     except Exception as exc:  # a bug in octavo or a library: no traceback unless asked for
         if os.environ.get("OCTAVO_DEBUG"):
             raise
         print(f"octavo: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("octavo: earlier outputs are unchanged; set OCTAVO_DEBUG=1 for the traceback", file=sys.stderr)
+        reporter.aborted(options, f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_MANUSCRIPT
-    for diagnostic in result.diagnostics.warnings:
-        print(diagnostic, file=sys.stderr)
-    if options.check_only:
-        print(f"octavo: {options.manuscript}: no errors", file=sys.stderr)
-    proofs = [p for p in result.outputs if p.suffix == ".png"]
-    if proofs:
-        print(f"wrote {len(proofs)} proof pictures to {proofs[0].parent}")
-    for path in (p for p in result.outputs if p.suffix != ".png"):
-        extra = f" ({result.pages} pages)" if path.name.endswith(f"{result.book.metadata.slug}.pdf") else ""
-        print(f"wrote {path}{extra}")
-    if options.preflight is not None:
-        print(f"preflight for {result.vendor}:")
-        for rule in result.preflight:
-            print(f"  {rule}")
-        failed = [r for r in result.preflight if not r.ok]
-        print(f"preflight: {len(result.preflight) - len(failed)} passed, {len(failed)} failed")
-        if failed:
-            return EXIT_MANUSCRIPT
-    return EXIT_OK
+    return EXIT_OK if reporter.finish(options, result) else EXIT_MANUSCRIPT
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
@@ -53,6 +53,8 @@ class BuildOptions:
     preflight: str | None = None  # a vendor, or "" for the one in [print]
     proofs: bool = False
     force: bool = False  # lay out again even when the layout's inputs are unchanged
+    #: told ``(stage, {"state": "start"|"end", "pages": N, "seconds": x})`` around each stage
+    progress: Callable[[str, dict], None] | None = None
 
 
 @dataclass
@@ -65,15 +67,21 @@ class BuildResult:
     preflight: list[RuleResult] = field(default_factory=list)
     vendor: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    progress: Callable[[str, dict], None] | None = field(default=None, repr=False)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        """Time a stage (the benchmark reads these)."""
+        """Time a stage (the benchmark reads these) and tell ``progress`` when it starts and ends."""
+        if self.progress is not None:
+            self.progress(name, {"state": "start", "pages": self.pages})
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.timings[name] = self.timings.get(name, 0.0) + elapsed
+            if self.progress is not None:
+                self.progress(name, {"state": "end", "pages": self.pages, "seconds": elapsed})
 
 
 def build_timestamp(book: Book) -> datetime:
@@ -188,7 +196,7 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
 def build(options: BuildOptions) -> BuildResult:
     """Build the manuscript; raise ``ManuscriptError`` with every problem found."""
     diags = Diagnostics(root=options.manuscript)
-    result = BuildResult(diagnostics=diags)
+    result = BuildResult(diagnostics=diags, progress=options.progress)
 
     # 1. Load and validate the configuration (and the styles it will use).
     styles = find_styles(options.styles)
@@ -252,7 +260,7 @@ def _lay_out(
     for url in laid_out.fetcher.refused:
         diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
     _stop_if_errors(diags, options.strict)
-    result.layout = laid_out
+    result.layout, result.pages = laid_out, laid_out.page_count
     products: dict[str, bytes] = {}
     with font_clock(stamp), result.stage("cover"):
         products["cover"] = cover_pdf(book, styles, config.print, laid_out.page_count, iso)

