@@ -159,3 +159,11 @@ def load_layout(out: Path, key: str, needed: Iterable[str]) -> CachedLayout | No
         return CachedLayout(int(index["pages"]), starts, products)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def previous_pages(out: Path) -> int:
+    """The page count of the last layout kept in ``out`` (whatever its key), or 0: a hint for the gutter."""
+    try:
+        return int(json.loads((out / LAYOUT_DIR / "layout.json").read_text(encoding="utf-8"))["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0

@@ -19,7 +19,15 @@ from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import CachedLayout, build_key, layout_key, load_layout, record, save_layout
+from .cache import (
+    CachedLayout,
+    build_key,
+    layout_key,
+    load_layout,
+    previous_pages,
+    record,
+    save_layout,
+)
 from .checks import run_checks
 from .config import Config, load_config
 from .deposit import build_deposit
@@ -256,7 +264,7 @@ def _lay_out(
     """
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(stamp), result.stage("layout"):
-        laid_out = pdf.layout(book, styles, iso, config.print)
+        laid_out = pdf.layout(book, styles, iso, config.print, previous_pages(options.out))
     for url in laid_out.fetcher.refused:
         diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
     _stop_if_errors(diags, options.strict)

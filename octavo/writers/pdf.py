@@ -146,63 +146,93 @@ def _straddling_block(page: weasyprint.Page):
     return last, sum(isinstance(c, LineBox) for c in last.children)
 
 
-def _keep_notes_with_calls(html: weasyprint.HTML, book: Book) -> tuple[weasyprint.Document, int]:
-    """Lay out, then again until every note is on its call's page (or nothing more can be done).
+def _push_straddlers(book: Book, document: weasyprint.Document) -> bool:
+    """Mark the paragraph before each deferred note to move or break; False if nothing can be done."""
+    changed = False
+    for _, call_page in deferred_notes(book, document):
+        block, lines = _straddling_block(document.pages[call_page])
+        element = getattr(block, "element", None)
+        if element is None:
+            continue
+        style = element.get("style", "")
+        if "break-before" not in style and lines <= MAX_PUSHED_LINES:
+            element.set("style", f"{style}; break-before: page".lstrip("; "))
+            changed = True
+        elif "orphans" not in style:
+            element.set("style", f"{style}; orphans: 1; widows: 1".lstrip("; "))
+            changed = True
+    return changed
 
-    Only one document is alive at a time: the previous one is dropped before
-    the next render, so a corrective pass does not double the peak memory.
+
+#: Average advance of a character of running text and notes, in ems (measured on the seed book).
+AVERAGE_ADVANCE = 0.36
+#: Pages a book has besides its running text: half-title, title, copyright, contents.
+FURNITURE_PAGES = 4
+
+
+def estimate_pages(book: Book, options: PrintOptions) -> int:
+    """A rough page count from the text's length and the page's measure, to choose the gutter.
+
+    It only spares a layout: the vendor's gutter comes in wide page-count
+    tiers, and a wrong guess is corrected by laying out again.
     """
-    document = html.render()
-    passes = 1
-    while passes <= MAX_PASSES:
-        problems = deferred_notes(book, document)
-        if not problems:
-            break
-        changed = False
-        for _, call_page in problems:
-            block, lines = _straddling_block(document.pages[call_page])
-            element = getattr(block, "element", None)
-            if element is None:
-                continue
-            style = element.get("style", "")
-            if "break-before" not in style and lines <= MAX_PUSHED_LINES:
-                element.set("style", f"{style}; break-before: page".lstrip("; "))
-                changed = True
-            elif "orphans" not in style:
-                element.set("style", f"{style}; orphans: 1; widows: 1".lstrip("; "))
-                changed = True
-        if not changed:
-            break
-        del document, problems, block
-        document = html.render()
-        passes += 1
-    return document, passes
+    width, height = options.size
+    chars = sum(
+        len(node.text)
+        for section in book.sections
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks)
+        for node in block.walk()
+    )
+    openings = round(1.5 * len(book.sections))  # a section opens on a recto, often after a blank
+    pages = 0
+    for _ in range(2):  # the measure depends on the gutter, which depends on the pages
+        margins = options.margins(pages)
+        line = (width - margins["inside"] - margins["outside"]) * 72 / (AVERAGE_ADVANCE * options.font_size)
+        lines = (height - margins["top"] - margins["bottom"]) * 72 / options.leading
+        pages = FURNITURE_PAGES + openings + round(chars / max(line * lines, 1))
+    return pages
 
 
-def layout(book: Book, styles: Styles, timestamp: str, options: PrintOptions | None = None) -> Layout:
+def layout(
+    book: Book,
+    styles: Styles,
+    timestamp: str,
+    options: PrintOptions | None = None,
+    pages_hint: int = 0,
+) -> Layout:
     """Lay the book out: notes kept with their calls, the gutter fitted to the page count.
 
-    The vendor's minimum gutter depends on the final page count, which is known
-    only after a layout; when it falls in another tier than the one assumed,
-    or padding is needed, the book is laid out again with the right values.
+    The vendor's minimum gutter depends on the final page count, known only
+    after a layout. The first layout assumes ``pages_hint`` (the last build's
+    count) or an estimate; when the result falls in another tier, or padding
+    is needed, the book is laid out again at once, before any correction for
+    notes, which are made only on a layout whose gutter is right. Only one
+    WeasyPrint document is alive at a time.
     """
     options = options or PrintOptions()
     fetcher = SafeFetcher([book.root, styles.root])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    assumed_pages, pad, passes = 0, 0, 0
+    assumed_pages, pad, passes = pages_hint or estimate_pages(book, options), 0, 0
+    document = None
     for _ in range(4):
         margins = options.margins(assumed_pages)
         html = print_html(book, styles, timestamp, options, margins, pad)
         source = weasyprint.HTML(
             string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        document = None  # drop an earlier layout before the next one
-        document, done = _keep_notes_with_calls(source, book)
-        passes += done
-        content_pages = len(document.pages) - pad
-        wanted_pad = padding(options, content_pages)
-        total = content_pages + wanted_pad
-        if options.margins(total) == margins and wanted_pad == pad:
+        corrections = 0
+        while True:
+            document = None  # drop the earlier layout before the next one
+            document = source.render()
+            passes += 1
+            content_pages = len(document.pages) - pad
+            wanted_pad = padding(options, content_pages)
+            total = content_pages + wanted_pad
+            fits = options.margins(total) == margins and wanted_pad == pad
+            if not fits or corrections >= MAX_PASSES or not _push_straddlers(book, document):
+                break
+            corrections += 1
+        if fits:
             break
         assumed_pages, pad = total, wanted_pad
     return Layout(document, html, fetcher, options, margins, pad, passes)
