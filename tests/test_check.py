@@ -79,7 +79,7 @@ def test_failed_build_leaves_previous_outputs(tmp_path):
     ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nText.[^x]\n\n[^x]: Note.\n"})
     out = tmp_path / "dist"
     assert run(str(ms), "--out", str(out), "--only", "epub").returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}  # the layout cache too
     (ms / "one.md").write_text("# One\n\nText.[^y]\n", encoding="utf-8")
     assert run(str(ms), "--out", str(out)).returncode == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
