@@ -175,11 +175,25 @@ def check_identifier(value: str) -> str | None:
     return None
 
 
+#: BCP 47's syntax (as EPUBCheck reads lang, xml:lang and dc:language): subtags
+#: of 1-8 ASCII letters or digits joined by hyphens, the first all letters.
+#: langcodes alone is too lenient: it reads ``fr_FR`` as ``fr-FR``.
+LANGUAGE_SYNTAX = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _tag_ok(tag: str) -> bool:
+    return bool(LANGUAGE_SYNTAX.fullmatch(tag)) and langcodes.tag_is_valid(tag)
+
+
 def language_problem(tag: str) -> str | None:
-    """Return why a BCP 47 tag is invalid, or None."""
-    if not tag or not langcodes.tag_is_valid(tag):
-        return f"{tag!r} is not a valid BCP 47 language tag"
-    return None
+    """Return why a BCP 47 tag is invalid (with a fix when one is plain), or None."""
+    if tag and _tag_ok(tag):
+        return None
+    why = f"{tag!r} is not a valid BCP 47 language tag"
+    hyphenated = "-".join(part for part in re.split(r"[-_\s]+", tag) if part)
+    if hyphenated != tag and _tag_ok(hyphenated):
+        return f"{why}: did you mean {hyphenated}?"
+    return why
 
 
 def _check_table(

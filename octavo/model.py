@@ -49,8 +49,8 @@ class Node:
     ``type`` is a small closed vocabulary (paragraph, heading, blockquote,
     bullet_list, ordered_list, list_item, code_block, hr, table parts, text,
     em, strong, code, link, image, span, softbreak, hardbreak, noteref).
-    ``attrs`` are sorted key/value pairs; ``text`` is the literal text of
-    leaf nodes.
+    ``attrs`` are sorted key/value pairs (a code_block's ``info`` is the first
+    word of its fence's info string); ``text`` is the literal text of leaf nodes.
     """
 
     type: str

@@ -219,7 +219,9 @@ class _Converter:
         if kind in ("softbreak", "hardbreak"):
             return [Node(kind, line=line)]
         if kind in ("fence", "code_block"):
-            attrs = (("lang", token.info.strip().split(" ")[0]),) if token.info.strip() else ()
+            # A fence's info string names a programming language (CommonMark), not a human one.
+            words = token.info.split()
+            attrs = (("info", words[0]),) if words else ()
             return [Node("code_block", text=token.content, attrs=self.block_id(attrs), line=line)]
         if kind == "hr":
             return [Node("hr", line=line)]

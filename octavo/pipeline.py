@@ -32,6 +32,7 @@ from .checks import run_checks
 from .config import Config, load_config
 from .deposit import build_deposit
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
+from .fetch import report_refused
 from .locations import FORMATS
 from .model import Book
 from .pagefill import underfull
@@ -265,8 +266,7 @@ def _lay_out(
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(stamp), result.stage("layout"):
         laid_out = pdf.layout(book, styles, iso, config.print, previous_pages(options.out))
-    for url in laid_out.fetcher.refused:
-        diags.error(book.root / "book.toml", 0, "fetch-refused", f"refused to load {url}")
+    report_refused(laid_out.fetcher.refused, book.root, styles.root, diags)
     _stop_if_errors(diags, options.strict)
     result.layout, result.pages = laid_out, laid_out.page_count
     products: dict[str, bytes] = {}

@@ -83,3 +83,28 @@ def test_failed_build_leaves_previous_outputs(tmp_path):
     (ms / "one.md").write_text("# One\n\nText.[^y]\n", encoding="utf-8")
     assert run(str(ms), "--out", str(out)).returncode == 1
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_fence_info_string_is_not_a_human_language(tmp_path):
+    """```toml names a programming language: no lang-invalid, nothing checked as BCP 47."""
+    ms = make_manuscript(
+        tmp_path / "ms",
+        {
+            "one.md": """
+            # One
+
+            The book's metadata:
+
+            ```toml
+            title = "A Book"
+            ```
+
+            ```python
+            print("built")
+            ```
+            """,
+        },
+    )
+    proc = run(str(ms), "--out", str(tmp_path / "dist"), "--check")
+    assert proc.returncode == 0, proc.stderr
+    assert "lang-invalid" not in proc.stderr and "Traceback" not in proc.stderr

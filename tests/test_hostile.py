@@ -13,7 +13,9 @@ import pytest
 from conftest import ROOT, make_manuscript
 from lxml import etree
 
-from octavo.fetch import FetchRefused, SafeFetcher
+from octavo.diagnostics import ManuscriptError
+from octavo.fetch import FetchRefused, SafeFetcher, css_references
+from octavo.pipeline import BuildOptions, build
 
 # Runs a build with an audit hook that records every file opened and every network call.
 SPY = """
@@ -128,3 +130,44 @@ def test_the_fetcher_serves_only_the_allowed_folders(tmp_path, secret):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
+
+
+def test_css_references_resolve_against_the_stylesheet(tmp_path):
+    css = tmp_path / "styles" / "css"
+    css.mkdir(parents=True)
+    (css / "a.css").write_text(
+        '@import "b.css";\n'
+        "/* url(commented.png) */\n"
+        '@media print { p { background: url( "../img/x.png" ) } }\n'
+        "h1 { background: url(https://example.com/rule.png) }\n",
+        encoding="utf-8",
+    )
+    refs = css_references(tmp_path / "styles")
+    a = css / "a.css"
+    base = (tmp_path / "styles").resolve().as_uri()
+    assert refs == {
+        f"{base}/css/b.css": [(a, 1)],
+        f"{base}/img/x.png": [(a, 3)],
+        "https://example.com/rule.png": [(a, 4)],
+    }
+
+
+def test_fetch_refused_names_the_stylesheet_that_asked(tmp_path, styles_copy):
+    """A url() in the styles is reported at its file and line, not at book.toml."""
+    ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nText.\n"})
+    print_css = styles_copy / "css" / "print.css"
+    lines = print_css.read_text(encoding="utf-8").count("\n")
+    with print_css.open("a", encoding="utf-8") as css:
+        css.write('h1 { background: url("https://example.com/rule.png"); }\n')
+    template = styles_copy / "templates" / "print" / "book.html"
+    html = template.read_text(encoding="utf-8")
+    template.write_text(html.replace("</body>", '<img src="https://example.com/logo.png" alt=""/></body>'))
+    with pytest.raises(ManuscriptError) as caught:
+        build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",), styles=styles_copy))
+    problems = sorted(str(d) for d in caught.value.diagnostics)
+    assert problems == [
+        "ms: fetch-refused: refused to load https://example.com/logo.png, asked for by the styles or the "
+        "manuscript: octavo reads nothing from the network or from outside the manuscript and styles folders",
+        f"styles/css/print.css:{lines + 1}: fetch-refused: refused to load https://example.com/rule.png: "
+        "octavo reads nothing from the network or from outside the manuscript and styles folders",
+    ], problems

@@ -116,7 +116,9 @@ class HtmlRenderer:
         elif kind == "hr":
             out.append('<hr class="break"/>')
         elif kind == "code_block":
-            out.append(f"<pre><code>{escape(node.text)}</code></pre>")
+            info = node.attr("info")
+            code = attr_string([("class", f"language-{info}")]) if info else ""
+            out.append(f"<pre><code{code}>{escape(node.text)}</code></pre>")
         else:
             self.element(node, out)
 
