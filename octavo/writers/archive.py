@@ -22,7 +22,10 @@ import pikepdf
 import weasyprint
 
 from ..model import Book
+from . import pydyf_fix
 from .pdf import Layout
+
+pydyf_fix.apply()
 
 PDFA_LEVELS = ("2b", "3b")
 
