@@ -232,9 +232,22 @@ def build(options: BuildOptions) -> BuildResult:
     if options.check_only:
         return result
     with output_lock(options.out, diags) as lock:
-        _render_and_write(options, config, book, styles, diags, result, lock)
+        _render_and_write(Run(options, config, book, styles, diags, result, build_timestamp(book)), lock)
         record(options.out, key, result.outputs, [str(w) for w in diags.warnings], result.pages)
     return result
+
+
+@dataclass(frozen=True)
+class Run:
+    """What stages 4 to 6 work from: the options, the loaded book and where to report."""
+
+    options: BuildOptions
+    config: Config
+    book: Book
+    styles: Styles
+    diags: Diagnostics
+    result: BuildResult
+    stamp: datetime
 
 
 def print_products(formats: set[str], preflight: bool) -> set[str]:
@@ -247,62 +260,53 @@ def print_products(formats: set[str], preflight: bool) -> set[str]:
     return needed
 
 
-def _lay_out(
-    options: BuildOptions,
-    config: Config,
-    book: Book,
-    styles: Styles,
-    diags: Diagnostics,
-    result: BuildResult,
-    stamp: datetime,
-    needed: set[str],
-    epub: EpubJob | None,
-) -> CachedLayout:
+def _lay_out(run: Run, needed: set[str], epub: EpubJob | None) -> CachedLayout:
     """Lay the book out once and make from it every product the build needs.
 
     As soon as the page map and the cover exist, the EPUB job gets them, so
     that it finishes the EPUB while the PDFs are written here.
     """
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with font_clock(stamp), result.stage("layout"):
-        laid_out = pdf.layout(book, styles, iso, config.print, previous_pages(options.out))
-    report_refused(laid_out.fetcher.refused, book.root, styles.root, diags)
-    _stop_if_errors(diags, options.strict)
-    result.layout, result.pages = laid_out, laid_out.page_count
+    book, print_options, stage = run.book, run.config.print, run.result.stage
+    iso = run.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with font_clock(run.stamp), stage("layout"):
+        laid_out = pdf.layout(book, run.styles, iso, print_options, previous_pages(run.options.out))
+    report_refused(laid_out.fetcher.refused, book.root, run.styles.root, run.diags)
+    _stop_if_errors(run.diags, run.options.strict)
+    run.result.layout, run.result.pages = laid_out, laid_out.page_count
     products: dict[str, bytes] = {}
-    with font_clock(stamp), result.stage("cover"):
-        products["cover"] = cover_pdf(book, styles, config.print, laid_out.page_count, iso)
-    with result.stage("page map"):
+    with font_clock(run.stamp), stage("cover"):
+        products["cover"] = cover_pdf(book, run.styles, print_options, laid_out.page_count, iso)
+    with stage("page map"):
         starts = [astuple(s) for s in page_map(book, laid_out.document)]
     if epub is not None:
         epub.send(PrintFacts(laid_out.page_count, starts, products["cover"]))
-    if "pdf" in needed:
-        with font_clock(stamp), result.stage("pdf write"):
-            products["pdf"] = finish_print_pdf(
-                pdf.pdf_bytes(laid_out), config.print, styles.root / "color" / "Gray.icc"
-            )
+    # The tagged archive first: it needs the most memory, which the print PDF then reuses.
     if "archive" in needed:
-        sources = [config.path, *(s.file for s in book.sections)]
-        with font_clock(stamp), result.stage("archive"):
-            products["archive"] = archive_pdf(laid_out, book, stamp, config.pdfa, sources)
+        sources = [run.config.path, *(s.file for s in book.sections)]
+        with font_clock(run.stamp), stage("archive"):
+            products["archive"] = archive_pdf(laid_out, book, run.stamp, run.config.pdfa, sources)
+    if "pdf" in needed:
+        with font_clock(run.stamp), stage("pdf write"):
+            products["pdf"] = finish_print_pdf(
+                pdf.pdf_bytes(laid_out), print_options, run.styles.root / "color" / "Gray.icc"
+            )
     return CachedLayout(laid_out.page_count, starts, products)
 
 
-def _render_and_write(
-    options: BuildOptions,
-    config: Config,
-    book: Book,
-    styles: Styles,
-    diags: Diagnostics,
-    result: BuildResult,
-    lock: int,
-) -> BuildResult:
+def _render_and_write(run: Run, lock: int) -> BuildResult:
     """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor)."""
+    options, config, book, styles, result, stamp = (
+        run.options,
+        run.config,
+        run.book,
+        run.styles,
+        run.result,
+        run.stamp,
+    )
     # 4. Render every requested format in memory. One layout serves the print
     # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
     # its inputs are unchanged since the last build, its products are reused.
     slug = book.metadata.slug
-    stamp = build_timestamp(book)
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
     needed = print_products(wants, options.preflight is not None)
     key = layout_key(options.manuscript, styles.root)
@@ -315,7 +319,7 @@ def _render_and_write(
         if printed is None:
             if epub is not None:
                 epub.start(close_fds=(lock,))
-            printed = _lay_out(options, config, book, styles, diags, result, stamp, needed, epub)
+            printed = _lay_out(run, needed, epub)
         elif epub is not None:
             epub.send(PrintFacts(printed.pages, printed.starts, printed.products["cover"]))
         result.pages = printed.pages
