@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PIL import Image
+import re
+from pathlib import Path
+
+from conftest import ROOT
+from PIL import Image, ImageChops, ImageStat
 
 from octavo.proofs import spreads, write_proofs
 
@@ -22,3 +26,18 @@ def test_proofs_of_the_seed_book(seed_book, tmp_path):
     assert set(written) == {*spread_files, tmp_path / "cover.png", tmp_path / "contact-sheet.png"}
     with Image.open(spread_files[1]) as image:
         assert image.width > 1.2 * image.height  # two pages side by side
+
+
+def test_readme_pictures_are_the_pipelines_own_proofs(seed_book, tmp_path):
+    """Every docs/proofs picture the README shows is what --proofs makes of the seed book today."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\((docs/proofs/[^)]+\.png)\)", readme)
+    assert len(shown) >= 4
+    write_proofs(seed_book.pdf, seed_book.pdf.with_name("on-james-burnham-cover.pdf"), tmp_path)
+    for picture in shown:
+        made = tmp_path / Path(picture).name
+        assert made.is_file(), f"{picture} is not a name --proofs writes"
+        with Image.open(ROOT / picture) as committed, Image.open(made) as fresh:
+            assert committed.size == fresh.size, picture
+            difference = ImageStat.Stat(ImageChops.difference(committed.convert("RGB"), fresh.convert("RGB")))
+            assert max(difference.mean) < 1.0, f"{picture} no longer matches the proofs: copy it again"
