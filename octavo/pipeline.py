@@ -260,37 +260,37 @@ def print_products(formats: set[str], preflight: bool) -> set[str]:
     return needed
 
 
-def _lay_out(run: Run, needed: set[str], epub: EpubJob | None) -> CachedLayout:
-    """Lay the book out once and make from it every product the build needs.
-
-    As soon as the page map and the cover exist, the EPUB job gets them, so
-    that it finishes the EPUB while the PDFs are written here.
-    """
-    book, print_options, stage = run.book, run.config.print, run.result.stage
+def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
+    """Lay the book out once; the cover and the EPUB's page map come from it at once."""
+    book, stage = run.book, run.result.stage
     iso = run.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(run.stamp), stage("layout"):
-        laid_out = pdf.layout(book, run.styles, iso, print_options, previous_pages(run.options.out))
+        laid_out = pdf.layout(book, run.styles, iso, run.config.print, previous_pages(run.options.out))
     report_refused(laid_out.fetcher.refused, book.root, run.styles.root, run.diags)
     _stop_if_errors(run.diags, run.options.strict)
     run.result.layout, run.result.pages = laid_out, laid_out.page_count
-    products: dict[str, bytes] = {}
     with font_clock(run.stamp), stage("cover"):
-        products["cover"] = cover_pdf(book, run.styles, print_options, laid_out.page_count, iso)
+        cover = cover_pdf(book, run.styles, run.config.print, laid_out.page_count, iso)
     with stage("page map"):
         starts = [astuple(s) for s in page_map(book, laid_out.document)]
-    if epub is not None:
-        epub.send(PrintFacts(laid_out.page_count, starts, products["cover"]))
-    # The tagged archive first: it needs the most memory, which the print PDF then reuses.
+    return laid_out, CachedLayout(laid_out.page_count, starts, {"cover": cover})
+
+
+def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict[str, bytes]) -> None:
+    """Write the archive and print PDFs from the layout into ``products``.
+
+    The tagged archive first: it needs the most memory of any step after the
+    layout, and the print PDF then reuses that memory.
+    """
     if "archive" in needed:
-        sources = [run.config.path, *(s.file for s in book.sections)]
-        with font_clock(run.stamp), stage("archive"):
-            products["archive"] = archive_pdf(laid_out, book, run.stamp, run.config.pdfa, sources)
+        sources = [run.config.path, *(s.file for s in run.book.sections)]
+        with font_clock(run.stamp), run.result.stage("archive"):
+            products["archive"] = archive_pdf(laid_out, run.book, run.stamp, run.config.pdfa, sources)
     if "pdf" in needed:
-        with font_clock(run.stamp), stage("pdf write"):
+        with font_clock(run.stamp), run.result.stage("pdf write"):
             products["pdf"] = finish_print_pdf(
-                pdf.pdf_bytes(laid_out), print_options, run.styles.root / "color" / "Gray.icc"
+                pdf.pdf_bytes(laid_out), run.config.print, run.styles.root / "color" / "Gray.icc"
             )
-    return CachedLayout(laid_out.page_count, starts, products)
 
 
 def _render_and_write(run: Run, lock: int) -> BuildResult:
@@ -315,20 +315,22 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     fresh = printed is None
     epub = EpubJob(book, styles, stamp, config) if "epub" in wants else None
     outputs: dict[Path, bytes] = {}
+    laid_out = None
     try:
         if printed is None:
-            if epub is not None:
+            if epub is not None:  # its layout-independent work runs beside the layout
                 epub.start(close_fds=(lock,))
-            printed = _lay_out(run, needed, epub)
-        elif epub is not None:
-            epub.send(PrintFacts(printed.pages, printed.starts, printed.products["cover"]))
+            laid_out, printed = _lay_out(run)
         result.pages = printed.pages
-        if epub is not None:
+        if epub is not None:  # finished before the PDFs, so its memory is free again for them
             with result.stage("epub"):
-                outputs[options.out / f"{slug}.epub"] = epub.result()
+                facts = PrintFacts(printed.pages, printed.starts, printed.products["cover"])
+                outputs[options.out / f"{slug}.epub"] = epub.epub(facts)
     finally:
         if epub is not None:
             epub.cancel()
+    if laid_out is not None:
+        _print_pdfs(run, laid_out, needed, printed.products)
     if "pdf" in wants or options.preflight is not None:
         outputs[options.out / f"{slug}.pdf"] = printed.products["pdf"]
         outputs[options.out / f"{slug}-cover.pdf"] = printed.products["cover"]

@@ -1,39 +1,47 @@
-"""The EPUB made beside the layout, in a forked child, is the EPUB made in process."""
+"""The EPUB's layout-independent work, done in a forked child, changes nothing in the EPUB."""
 
 from __future__ import annotations
 
-import pytest
 from conftest import SAMPLER, build_book
 
 from octavo import sidejob
+from octavo.writers import epub
 
 
-def test_forked_and_in_process_epubs_are_the_same_bytes(tmp_path, monkeypatch):
-    forked: list[int] = []
-    start = sidejob.EpubJob.start
+def _count_subsets(monkeypatch) -> list[int]:
+    """Count font subsetting done in this process (a forked child counts in its own memory)."""
+    calls: list[int] = []
+    real = epub.subset_fonts
 
-    def recording_start(self, close_fds=()):
-        job = start(self, close_fds)
-        forked.append(job.pid)
-        return job
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(sidejob.EpubJob, "start", recording_start)
+    monkeypatch.setattr(epub, "subset_fonts", counting)
+    return calls
+
+
+def test_fonts_subset_in_the_child_give_the_same_epub(tmp_path, monkeypatch):
+    calls = _count_subsets(monkeypatch)
     monkeypatch.setattr(sidejob, "can_fork", lambda: True)
     beside = build_book(SAMPLER, tmp_path / "forked", formats=("epub",))
-    assert forked and forked[0] > 0  # a child really made this one
+    assert calls == []  # the child's subsets were used: none was made here
 
     monkeypatch.setattr(sidejob, "can_fork", lambda: False)
     here = build_book(SAMPLER, tmp_path / "here", formats=("epub",))
+    assert calls == [1]
     assert beside.epub.read_bytes() == here.epub.read_bytes()
 
 
-def test_an_epub_error_in_the_child_stops_the_build(tmp_path, monkeypatch):
+def test_a_failing_child_leaves_the_work_to_the_build(tmp_path, monkeypatch):
     monkeypatch.setattr(sidejob, "can_fork", lambda: True)
+    here = build_book(SAMPLER, tmp_path / "reference", formats=("epub",))
 
     def broken(*args, **kwargs):
-        raise sidejob.ManuscriptError([])
+        raise RuntimeError("the child fails")
 
-    monkeypatch.setattr(sidejob, "build_epub", broken)
-    with pytest.raises(sidejob.ManuscriptError):
-        build_book(SAMPLER, tmp_path / "dist", formats=("epub",))
-    assert not list((tmp_path / "dist").glob("*.epub"))
+    monkeypatch.setattr(sidejob, "prepare_fonts", broken)
+    calls = _count_subsets(monkeypatch)
+    rescued = build_book(SAMPLER, tmp_path / "rescued", formats=("epub",))
+    assert calls == [1]
+    assert rescued.epub.read_bytes() == here.epub.read_bytes()

@@ -13,6 +13,7 @@ or, if it is long, allowed an orphan line, and the page is laid out again.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,7 +223,9 @@ def layout(
         )
         corrections = 0
         while True:
-            document = None  # drop the earlier layout before the next one
+            if document is not None:  # drop the earlier layout (and its cycles) before the next one
+                document = None
+                gc.collect()
             document = source.render()
             passes += 1
             content_pages = len(document.pages) - pad
