@@ -75,7 +75,8 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool]]:
 def check_fonts(pdf: pikepdf.Pdf, rule: str = "fonts-embedded") -> RuleResult:
     fonts = list(_fonts(pdf))
     missing = [name for name, embedded in fonts if not embedded]
-    found = f"not embedded: {', '.join(missing)}" if missing else f"{len(fonts)} fonts, all embedded"
+    plural = "s" * (len(fonts) != 1)
+    found = f"not embedded: {', '.join(missing)}" if missing else f"{len(fonts)} font{plural}, all embedded"
     return RuleResult(rule, "every font embedded", found, not missing)
 
 
