@@ -277,20 +277,21 @@ def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
 
 
 def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict[str, bytes]) -> None:
-    """Write the archive and print PDFs from the layout into ``products``.
+    """Write the print and archive PDFs from the layout into ``products``.
 
-    The tagged archive first: it needs the most memory of any step after the
-    layout, and the print PDF then reuses that memory.
+    The print PDF first: WeasyPrint's tagged write leaves state in the
+    document that changes a later untagged write, and the print PDF must be
+    the same bytes whether or not the archive is made.
     """
-    if "archive" in needed:
-        sources = [run.config.path, *(s.file for s in run.book.sections)]
-        with font_clock(run.stamp), run.result.stage("archive"):
-            products["archive"] = archive_pdf(laid_out, run.book, run.stamp, run.config.pdfa, sources)
     if "pdf" in needed:
         with font_clock(run.stamp), run.result.stage("pdf write"):
             products["pdf"] = finish_print_pdf(
                 pdf.pdf_bytes(laid_out), run.config.print, run.styles.root / "color" / "Gray.icc"
             )
+    if "archive" in needed:
+        sources = [run.config.path, *(s.file for s in run.book.sections)]
+        with font_clock(run.stamp), run.result.stage("archive"):
+            products["archive"] = archive_pdf(laid_out, run.book, run.stamp, run.config.pdfa, sources)
 
 
 def _render_and_write(run: Run, lock: int) -> BuildResult:

@@ -196,3 +196,9 @@ def test_pdfa_3b_attaches_the_sources(tmp_path):
         names = {str(f.UF) for f in files}
         assert {"book.toml", "introduction.md", "on-burnham.md"} <= names
         assert all(f.AFRelationship == "/Source" for f in files)
+
+
+def test_the_print_pdf_does_not_depend_on_the_archive_being_made(seed_book, tmp_path):
+    """--only pdf and a full build give the same interior, byte for byte."""
+    alone = build_book(MANUSCRIPT, tmp_path / "dist", formats=("pdf",))
+    assert alone.pdf.read_bytes() == seed_book.pdf.read_bytes()
