@@ -39,15 +39,23 @@ def _files(folder: Path) -> Iterable[Path]:
             yield path
 
 
-def build_key(manuscript: Path, styles: Path, formats: Iterable[str], strict: bool) -> str:
+def _tree_key(head: str, manuscript: Path, styles: Path, skip_styles: tuple[str, ...] = ()) -> str:
+    """sha256 over ``head``, SOURCE_DATE_EPOCH and every file of both folders (name and bytes)."""
     digest = hashlib.sha256()
-    digest.update(f"octavo {__version__}|{sorted(formats)}|{strict}|".encode())
+    digest.update(head.encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for label, folder in (("manuscript", manuscript), ("styles", styles)):
         for path in _files(folder):
-            digest.update(f"|{label}/{path.relative_to(folder)}|".encode())
+            relative = path.relative_to(folder).as_posix()
+            if label == "styles" and relative.startswith(skip_styles):
+                continue
+            digest.update(f"|{label}/{relative}|".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def build_key(manuscript: Path, styles: Path, formats: Iterable[str], strict: bool) -> str:
+    return _tree_key(f"octavo {__version__}|{sorted(formats)}|{strict}|", manuscript, styles)
 
 
 def output_hashes(out: Path, outputs: Iterable[Path]) -> dict[str, str]:
@@ -92,17 +100,7 @@ EPUB_ONLY_STYLES = ("css/epub.css", "templates/epub/")
 
 def layout_key(manuscript: Path, styles: Path) -> str:
     """A key over everything the print layout and the PDFs made from it depend on."""
-    digest = hashlib.sha256()
-    digest.update(f"octavo {__version__}|layout|".encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for label, folder in (("manuscript", manuscript), ("styles", styles)):
-        for path in _files(folder):
-            relative = path.relative_to(folder).as_posix()
-            if label == "styles" and relative.startswith(EPUB_ONLY_STYLES):
-                continue
-            digest.update(f"|{label}/{relative}|".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return _tree_key(f"octavo {__version__}|layout|", manuscript, styles, EPUB_ONLY_STYLES)
 
 
 @dataclass
@@ -114,11 +112,21 @@ class CachedLayout:
     products: dict[str, bytes] = field(default_factory=dict)  # "pdf", "cover", "archive"
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+#: The suffix of every temporary file octavo writes, so a later build can clear a killed one's.
+TEMP_SUFFIX = ".octavo-tmp"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write through a temporary file in the target's folder, synced, then renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -134,9 +142,9 @@ def save_layout(out: Path, key: str, layout: CachedLayout) -> None:
         digest = hashlib.sha256(data).hexdigest()
         products[name] = digest
         if not (folder / digest).is_file():
-            _atomic_write(folder / digest, data)
+            write_atomically(folder / digest, data)
     index = {"key": key, "pages": layout.pages, "starts": layout.starts, "products": products}
-    _atomic_write(folder / "layout.json", json.dumps(index, indent=1, sort_keys=True).encode())
+    write_atomically(folder / "layout.json", json.dumps(index, indent=1, sort_keys=True).encode())
     for stale in folder.iterdir():
         if stale.name != "layout.json" and stale.name not in products.values():
             stale.unlink(missing_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .cache import (
+    TEMP_SUFFIX,
     CachedLayout,
     build_key,
     layout_key,
@@ -27,6 +27,7 @@ from .cache import (
     previous_pages,
     record,
     save_layout,
+    write_atomically,
 )
 from .checks import run_checks
 from .config import Config, load_config
@@ -39,16 +40,13 @@ from .pagefill import underfull
 from .parse import parse_book
 from .preflight import RuleResult, run_preflight
 from .proofs import write_proofs
-from .sidejob import EpubJob, PrintFacts
+from .sidejob import EpubJob
 from .styles import Styles, check_styles, find_styles
 from .writers import pdf
 from .writers.archive import archive_pdf
 from .writers.cover import cover_pdf
 from .writers.epub import page_map
 from .writers.pdfpost import finish_print_pdf
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,6 @@ def font_clock(stamp: datetime) -> Iterator[None]:
 
 
 LOCK_NAME = ".octavo.lock"
-TEMP_SUFFIX = ".octavo-tmp"
 
 
 @contextmanager
@@ -187,17 +184,7 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
             written.append(target)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
-        try:
-            os.chmod(tmp, 0o666 & ~_UMASK)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
         written.append(target)
     return written
 
@@ -325,8 +312,7 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
         result.pages = printed.pages
         if epub is not None:  # finished before the PDFs, so its memory is free again for them
             with result.stage("epub"):
-                facts = PrintFacts(printed.pages, printed.starts, printed.products["cover"])
-                outputs[options.out / f"{slug}.epub"] = epub.epub(facts)
+                outputs[options.out / f"{slug}.epub"] = epub.epub(printed)
     finally:
         if epub is not None:
             epub.cancel()

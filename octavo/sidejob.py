@@ -21,9 +21,9 @@ import signal
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
 from datetime import datetime
 
+from .cache import CachedLayout
 from .config import Config
 from .model import Book
 from .pagemap import PageStart
@@ -31,15 +31,6 @@ from .styles import Styles
 from .writers.cover import geometry
 from .writers.epub import FontSubsets, build_epub, prepare_fonts
 from .writers.epub_assets import cover_picture
-
-
-@dataclass(frozen=True)
-class PrintFacts:
-    """What the EPUB takes from the print layout."""
-
-    pages: int
-    starts: list[tuple[int, str, str, int]]
-    cover: bytes
 
 
 def can_fork() -> bool:
@@ -102,10 +93,10 @@ class EpubJob:
             os.unlink(self._handoff)
             self._handoff = ""
 
-    def epub(self, facts: PrintFacts) -> bytes:
+    def epub(self, printed: CachedLayout) -> bytes:
         """The EPUB's bytes, with the page map and cover of the print layout."""
-        picture = cover_picture(facts.cover, geometry(self.config.print, facts.pages))
-        starts = [PageStart(*s) for s in facts.starts]
+        picture = cover_picture(printed.products["cover"], geometry(self.config.print, printed.pages))
+        starts = [PageStart(*s) for s in printed.starts]
         return build_epub(
             self.book, self.styles, self.stamp, starts, self.config.epub, picture, self._fonts()
         )
@@ -122,4 +113,4 @@ class EpubJob:
         self._discard()
 
 
-__all__ = ["EpubJob", "PrintFacts", "can_fork"]
+__all__ = ["EpubJob", "can_fork"]
