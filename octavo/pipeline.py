@@ -43,7 +43,7 @@ from .proofs import write_proofs
 from .sidejob import EpubJob
 from .styles import Styles, check_styles, find_styles
 from .writers import pdf
-from .writers.archive import archive_pdf
+from .writers.archive import archive_pdf, tagged_pdf
 from .writers.cover import cover_pdf
 from .writers.epub import page_map
 from .writers.pdfpost import finish_print_pdf
@@ -264,21 +264,22 @@ def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
 
 
 def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict[str, bytes]) -> None:
-    """Write the print and archive PDFs from the layout into ``products``.
+    """Write the layout once (tagged PDF/A) and make the print and archive PDFs from it.
 
-    The print PDF first: WeasyPrint's tagged write leaves state in the
-    document that changes a later untagged write, and the print PDF must be
-    the same bytes whether or not the archive is made.
+    The write is the same whatever is asked for, so the print PDF is the
+    same bytes whether or not the archive is made.
     """
-    if "pdf" in needed:
-        with font_clock(run.stamp), run.result.stage("pdf write"):
-            products["pdf"] = finish_print_pdf(
-                pdf.pdf_bytes(laid_out), run.config.print, run.styles.root / "color" / "Gray.icc"
-            )
+    if not needed & {"pdf", "archive"}:
+        return
+    sources = [run.config.path, *(s.file for s in run.book.sections)]
+    with font_clock(run.stamp), run.result.stage("pdf write"):
+        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
+        if "pdf" in needed:
+            icc = run.styles.root / "color" / "Gray.icc"
+            products["pdf"] = finish_print_pdf(written, run.config.print, icc)
     if "archive" in needed:
-        sources = [run.config.path, *(s.file for s in run.book.sections)]
-        with font_clock(run.stamp), run.result.stage("archive"):
-            products["archive"] = archive_pdf(laid_out, run.book, run.stamp, run.config.pdfa, sources)
+        with run.result.stage("archive"):
+            products["archive"] = archive_pdf(written, run.book, run.stamp, run.config.pdfa)
 
 
 def _render_and_write(run: Run, lock: int) -> BuildResult:

@@ -196,6 +196,13 @@ def test_pdfa_3b_attaches_the_sources(tmp_path):
         names = {str(f.UF) for f in files}
         assert {"book.toml", "introduction.md", "on-burnham.md"} <= names
         assert all(f.AFRelationship == "/Source" for f in files)
+    # The print PDF is made from the same write: none of the archive's parts are left in it.
+    with pikepdf.open(tmp_path / "dist" / f"{SLUG}.pdf") as pdf:
+        archive_parts = {"/AF", "/StructTreeRoot", "/MarkInfo", "/Metadata", "/OutputIntents"}
+        assert not archive_parts & set(pdf.Root.keys())
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+        assert all("/StructParents" not in page.obj for page in pdf.pages)
+        assert len(pdf.pages) == built.result.pages
 
 
 def test_the_print_pdf_does_not_depend_on_the_archive_being_made(seed_book, tmp_path):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
-from conftest import build_book
+import weasyprint
+from conftest import SEED, build_book, make_manuscript
 
 TRIM = (5.5 * 72, 8.5 * 72)
 
@@ -92,3 +95,43 @@ def test_two_builds_give_identical_pdfs(tmp_path, monkeypatch):
     for name in ("on-james-burnham.pdf", "on-james-burnham-cover.pdf"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert one.result.pages == two.result.pages
+
+
+def _three_chapters(root, monkeypatch):
+    """Three chapters of the seed text and notes, with the gutter of a 150-300 page book.
+
+    With that measure WeasyPrint 70's own line layout moves one note a chapter
+    to the next page (to make room for a paragraph's second line).
+    """
+    from octavo import printspec
+
+    monkeypatch.setattr(printspec, "KDP_GUTTER", ((828, 0.5),))
+    seed = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()][3:]
+    body = [line for line in seed if not re.match(r"\d+\.\s", line)]
+    notes = [re.match(r"(\d+)\.\s+(.*)", line).groups() for line in seed if re.match(r"\d+\.\s", line)]
+    text = "\n\n".join(re.sub(r"\s*\[(\d+)\]", r"[^\1] ", line) for line in body)
+    text = text.replace("Late May 1945", "Late May 1945[^1]", 1)  # the source's note without a call
+    text += "\n\n" + "\n\n".join(f"[^{n}]: {note}" for n, note in notes)
+    return make_manuscript(root, {f"c{n}.md": f"# Chapter {n}\n\n{text}\n" for n in range(1, 4)})
+
+
+def test_notes_stay_with_calls_in_one_layout(tmp_path, monkeypatch):
+    from weasyprint.layout import block
+
+    from octavo.writers import pdf, weasyprint_fix
+
+    ms = _three_chapters(tmp_path / "ms", monkeypatch)
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    laid_out = built.result.layout
+    assert weasyprint_fix.apply()
+    assert pdf.deferred_notes(built.result.book, laid_out.document) == []
+    assert laid_out.corrections == 0
+    # WeasyPrint's own line layout moves notes of this book to the next page;
+    # the corrective passes then bring them back, a layout each.
+    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.ORIGINAL)
+    unfixed = weasyprint.HTML(string=laid_out.html, base_url=ms.as_uri() + "/", url_fetcher=laid_out.fetcher)
+    assert len(pdf.deferred_notes(built.result.book, unfixed.render())) == 3
+    again = build_book(ms, tmp_path / "again", formats=("pdf",))
+    assert again.result.layout.corrections > 0
+    assert pdf.deferred_notes(again.result.book, again.result.layout.document) == []
+    assert again.result.pages == built.result.pages

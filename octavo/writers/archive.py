@@ -1,10 +1,12 @@
 """The archive PDF: PDF/A from the print layout itself, with XMP that matches the book.
 
-No second layout: WeasyPrint writes the same ``Document`` again as PDF/A-2b
-(or PDF/A-3b with the manuscript attached as its source). pikepdf then crops
-any bleed away (the archive keeps the trim), replaces the XMP packet with one
-written from the book's metadata, keeps the Info dictionary equal to it, and
-saves with a content-derived /ID so that builds are byte-identical.
+No second layout, and no second write: WeasyPrint writes the layout once,
+tagged, as PDF/A-2b (or PDF/A-3b with the manuscript attached as its
+source), and both PDFs are made from those bytes (``pdfpost`` strips the
+archive's parts for the print file). pikepdf then crops any bleed away (the
+archive keeps the trim), replaces the XMP packet with one written from the
+book's metadata, keeps the Info dictionary equal to it, and saves with a
+content-derived /ID so that builds are byte-identical.
 
 The file is tagged (WeasyPrint's structure tree: sections, headings,
 paragraphs, lists, links, in reading order). It does not claim PDF/UA-1:
@@ -91,10 +93,14 @@ def _pdf_date(stamp: datetime) -> str:
     return stamp.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def archive_pdf(
-    layout: Layout, book: Book, stamp: datetime, level: str = "2b", sources: list[Path] | None = None
+def tagged_pdf(
+    layout: Layout, stamp: datetime, level: str = "2b", sources: list[Path] | None = None
 ) -> bytes:
-    """The archive PDF of an existing layout: PDF/A-2b, or 3b with ``sources`` attached."""
+    """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached.
+
+    The same call whatever formats are asked for, so that the print PDF made
+    from it is the same bytes with or without the archive.
+    """
     attachments = []
     if level == "3b":
         for path in sources or []:
@@ -108,9 +114,13 @@ def archive_pdf(
                     relationship="Source",
                 )
             )
-    data = layout.document.write_pdf(
+    return layout.document.write_pdf(
         pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None, pdf_tags=True
     )
+
+
+def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> bytes:
+    """The archive PDF from ``tagged_pdf``'s bytes: trim only, XMP and Info from the book."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             trim = page.obj.get("/TrimBox")

@@ -4,11 +4,14 @@
 anchor landed, which the tests (and later the EPUB page-list) use; the PDF
 is written from that same layout.
 
-Notes stay on their call's page. WeasyPrint defers a note to the next page
-when the paragraph that ends the page needs the room to honour its orphans
-and widows; when that happens the paragraph straddling the page end is
-pushed whole to the next page (a short page, as a compositor would set it),
-or, if it is long, allowed an orphan line, and the page is laid out again.
+Notes stay on their call's page. WeasyPrint 70 moved a note to the next
+page when the paragraph that ends the page needed the room to honour its
+orphans; ``weasyprint_fix`` makes it push that paragraph to the next page
+instead, within the one layout. Should a note still land on another page
+than its call (a fix not applied, a note too tall for the room left), the
+paragraph straddling the page end is pushed whole to the next page (a short
+page, as a compositor would set it), or, if it is long, allowed an orphan
+line, and the page is laid out again.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
@@ -29,6 +31,9 @@ from ..printspec import BLEED, PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
 from ..render.templates import environment
 from ..styles import Styles
+from . import weasyprint_fix
+
+weasyprint_fix.apply()
 
 #: Most lines a straddling paragraph may have on a page and still be moved whole.
 MAX_PUSHED_LINES = 3
@@ -47,6 +52,7 @@ class Layout:
     margins: dict[str, float]
     pad_pages: int = 0
     passes: int = 1
+    corrections: int = 0  # layouts made again to bring notes back to their calls' pages
 
     @property
     def page_count(self) -> int:
@@ -238,13 +244,4 @@ def layout(
         if fits:
             break
         assumed_pages, pad = total, wanted_pad
-    return Layout(document, html, fetcher, options, margins, pad, passes)
-
-
-def pdf_bytes(result: Layout) -> bytes:
-    """The PDF of a layout, with a content-derived (reproducible) identifier."""
-    return result.document.write_pdf(pdf_identifier=False)
-
-
-def write_pdf(result: Layout, target: Path) -> None:
-    target.write_bytes(pdf_bytes(result))
+    return Layout(document, html, fetcher, options, margins, pad, passes, corrections)

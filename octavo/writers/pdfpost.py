@@ -1,7 +1,10 @@
 """Finishing the print PDF with pikepdf: boxes, bleed, links, PDF/X claims.
 
-WeasyPrint writes the pages; a printer also wants what WeasyPrint does not
-give: no link annotations in a print file, a TrimBox and BleedBox on every
+WeasyPrint writes the pages once, as the tagged PDF/A the archive is made
+from (``archive.tagged_pdf``); the print file drops what belongs to the
+archive (structure tree, XMP, sRGB output intent, attached sources). A
+printer also wants what WeasyPrint does not give: no link annotations in a
+print file, a TrimBox and BleedBox on every
 page, bleed on the three trimmed edges only (not in the gutter), and for
 IngramSpark a PDF/X-3 file with a Gray output intent: WeasyPrint paints in
 DeviceRGB, so every RGB colour operator in the pages, their forms and
@@ -50,6 +53,28 @@ def set_boxes(pdf: pikepdf.Pdf, options: PrintOptions) -> None:
         page.obj.BleedBox = _box(x0, y0, x1, y1)
         if "/CropBox" in page.obj:
             del page.obj["/CropBox"]
+
+
+#: Catalog entries of the tagged PDF/A that have no place in the print file.
+ARCHIVE_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Metadata", "/OutputIntents", "/AF")
+
+
+def drop_archive_parts(pdf: pikepdf.Pdf) -> None:
+    """Remove the structure tree, PDF/A metadata and intent, and attachments.
+
+    The marked-content operators stay in the pages (they draw nothing); the
+    objects no longer referenced are left out when the file is saved.
+    """
+    for entry in ARCHIVE_ENTRIES:
+        if entry in pdf.Root:
+            del pdf.Root[entry]
+    names = pdf.Root.get("/Names")
+    if names is not None and "/EmbeddedFiles" in names:
+        del names["/EmbeddedFiles"]
+    for page in pdf.pages:
+        for entry in ("/StructParents", "/Tabs"):
+            if entry in page.obj:
+                del page.obj[entry]
 
 
 def remove_annotations(pdf: pikepdf.Pdf) -> None:
@@ -139,8 +164,9 @@ def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
 
 
 def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> bytes:
-    """The printer's PDF from WeasyPrint's bytes; same input, same output bytes."""
+    """The printer's PDF from WeasyPrint's tagged PDF/A bytes; same input, same output bytes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        drop_archive_parts(pdf)
         remove_annotations(pdf)
         set_boxes(pdf, options)
         if options.vendor == "ingram":
