@@ -111,6 +111,21 @@ def test_archive_pdf_is_tagged(seed_book):
         assert {"/Document", "/Sect", "/H1", "/P", "/Link"} <= kinds
 
 
+def test_archive_parent_tree_maps_every_mark_to_its_element(seed_book):
+    """Text sits directly in its element (no Span per fragment), and every mark is found again."""
+    with pikepdf.open(seed_book.pdf.parent / f"{SLUG}-archive.pdf") as pdf:
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        paragraphs_with_text = 0
+        for index in range(len(pdf.pages)):
+            assert int(nums[2 * index]) == index
+            for mcid, element in enumerate(nums[2 * index + 1]):
+                assert pages[element.Pg.objgen] == index
+                assert mcid in [int(k) for k in element.K if isinstance(k, int)], (index, mcid)
+                paragraphs_with_text += element.S == "/P"
+        assert paragraphs_with_text > 100
+
+
 def test_a_pdf_without_claims_fails_the_check(seed_book):
     assert pdfa_problems(seed_book.pdf)  # the print PDF claims no PDF/A
 

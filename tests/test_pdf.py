@@ -128,7 +128,7 @@ def test_notes_stay_with_calls_in_one_layout(tmp_path, monkeypatch):
     assert laid_out.corrections == 0
     # WeasyPrint's own line layout moves notes of this book to the next page;
     # the corrective passes then bring them back, a layout each.
-    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.ORIGINAL)
+    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.ORIGINAL["_linebox_layout"])
     unfixed = weasyprint.HTML(string=laid_out.html, base_url=ms.as_uri() + "/", url_fetcher=laid_out.fetcher)
     assert len(pdf.deferred_notes(built.result.book, unfixed.render())) == 3
     again = build_book(ms, tmp_path / "again", formats=("pdf",))

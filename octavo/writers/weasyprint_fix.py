@@ -1,53 +1,80 @@
-"""A fix for WeasyPrint 70's line layout, which moved notes off their call's page.
+"""Two fixes for WeasyPrint 70, each one line of its own source changed.
 
-When the second line of a paragraph does not fit at the foot of a page,
-the paragraph cannot break there (orphans: 2), and WeasyPrint's
-``_linebox_layout`` then *reports* the page's last footnotes to the next
-page to make room for that line: the page keeps its text, the notes go
-over, away from their calls. (That branch caused every deferred note of the
-benchmark books: one a chapter.) A compositor pushes the paragraph to the
-next page instead, which is what WeasyPrint does anyway when the page has no
-notes to move.
+**Notes kept with their calls.** When the second line of a paragraph does
+not fit at the foot of a page, the paragraph cannot break there (orphans:
+2), and WeasyPrint's ``_linebox_layout`` then *reports* the page's last
+footnotes to the next page to make room for that line: the page keeps its
+text, the notes go over, away from their calls. (That branch caused every
+deferred note of the benchmark books: one a chapter, and a whole corrective
+layout each.) A compositor pushes the paragraph to the next page instead,
+which is what WeasyPrint does anyway when the page has no notes to move.
 
-The fix removes that branch: the function's source, with the one line that
-decides to report replaced, is compiled in WeasyPrint's own module. It is
-applied only to the version it was written for, and only if that line is
-found exactly once; otherwise nothing is changed and the print layout's
-corrective passes (``pdf.layout``) keep notes with their calls as before,
-at the cost of another layout. They stay in place either way, for the
-notes this does not cover (a note too tall for the room left under its call).
+**No structure element per text fragment.** A tagged PDF gets, for every
+piece of text drawn, a ``Span`` structure element holding one marked-content
+id, under the paragraph or heading it belongs to. Those spans say nothing
+(no attributes, no language) and are most of the structure tree: a third of
+the tagged write's memory. WeasyPrint already puts a link's text directly in
+its ``Link`` element; the fix does the same for every element, which PDF
+allows (a structure element's /K may hold marked-content ids).
+
+Each function's source, with its line replaced, is compiled in WeasyPrint's
+own module. A fix is applied only to the version it was written for, and
+only if its line is found exactly once; otherwise nothing is changed. Without
+the first, the print layout's corrective passes (``pdf.layout``) still keep
+notes with their calls, at the cost of another layout; without the second,
+the archive's structure tree has its spans again.
 """
 
 from __future__ import annotations
 
 import inspect
+from types import ModuleType
 
 import weasyprint
 from weasyprint.layout import block
+from weasyprint.pdf import tags
 
-#: The version whose source was read, and the line (once in the function) that is replaced.
+#: The version whose source was read.
 FOR_VERSION = "70.0"
-REPORT_LINE = "report = not context.in_column and can_break_now and not could_break_before"
-REPLACEMENT = "report = False  # octavo: never move notes to make room for a line"
 
-_applied = False
-#: WeasyPrint's own function, kept so that a test can show what the fix changes.
-ORIGINAL = block._linebox_layout
+#: (module, function, the line as WeasyPrint has it, octavo's line).
+FIXES: tuple[tuple[ModuleType, str, str, str], ...] = (
+    (
+        block,
+        "_linebox_layout",
+        "report = not context.in_column and can_break_now and not could_break_before",
+        "report = False  # octavo: never move notes to make room for a line",
+    ),
+    (
+        tags,
+        "_build_box_tree",
+        "if tag == 'Link':\n                    # Associate MCID directly with link reference.",
+        "if True:  # octavo: text in its element, no Span per fragment",
+    ),
+)
+
+#: WeasyPrint's own functions, kept so that a test can show what a fix changes.
+ORIGINAL = {name: getattr(module, name) for module, name, _, _ in FIXES}
+
+_applied: set[str] = set()
+
+
+def _recompile(module: ModuleType, name: str, line: str, replacement: str) -> bool:
+    source = inspect.getsource(ORIGINAL[name])
+    if source.count(line) != 1:
+        return False
+    namespace: dict[str, object] = {}
+    code = compile(source.replace(line, replacement), module.__file__ or name, "exec")
+    exec(code, vars(module), namespace)  # WeasyPrint's own source with one line changed
+    setattr(module, name, namespace[name])
+    return True
 
 
 def apply() -> bool:
-    """Install the fixed ``_linebox_layout``; True if it is in place (idempotent)."""
-    global _applied
-    if _applied:
-        return True
+    """Install the fixed functions; True if both are in place (idempotent)."""
     if weasyprint.__version__ != FOR_VERSION:
         return False
-    source = inspect.getsource(block._linebox_layout)
-    if source.count(REPORT_LINE) != 1:
-        return False
-    namespace: dict[str, object] = {}
-    code = compile(source.replace(REPORT_LINE, REPLACEMENT), block.__file__, "exec")
-    exec(code, vars(block), namespace)  # WeasyPrint's own source with one line changed
-    block._linebox_layout = namespace["_linebox_layout"]
-    _applied = True
-    return True
+    for module, name, line, replacement in FIXES:
+        if name not in _applied and _recompile(module, name, line, replacement):
+            _applied.add(name)
+    return len(_applied) == len(FIXES)
