@@ -15,6 +15,7 @@ no validator for it is available here to confirm the claim.
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import datetime
 from pathlib import Path
@@ -99,7 +100,10 @@ def tagged_pdf(
     """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached.
 
     The same call whatever formats are asked for, so that the print PDF made
-    from it is the same bytes with or without the archive.
+    from it is the same bytes with or without the archive. The objects alive
+    before it (the whole layout) are set aside from the cyclic garbage
+    collector meanwhile: its full collections walked them all, 0.7 s of a
+    969-page book's 9 s write.
     """
     attachments = []
     if level == "3b":
@@ -114,9 +118,14 @@ def tagged_pdf(
                     relationship="Source",
                 )
             )
-    return layout.document.write_pdf(
-        pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None, pdf_tags=True
-    )
+    gc.collect(1)  # the young garbage goes now, then what is left is set aside
+    gc.freeze()
+    try:
+        return layout.document.write_pdf(
+            pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None, pdf_tags=True
+        )
+    finally:
+        gc.unfreeze()
 
 
 def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> bytes:
