@@ -253,6 +253,9 @@ def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
     iso = run.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(run.stamp), stage("layout"):
         laid_out = pdf.layout(book, run.styles, iso, run.config.print, previous_pages(run.options.out))
+    timings = run.result.timings  # the print HTML is rendered inside pdf.layout: its time apart
+    timings["layout"] -= laid_out.html_seconds
+    timings["render HTML"] = timings.get("render HTML", 0.0) + laid_out.html_seconds
     report_refused(laid_out.fetcher.refused, book.root, run.styles.root, run.diags)
     _stop_if_errors(run.diags, run.options.strict)
     run.result.layout, run.result.pages = laid_out, laid_out.page_count

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: The stages of ``pipeline.build`` that make each kind of output (its time in the summary).
 STAGES = {
     "epub": ("epub",),
-    "pdf": ("layout", "pdf write"),
+    "pdf": ("render HTML", "layout", "pdf write"),
     "cover": ("cover",),
     "archive": ("archive",),
     "deposit": ("bag",),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ class Layout:
     pad_pages: int = 0
     passes: int = 1
     corrections: int = 0  # layouts made again to bring notes back to their calls' pages
+    html_seconds: float = 0.0  # of the layout's time, what went to rendering the print HTML
 
     @property
     def page_count(self) -> int:
@@ -220,10 +222,13 @@ def layout(
     fetcher = SafeFetcher([book.root, styles.root])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     assumed_pages, pad, passes = pages_hint or estimate_pages(book, options), 0, 0
+    html_seconds = 0.0
     document = None
     for _ in range(4):
         margins = options.margins(assumed_pages)
+        started = time.perf_counter()
         html = print_html(book, styles, timestamp, options, margins, pad)
+        html_seconds += time.perf_counter() - started
         source = weasyprint.HTML(
             string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
         )
@@ -244,4 +249,4 @@ def layout(
         if fits:
             break
         assumed_pages, pad = total, wanted_pad
-    return Layout(document, html, fetcher, options, margins, pad, passes, corrections)
+    return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds)
