@@ -11,7 +11,9 @@ second run whose process tree's PSS is read every 50 ms); then, in the same
 run: WeasyPrint alone laying out and writing the same final print HTML
 (timed and watched the same way);
 Pandoc (PyPI pypandoc-binary) making the EPUB of the same Markdown; an
-EPUB-only build from scratch and one whose print layout is cached; a
+EPUB-only build from scratch (with the print page-list, which needs a print
+layout; and as a title without a print edition, which needs none) and one
+whose print layout is cached; a
 no-op rebuild through the command line (the whole command, interpreter
 start included); and a rebuild after an EPUB-only stylesheet edit. Then a
 catalogue of small books built one after another and on every core. It
@@ -189,6 +191,11 @@ def bench(chapters: int, work: Path, repeat: int) -> dict:
         WEASYPRINT_ALONE, str(dist / "print.html"), str(folder), str(ROOT / "styles"), sample=True
     )["pss_mb"]
     epub_cold = run_json(BUILD, str(folder), str(work / f"epub-{chapters}"), "epub")
+    ebook_only = work / f"ebook-only-{chapters}"  # the same book as a title with no print edition
+    shutil.copytree(folder, ebook_only)
+    with (ebook_only / "book.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[epub]\npage_list = false\n")
+    epub_no_pages = run_json(BUILD, str(ebook_only), str(work / f"ebook-only-out-{chapters}"), "epub")
     epub_cached = run_json(BUILD, str(folder), str(dist), "epub")  # the full build's layout is cached
     pandoc = pandoc_epub(folder, work / f"pandoc-{chapters}.epub")
     cli_seconds(str(folder), "--out", str(dist))  # records the CLI's cache key for the full formats
@@ -204,6 +211,7 @@ def bench(chapters: int, work: Path, repeat: int) -> dict:
         "full": full,
         "weasyprint": alone,
         "epub_cold": epub_cold,
+        "epub_no_pages": epub_no_pages,
         "epub_cached": epub_cached,
         "pandoc": pandoc,
         "noop": noop,
@@ -266,6 +274,10 @@ def report(rows: list[dict], catalogue: dict | None, started_on: str, repeat: in
             f"{row['epub_cold']['total']:.2f} |"
         )
         out.append(f"| EPUB-only build, print layout cached | {row['epub_cached']['total']:.2f} |")
+        out.append(
+            "| EPUB-only build, from scratch, title without a print edition "
+            f"(`[epub] page_list = false`: no layout) | {row['epub_no_pages']['total']:.2f} |"
+        )
         out.append(f"| Pandoc EPUB, same Markdown | {row['pandoc']:.2f} |")
         out.append(f"| no-op rebuild, whole `build.py` command | {row['noop']:.2f} |")
         out.append(
@@ -279,7 +291,12 @@ def report(rows: list[dict], catalogue: dict | None, started_on: str, repeat: in
             f"{row['epub_cached']['total'] / row['pandoc']:.2f} | ≤ 0.5 |"
         )
         out.append(
-            f"| EPUB-only from scratch / Pandoc EPUB | {row['epub_cold']['total'] / row['pandoc']:.2f} | — |"
+            f"| EPUB-only from scratch, no print page-list / Pandoc EPUB | "
+            f"{row['epub_no_pages']['total'] / row['pandoc']:.2f} | ≤ 0.5 |"
+        )
+        out.append(
+            f"| EPUB-only from scratch, with the print page-list (a print layout) / Pandoc EPUB | "
+            f"{row['epub_cold']['total'] / row['pandoc']:.2f} | — |"
         )
         out.append(f"| no-op rebuild (s) | {row['noop']:.2f} | ≤ 0.3 |")
         out.append(

@@ -49,6 +49,7 @@ ARCHIVE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "certified_by": (str, False),
     "accessibility_summary": (str, False),
+    "page_list": (bool, False),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "trim": (str, False),
@@ -75,10 +76,11 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class EpubOptions:
-    """The ``[epub]`` table: who certified the accessibility, and an optional summary."""
+    """The ``[epub]`` table: who certified the accessibility, an optional summary, the page-list."""
 
     certified_by: str = ""
     accessibility_summary: str = ""
+    page_list: bool = True  # the print edition's pages; false for a title with no print edition
 
 
 @dataclass(frozen=True)
@@ -412,6 +414,6 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         metadata=metadata,
         contents=tuple(contents),
         print=print_options,
-        epub=EpubOptions(**{k: v.strip() for k, v in epub_table.items()}),
+        epub=EpubOptions(**{k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}),
         pdfa=pdfa,
     )

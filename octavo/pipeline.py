@@ -39,6 +39,7 @@ from .model import Book
 from .pagefill import underfull
 from .parse import parse_book
 from .preflight import RuleResult, run_preflight
+from .printspec import PrintOptions
 from .proofs import write_proofs
 from .sidejob import EpubJob
 from .styles import Styles, check_styles, find_styles
@@ -71,6 +72,7 @@ class BuildResult:
     pages: int = 0
     book: Book | None = None
     layout: pdf.Layout | None = None
+    print_options: PrintOptions | None = None  # the [print] table, for the referees
     preflight: list[RuleResult] = field(default_factory=list)
     vendor: str = ""
     timings: dict[str, float] = field(default_factory=dict)
@@ -204,6 +206,7 @@ def build(options: BuildOptions) -> BuildResult:
         config = load_config(options.manuscript, diags)
     if config is None:
         raise ManuscriptError(diags.errors)
+    result.print_options = config.print
 
     # 2. Parse every file into one Book.
     with result.stage("parse"):
@@ -237,8 +240,11 @@ class Run:
     stamp: datetime
 
 
-def print_products(formats: set[str], preflight: bool) -> set[str]:
-    """What the build needs from the print layout: the cover always (its spine, the EPUB's picture)."""
+def print_products(formats: set[str], preflight: bool, page_list: bool = True) -> set[str]:
+    """What the build needs from the print layout: nothing for an EPUB without a page-list;
+    else the cover always (its spine, the EPUB's picture) and the PDFs asked for."""
+    if formats == {"epub"} and not page_list and not preflight:
+        return set()
     needed = {"cover"}
     if "pdf" in formats or preflight:
         needed.add("pdf")
@@ -300,7 +306,7 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     # its inputs are unchanged since the last build, its products are reused.
     slug = book.metadata.slug
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
-    needed = print_products(wants, options.preflight is not None)
+    needed = print_products(wants, options.preflight is not None, config.epub.page_list)
     key = layout_key(options.manuscript, styles.root)
     reuse = options.preflight is None and not options.force
     printed = load_layout(options.out, key, needed) if reuse else None
@@ -309,11 +315,11 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     outputs: dict[Path, bytes] = {}
     laid_out = None
     try:
-        if printed is None:
+        if printed is None and needed:
             if epub is not None:  # its layout-independent work runs beside the layout
                 epub.start(close_fds=(lock,))
             laid_out, printed = _lay_out(run)
-        result.pages = printed.pages
+        result.pages = printed.pages if printed is not None else 0
         if epub is not None:  # finished before the PDFs, so its memory is free again for them
             with result.stage("epub"):
                 outputs[options.out / f"{slug}.epub"] = epub.epub(printed)
@@ -331,7 +337,7 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     # 5. Write: every file, then the deposit bag that holds copies of them.
     with result.stage("write"):
         result.outputs = write_outputs(outputs)
-        if fresh:
+        if fresh and printed is not None:
             save_layout(options.out, key, printed)
     if "archive" in wants:
         payload = {

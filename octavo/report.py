@@ -280,13 +280,13 @@ class Reporter:
     def judge(self, options: BuildOptions, result: BuildResult) -> None:
         """Run each output's referee (unless ``--no-referees`` or ``--check``)."""
         self.rows = result_rows(result, {})
-        if options.check_only or not self.referees or result.layout is None:
+        if options.check_only or not self.referees or result.print_options is None:
             return
         from .referees import judge
 
         self.stage("referees", {"state": "start", "pages": result.pages})
         try:
-            verdicts = judge([(r.path, r.format) for r in self.rows], result.layout.options, result.pages)
+            verdicts = judge([(r.path, r.format) for r in self.rows], result.print_options, result.pages)
         except KeyboardInterrupt:  # the outputs are written by now: say so, not "unchanged"
             print("octavo: interrupted while the referees ran; the outputs are written", file=sys.stderr)
             self.aborted(options, "interrupted while the referees ran")
@@ -328,7 +328,8 @@ class Reporter:
         rows = collapse_proofs(self.rows)
         seconds = time.perf_counter() - self.started
         outputs = f"{len(rows)} output{'s' * (len(rows) != 1)}"
-        caption = f"{result.pages} pages · {outputs} · {seconds:.1f} s · {tally(self.rows)}"
+        pages = f"{result.pages} pages · " if result.pages else ""
+        caption = f"{pages}{outputs} · {seconds:.1f} s · {tally(self.rows)}"
         if sys.stdout.isatty():
             from rich.console import Console
 

