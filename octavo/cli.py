@@ -143,16 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         return verify(args.verify)
+    from .report import Reporter
+
     formats = tuple(args.only) if args.only else FORMATS
     if not (args.check or args.force or args.proofs) and args.preflight is None:
         key = build_key(args.manuscript, styles_root(args.styles), formats, args.strict)
         if (cached := up_to_date(args.out, key)) is not None:
-            from .report import Reporter
-
             Reporter.from_args(args).up_to_date(args.manuscript, args.out, cached)
             return EXIT_OK
-    from .report import Reporter
-
     reporter = Reporter.from_args(args)  # its clock starts before the heavy imports
     from .diagnostics import ManuscriptError
     from .pipeline import BuildOptions, build

@@ -36,6 +36,11 @@ class Diagnostic:
         return f"{where}: {level}{self.id}: {self.message}"
 
 
+def of_severity(items: Iterable[Diagnostic], severity: Severity) -> list[Diagnostic]:
+    """The diagnostics of one severity, in their order."""
+    return [d for d in items if d.severity is severity]
+
+
 @dataclass
 class Diagnostics:
     """An ordered collection of diagnostics for one run."""
@@ -64,11 +69,11 @@ class Diagnostics:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
+        return of_severity(self.items, Severity.ERROR)
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        return of_severity(self.items, Severity.WARNING)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)

@@ -21,7 +21,7 @@ from lxml import etree
 
 from .checks import run_checks
 from .config import Config, load_config
-from .diagnostics import Diagnostic, Diagnostics, ManuscriptError, Severity
+from .diagnostics import Diagnostic, Diagnostics, ManuscriptError, Severity, of_severity
 from .model import Book
 from .parse import parse_book
 from .pipeline import build_timestamp
@@ -52,11 +52,11 @@ class Render:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        return of_severity(self.diagnostics, Severity.ERROR)
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+        return of_severity(self.diagnostics, Severity.WARNING)
 
 
 def print_view(book: Book, styles: Styles, config: Config) -> str:

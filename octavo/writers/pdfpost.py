@@ -4,13 +4,13 @@ WeasyPrint writes the pages once, as the tagged PDF/A the archive is made
 from (``archive.tagged_pdf``); the print file drops what belongs to the
 archive (structure tree, XMP, sRGB output intent, attached sources). A
 printer also wants what WeasyPrint does not give: no link annotations in a
-print file, a TrimBox and BleedBox on every
-page, bleed on the three trimmed edges only (not in the gutter), and for
-IngramSpark a PDF/X-3 file with a Gray output intent: WeasyPrint paints in
-DeviceRGB, so every RGB colour operator in the pages, their forms and
-tiling patterns is rewritten as its DeviceGray equivalent first; preflight
-then checks that no RGB colour is left. (Images are not converted: a book
-with RGB pictures fails that check and says so.)
+print file, a TrimBox and BleedBox on every page, bleed on the three
+trimmed edges only (not in the gutter), and for IngramSpark a PDF/X-3 file
+with a Gray output intent: WeasyPrint paints in DeviceRGB, so every RGB
+colour operator in the pages, their forms and tiling patterns is rewritten
+as its DeviceGray equivalent first; preflight then checks that no RGB
+colour is left. (Images are not converted: a book with RGB pictures fails
+that check and says so.)
 """
 
 from __future__ import annotations
