@@ -11,43 +11,100 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..model import BLOCK_TYPES, Node, Section
+from ..model import BLOCK_TYPES, Node, Note, Section
 from .html import HtmlRenderer, attr_string
 
 
 class PrintRenderer(HtmlRenderer):
-    """Rules for the paged HTML that WeasyPrint lays out."""
+    """Rules for the paged HTML that WeasyPrint lays out.
 
-    def __init__(self, *args, **kwargs):
+    ``plan`` (a ``notesplit.SplitPlan``) says which long notes are printed in
+    parts and how many overrun pages end a section; without it every note is
+    one part.
+    """
+
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._in_note = False
+        self.plan = plan
 
     def noteref(self, node: Node) -> str:
         note = self.note_of(node)
         call = f'<a class="note-call-anchor" id="{escape(node.attr("call"))}"></a>'
         if node.attr("call") != note.call_id:  # a second call of the same note
             return call + f'<sup class="note-recall">{note.number}</sup>'
+        split = self.plan.splits.get(note.id) if self.plan is not None else None
+        parts = split.parts if split is not None else (note.blocks,)
+        return call + "".join(self.note_part(note, blocks, index) for index, blocks in enumerate(parts))
+
+    def note_part(self, note: Note, blocks: tuple[Node, ...], index: int = 0) -> str:
+        """One part of a note as floated to the page foot: the first numbered, the others continued."""
         self._in_note = True
         try:
-            body = str(self.blocks(note.blocks))
+            body = str(self.blocks(blocks))
         finally:
             self._in_note = False
-        attrs = attr_string([("class", "footnote"), ("id", note.id), ("data-n", str(note.number))])
-        return f"{call}<span{attrs}>{body}</span>"
+        classes = ["footnote"] if index == 0 else ["footnote", "note-continued"]
+        if (
+            blocks
+            and blocks[0].type == "paragraph"
+            and blocks[-1] is blocks[0]
+            and blocks[0].attr("split") == "end"
+        ):
+            classes.append("note-split-end")  # its first paragraph is cut: shown inline in the note's box
+        ident = note.id if index == 0 else f"{note.id}-cont-{index}"
+        attrs = attr_string([("class", " ".join(classes)), ("id", ident), ("data-n", str(note.number))])
+        return f"<span{attrs}>{body}</span>"
+
+    def notes(self, section: Section) -> Markup:
+        """After a section whose notes are split: a marker where its text ends, and overrun pages."""
+        if self.plan is None:
+            return Markup("")
+        split = any(n.id in self.plan.splits for n in section.notes)
+        pages = self.plan.overrun.get(section.id, 0)
+        if not split and not pages:
+            return Markup("")
+        end = f'<div class="note-section-end" id="{escape(section.id)}-notes-end"></div>'
+        return Markup(end + '<div class="note-overrun"></div>' * pages)
 
     def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
         if node.attr("block") and not self._in_note:  # where pages begin, for the EPUB page-list
             extra = [*(extra or []), ("data-block", node.attr("block"))]
         return super().open_tag(node, tag, extra)
 
+    def node(self, node: Node, out: list[str]) -> None:
+        if not self._in_note:
+            super().node(node, out)
+        elif node.type == "softbreak":
+            out.append(" ")  # a soft break is a space, also in a note's inline span
+        elif node.type == "code_block":
+            out.append(self.open_tag(node, "span", [("class", "note-code_block")]))
+            out.append(f"<code>{escape(node.text.removesuffix(chr(10)))}</code></span>")
+        elif node.type == "hr":
+            out.append('<span class="note-hr"></span>')
+        else:
+            super().node(node, out)
+
     def element(self, node: Node, out: list[str]) -> None:
         if not self._in_note or node.type not in BLOCK_TYPES:
             super().element(node, out)
             return
-        # Inside a floated note: blocks become spans styled as blocks.
-        out.append(self.open_tag(node, "span", [("class", f"note-{node.type}")]))
-        for child in node.children:
-            self.node(child, out)
+        # Inside a floated note, which stands inside the paragraph that calls it,
+        # every block becomes a span styled as that block (print.css, "note-…"):
+        # a real <p>, <pre>, <ul> or <table> there would close the paragraph.
+        extra = [
+            (
+                "class",
+                f"note-{node.type}" + (f" note-split-{node.attr('split')}" if node.attr("split") else ""),
+            )
+        ]
+        if node.type == "ordered_list":
+            start = int(node.attr("start") or 1)
+            extra.append(("style", f"counter-reset: list-item {start - 1}"))
+        elif node.type in ("th", "td") and node.attr("align"):
+            extra.append(("style", f"text-align:{node.attr('align')}"))
+        out.append(self.open_tag(node, "span", extra))
+        self.children(node, out)
         out.append("</span>")
 
 

@@ -32,7 +32,8 @@ from ..printspec import BLEED, PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
 from ..render.templates import environment
 from ..styles import Styles
-from . import weasyprint_fix
+from . import notefit, weasyprint_fix
+from .notesplit import NoteLine, SplitPlan, measure
 
 weasyprint_fix.apply()
 
@@ -40,6 +41,10 @@ weasyprint_fix.apply()
 MAX_PUSHED_LINES = 3
 #: Most corrective re-layouts before giving up (each fixes at least one page).
 MAX_PASSES = 12
+#: Points in a CSS px, WeasyPrint's unit of length.
+PX = 0.75
+#: Most layouts spent placing long notes' parts, at one gutter.
+MAX_SPLIT_PASSES = 6
 
 
 @dataclass
@@ -55,6 +60,7 @@ class Layout:
     passes: int = 1
     corrections: int = 0  # layouts made again to bring notes back to their calls' pages
     html_seconds: float = 0.0  # of the layout's time, what went to rendering the print HTML
+    plan: SplitPlan | None = None  # the long notes printed in parts
 
     @property
     def page_count(self) -> int:
@@ -69,6 +75,10 @@ class Layout:
         return pages
 
 
+def _file_url(book: Book) -> Callable[[str], str]:
+    return lambda src: (book.root / src).resolve().as_uri()
+
+
 def print_html(
     book: Book,
     styles: Styles,
@@ -79,6 +89,7 @@ def print_html(
     *,
     stylesheet: str | None = None,
     image_src: Callable[[str], str] | None = None,
+    plan: SplitPlan | None = None,
 ) -> str:
     """The whole book as one HTML document for the paged layout.
 
@@ -86,10 +97,7 @@ def print_html(
     ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
     """
 
-    def file_url(src: str) -> str:
-        return (book.root / src).resolve().as_uri()
-
-    renderer = PrintRenderer(book, image_src=image_src or file_url)
+    renderer = PrintRenderer(book, image_src=image_src or _file_url(book), plan=plan)
     env = environment(styles.templates)
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
@@ -224,14 +232,16 @@ def layout(
     assumed_pages, pad, passes = pages_hint or estimate_pages(book, options), 0, 0
     html_seconds = 0.0
     document = None
+    plan = SplitPlan()
+    base_url = book.root.resolve().as_uri() + "/"
     for _ in range(4):
         margins = options.margins(assumed_pages)
+        measured: dict[str, list[NoteLine]] = {}  # at this measure: the notes' lines
+        split_passes = 0
         started = time.perf_counter()
-        html = print_html(book, styles, timestamp, options, margins, pad)
+        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
         html_seconds += time.perf_counter() - started
-        source = weasyprint.HTML(
-            string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        )
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         corrections = 0
         while True:
             if document is not None:  # drop the earlier layout (and its cycles) before the next one
@@ -243,10 +253,43 @@ def layout(
             wanted_pad = padding(options, content_pages)
             total = content_pages + wanted_pad
             fits = options.margins(total) == margins and wanted_pad == pad
-            if not fits or corrections >= MAX_PASSES or not _push_straddlers(book, document):
+            if not fits:
+                break
+            if split_passes < MAX_SPLIT_PASSES:
+                measure_notes = _note_measurer(book, html, options, margins, base_url, fetcher, measured)
+                better = notefit.refine(book, document, plan, measure_notes, options.leading / PX)
+                if better is not None:
+                    plan, split_passes = better, split_passes + 1
+                    html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    continue
+            if corrections >= MAX_PASSES or not _push_straddlers(book, document):
                 break
             corrections += 1
         if fits:
             break
         assumed_pages, pad = total, wanted_pad
-    return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds)
+    return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan)
+
+
+def _note_measurer(
+    book: Book,
+    html: str,
+    options: PrintOptions,
+    margins: dict[str, float],
+    base_url: str,
+    fetcher: SafeFetcher,
+    measured: dict[str, list[NoteLine]],
+) -> Callable[[list], dict[str, list[NoteLine]]]:
+    """A function laying notes out alone at this layout's measure (remembered in ``measured``)."""
+    head = html[html.index("<head>") : html.index("</head>") + len("</head>")]
+    width = (options.size[0] - margins["inside"] - margins["outside"]) * 72
+    renderer = PrintRenderer(book, image_src=_file_url(book))
+
+    def measure_notes(notes: list) -> dict[str, list[NoteLine]]:
+        todo = [(n, renderer.note_part(n, n.blocks)) for n in notes if n.id not in measured]
+        if todo:
+            measured.update(measure(head, todo, width, base_url, fetcher))
+        return {n.id: measured[n.id] for n in notes if n.id in measured}
+
+    return measure_notes

@@ -1,4 +1,4 @@
-"""Two fixes for WeasyPrint 70, each one line of its own source changed.
+"""Three fixes for WeasyPrint 70, each one line of its own source changed.
 
 **Notes kept with their calls.** When the second line of a paragraph does
 not fit at the foot of a page, the paragraph cannot break there (orphans:
@@ -17,6 +17,14 @@ the tagged write's memory. WeasyPrint already puts a link's text directly in
 its ``Link`` element; the fix does the same for every element, which PDF
 allows (a structure element's /K may hold marked-content ids).
 
+**A note that fits is not called too tall.** ``LayoutContext._update_footnote_area``
+says the note area overflows when its last note's bottom is past the
+area's bottom; both are sums of many line heights, and a note of a few
+dozen lines can come out a ten-billionth of a px "past" an area it exactly
+fills. WeasyPrint then moves the note (and its call's line) on, page after
+page, and drops it at the book's end. The fix compares with a tolerance of
+a thousandth of a px.
+
 Each function's source, with its line replaced, is compiled in WeasyPrint's
 own module. A fix is applied only to the version it was written for, and
 only if its line is found exactly once; otherwise nothing is changed. Without
@@ -28,17 +36,19 @@ the archive's structure tree has its spans again.
 from __future__ import annotations
 
 import inspect
+import sys
+import textwrap
 from types import ModuleType
 
 import weasyprint
-from weasyprint.layout import block
+from weasyprint.layout import LayoutContext, block
 from weasyprint.pdf import tags
 
 #: The version whose source was read.
 FOR_VERSION = "70.0"
 
-#: (module, function, the line as WeasyPrint has it, octavo's line).
-FIXES: tuple[tuple[ModuleType, str, str, str], ...] = (
+#: (module or class, function, the line as WeasyPrint has it, octavo's line).
+FIXES: tuple[tuple[ModuleType | type, str, str, str], ...] = (
     (
         block,
         "_linebox_layout",
@@ -51,6 +61,12 @@ FIXES: tuple[tuple[ModuleType, str, str, str], ...] = (
         "if tag == 'Link':\n                    # Associate MCID directly with link reference.",
         "if True:  # octavo: text in its element, no Span per fragment",
     ),
+    (
+        LayoutContext,
+        "_update_footnote_area",
+        "overflow = last_child_bottom > footnote_area_bottom",
+        "overflow = last_child_bottom > footnote_area_bottom + 1e-3  # octavo: rounding is no overflow",
+    ),
 )
 
 #: WeasyPrint's own functions, kept so that a test can show what a fix changes.
@@ -59,19 +75,20 @@ ORIGINAL = {name: getattr(module, name) for module, name, _, _ in FIXES}
 _applied: set[str] = set()
 
 
-def _recompile(module: ModuleType, name: str, line: str, replacement: str) -> bool:
-    source = inspect.getsource(ORIGINAL[name])
+def _recompile(owner: ModuleType | type, name: str, line: str, replacement: str) -> bool:
+    source = textwrap.dedent(inspect.getsource(ORIGINAL[name]))
     if source.count(line) != 1:
         return False
+    module = owner if isinstance(owner, ModuleType) else sys.modules[owner.__module__]
     namespace: dict[str, object] = {}
     code = compile(source.replace(line, replacement), module.__file__ or name, "exec")
     exec(code, vars(module), namespace)  # WeasyPrint's own source with one line changed
-    setattr(module, name, namespace[name])
+    setattr(owner, name, namespace[name])
     return True
 
 
 def apply() -> bool:
-    """Install the fixed functions; True if both are in place (idempotent)."""
+    """Install the fixed functions; True if all are in place (idempotent)."""
     if weasyprint.__version__ != FOR_VERSION:
         return False
     for module, name, line, replacement in FIXES:

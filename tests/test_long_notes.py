@@ -1,0 +1,153 @@
+"""Long notes in print: every word printed, in order, the note starting on its call's page.
+
+Notes are written as numbered tokens (``a0 a1 …`` for note a) among body
+tokens (``w0 w1 …``), so the words can be followed on the extracted text of
+each page of the written PDFs without any knowledge of the layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import build_book, make_manuscript
+
+TOKEN = re.compile(r"\b([a-z]+)(\d+)\b")
+
+
+def body(prefix: str, count: int, start: int = 0) -> str:
+    return " ".join(f"{prefix}{i}" for i in range(start, start + count))
+
+
+def page_tokens(path) -> list[list[tuple[str, int]]]:
+    """(prefix, number) of every token on each page, in reading order."""
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
+    for page in pdf:
+        text = page.get_textpage().get_text_range().replace("\u2010\r\n", "")
+        pages.append([(m.group(1), int(m.group(2))) for m in TOKEN.finditer(text)])
+    return pages
+
+
+def check_note(pages, prefix: str, words: int, call_word: str) -> None:
+    """Every token of note ``prefix`` once, in order, the first on the page of ``call_word``."""
+    seen = [(index, n) for index, tokens in enumerate(pages) for p, n in tokens if p == prefix]
+    assert [n for _, n in seen] == list(range(words)), f"note {prefix}: words lost, repeated or out of order"
+    call_page = next(i for i, tokens in enumerate(pages) for p, n in tokens if f"{p}{n}" == call_word)
+    assert seen[0][0] == call_page, f"note {prefix} starts on page {seen[0][0]}, its call is on {call_page}"
+    on = sorted({index for index, _ in seen})
+    assert on == list(range(on[0], on[-1] + 1)), f"note {prefix} skips pages: {on}"
+
+
+def two_chapters(note_words: int, *, where: str) -> dict[str, str]:
+    if where == "alone":
+        one = f"# One\n\n{body('w', 40)} x0.[^a]\n\n[^a]: {body('a', note_words)}\n"
+    else:  # at the end of a chapter followed by another, or of the book
+        one = f"# One\n\n{body('w', 400)}\n\n{body('v', 120)} x0.[^a]\n\n[^a]: {body('a', note_words)}\n"
+    if where == "last":  # the book's last words
+        return {"one.md": one}
+    return {"one.md": one, "two.md": f"# Two\n\n{body('y', 300)}\n"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("words", [300, 900, 2000, 5000])
+@pytest.mark.parametrize("where", ["alone", "end", "last"])
+def test_long_note_prints_whole_from_its_calls_page(tmp_path, words, where):
+    ms = make_manuscript(tmp_path / "ms", two_chapters(words, where=where))
+    built = build_book(ms, tmp_path / "dist")
+    assert not built.result.diagnostics.errors
+    for path in (built.pdf, tmp_path / "dist" / "a-test-book-archive.pdf"):
+        pages = page_tokens(path)
+        check_note(pages, "a", words, "x0")
+        two = next((i for i, tokens in enumerate(pages) if ("y", 0) in tokens), len(pages))
+        note_pages = {i for i, tokens in enumerate(pages) for p, _ in tokens if p == "a"}
+        assert max(note_pages) < two, "the note runs onto the next chapter's pages"
+
+
+def test_several_long_notes_on_one_page(tmp_path):
+    text = (
+        f"# One\n\n{body('w', 60)} x0.[^a] {body('v', 20)}\n\n{body('u', 30)} x1.[^b] {body('t', 300)}\n\n"
+        f"{body('s', 200)} x2.[^c]\n\n[^a]: {body('a', 900)}\n\n"
+        f"[^b]: {body('b', 700)}\n\n[^c]: {body('c', 60)}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist")
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", 900, "x0")
+    check_note(pages, "b", 700, "x1")
+    check_note(pages, "c", 60, "x2")
+    for prefix in "wvuts":  # the text is whole too
+        numbers = [n for tokens in pages for p, n in tokens if p == prefix]
+        assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+
+
+def block_note(prefix: str, rounds: int) -> str:
+    """A note whose blocks are a paragraph, code, a list, a quotation, a rule and a second paragraph,
+    ``rounds`` times over, every word a numbered token."""
+    n = iter(range(10_000))
+
+    def words(count: int) -> str:
+        return " ".join(f"{prefix}{next(n)}" for _ in range(count))
+
+    parts = []
+    for _ in range(rounds):
+        parts += [
+            words(40),
+            "\n".join("    " + words(4) for _ in range(3)),
+            "\n".join(f"- {words(12)}" for _ in range(3)),
+            "\n".join(f"{i}. {words(8)}" for i in range(1, 4)),
+            f"> {words(30)}",
+            "---",
+            f"{words(25)}\n{words(5)}",
+        ]
+    lines = "\n\n".join(parts).splitlines()
+    return "[^a]: " + "\n".join([lines[0]] + [f"    {line}" if line else "" for line in lines[1:]]) + "\n"
+
+
+def count_tokens(text: str, prefix: str) -> int:
+    return len([m for m in TOKEN.finditer(text) if m.group(1) == prefix])
+
+
+@pytest.mark.parametrize("rounds", [1, 8])
+def test_every_block_of_a_note_stays_in_the_note(tmp_path, rounds):
+    note = block_note("a", rounds)
+    text = f"# One\n\n{body('w', 30)} x0.[^a] {body('v', 30)}\n\n{body('u', 200)}\n\n{note}"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", count_tokens(note, "a"), "x0")
+    # the paragraph that calls the note is one paragraph: w… and v… in one block box, nothing between
+    document = built.result.layout.document
+    paragraphs = [
+        box
+        for page in document.pages
+        for box in _descendants(page._page_box)
+        if getattr(box, "element_tag", "") == "p" and "w0" in _text(box)
+    ]
+    assert paragraphs and all("v29" in _text(b) or b is not paragraphs[0] for b in paragraphs)
+    assert "v0" in "".join(_text(b) for b in paragraphs)
+    first = pages[next(i for i, t in enumerate(pages) if ("x", 0) in t)]
+    body_run = [f"{p}{n}" for p, n in first if p in "wxv"]
+    assert body_run[:62] == [f"w{i}" for i in range(30)] + ["x0"] + [f"v{i}" for i in range(30)][:31]
+
+
+def _descendants(box):
+    stack = [box]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(getattr(current, "children", []))
+
+
+def _text(box) -> str:
+    return " ".join(getattr(b, "text", "") for b in _descendants(box))
+
+
+def test_a_soft_break_in_a_note_is_a_space(tmp_path):
+    text = "# One\n\nText with a call.[^a]\n\n[^a]: These words\n    run on one line in print.\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    assert "These words run on one line in print." in text
