@@ -89,7 +89,7 @@ def print_html(
     def file_url(src: str) -> str:
         return (book.root / src).resolve().as_uri()
 
-    renderer = PrintRenderer(book, image_src=image_src or file_url)
+    renderer = PrintRenderer(book, image_src=image_src or file_url, fit=True)
     env = environment(styles.templates)
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
