@@ -8,6 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import build_book, make_manuscript
 
+from octavo.cli import main
 from octavo.pagemap import count_chars
 from octavo.render.fit import breakable
 
@@ -104,8 +105,23 @@ def test_every_word_of_code_urls_and_table_is_printed(overflow_book):
     assert not [word for word in words if word not in cells]
 
 
-
 def test_break_marks_are_invisible_to_the_page_map():
     html = breakable("see https://example.org/a-b/c?d=1 now")
     assert "<wbr/>" in html and "\u2060" in html
     assert count_chars("https://\u2060example.org/\u2060a-\u2060b") == count_chars("https://example.org/a-b")
+
+
+def test_a_table_too_wide_to_set_is_an_error_at_check(tmp_path, capsys):
+    columns = 40
+    table = "\n".join(
+        [
+            "| " + " | ".join(f"C{c}" for c in range(columns)) + " |",
+            "|" + "---|" * columns,
+            "| " + " | ".join(str(c) for c in range(columns)) + " |",
+        ]
+    )
+    ms = make_manuscript(tmp_path / "ms", {"wide.md": f"# Wide\n\nA table follows.\n\n{table}\n"})
+    code = main([str(ms), "--check", "--no-referees"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(r"^ms/wide\.md:5: table-too-wide: .*40 columns", err, re.M), err
