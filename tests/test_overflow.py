@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pytest
@@ -10,7 +11,8 @@ from conftest import build_book, make_manuscript
 
 from octavo.cli import main
 from octavo.pagemap import count_chars
-from octavo.render.fit import breakable
+from octavo.printspec import PrintOptions
+from octavo.render.fit import break_points, breakable
 
 #: How far (points) a glyph's box may stray past the text area: side bearings, italic overhang.
 TOLERANCE = 1.5
@@ -20,6 +22,7 @@ CODE_SPACED = " ".join(f"word{i:02d}" for i in range(30))
 URL_LINK = "https://example.org/a/very/long/path/to/a/resource/that/goes/on/and/on/index.html?query=printing&x=overflowing_parameter&y=42"
 URL_BARE = "https://archive.example.net/collections/manuscripts/serge/notebooks/1945/may/entry-on-burnham.html?page=17&lang=en"
 SOLID_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789WXYZ"  # 40 characters, nothing to break at
+DIGEST = "0123456789abcdef" * 6  # 96 characters: longer than a line
 INLINE_CODE = "inline.code.with_a_long_identifier(and_arguments,more_arguments)"
 COLUMNS = 10
 
@@ -45,6 +48,8 @@ The address [{URL_LINK}]({URL_LINK}) is in a link, and this one is bare: {URL_BA
 `{INLINE_CODE}` ends here.
 
 A word that will not break: {SOLID_WORD} and the sentence goes on after it.
+
+A digest longer than the line: {DIGEST} and more words.
 
 {TABLE}
 
@@ -96,13 +101,47 @@ def test_every_glyph_stays_inside_the_text_area(overflow_book):
 
 def test_every_word_of_code_urls_and_table_is_printed(overflow_book):
     text = solid_text(overflow_book.pdf)
-    unbroken = [CODE_SOLID, CODE_SPACED.replace(" ", ""), URL_LINK, URL_BARE, SOLID_WORD, INLINE_CODE]
+    unbroken = [CODE_SOLID, CODE_SPACED.replace(" ", ""), URL_LINK, URL_BARE, SOLID_WORD, INLINE_CODE, DIGEST]
     missing = [word for word in unbroken if word not in text]  # broken without a hyphen added
     assert not missing, missing
     # Table cells are narrow: their words may be hyphenated (U+2010, as in the running text).
     cells = text.replace("\u2010", "")
     words = [f"Heading{c}" for c in range(COLUMNS)] + [f"cell{c}value{c}" for c in range(COLUMNS)]
     assert not [word for word in words if word not in cells]
+
+
+def chars_of(pdf_path, wanted: str) -> list[tuple[str, tuple[float, ...]]]:
+    """(character, box) of the glyphs that spell ``wanted`` (whitespace between them ignored)."""
+    for page in pdfium.PdfDocument(str(pdf_path)):
+        textpage = page.get_textpage()
+        glyphs = [
+            (textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(textpage.count_chars())
+        ]
+        glyphs = [(c, box) for c, box in glyphs if c and not c.isspace()]
+        text = "".join(c for c, _ in glyphs)
+        if wanted in text:
+            start = text.index(wanted)
+            return glyphs[start : start + len(wanted)]
+    return []
+
+
+def test_a_long_code_line_wraps_with_a_hanging_indent(overflow_book):
+    glyphs = chars_of(overflow_book.pdf, CODE_SOLID)
+    lines: dict[float, float] = {}  # top of the line -> left edge of its first glyph
+    for _, (x0, _, _, y1) in glyphs:
+        top = next((t for t in lines if abs(t - y1) < 3), y1)
+        lines[top] = min(lines.get(top, x0), x0)
+    lefts = [lines[top] for top in sorted(lines, reverse=True)]
+    assert len(lefts) >= 2, "the 200-character line did not wrap"
+    size = overflow_book.result.print_options.font_size
+    assert all(left - lefts[0] > size for left in lefts[1:]), lefts
+
+
+def test_url_break_points_follow_chicago():
+    url = "https://a.org/b-c_d?e=f&g"
+    bounds = [0, *break_points(url), len(url)]
+    pieces = [url[a:b] for a, b in pairwise(bounds)]
+    assert pieces == ["https:", "//", "a", ".org", "/b", "-c", "_d", "?e", "=", "f", "&", "g"]
 
 
 def test_break_marks_are_invisible_to_the_page_map():
@@ -125,3 +164,31 @@ def test_a_table_too_wide_to_set_is_an_error_at_check(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert re.search(r"^ms/wide\.md:5: table-too-wide: .*40 columns", err, re.M), err
+
+
+def font_sizes(pdf_path, wanted: str) -> set[float]:
+    """The font sizes of the glyphs that spell ``wanted``, as pdfium reports them."""
+    for page in pdfium.PdfDocument(str(pdf_path)):
+        textpage = page.get_textpage()
+        glyphs = [(textpage.get_text_range(i, 1), i) for i in range(textpage.count_chars())]
+        glyphs = [(c, i) for c, i in glyphs if c and not c.isspace()]
+        text = "".join(c for c, _ in glyphs)
+        if wanted in text:
+            start = text.index(wanted)
+            return {
+                round(pdfium.raw.FPDFText_GetFontSize(textpage.raw, i), 1)
+                for _, i in glyphs[start : start + len(wanted)]
+            }
+    return set()
+
+
+def test_code_and_tables_are_set_smaller_than_the_text(overflow_book):
+    body = font_sizes(overflow_book.pdf, "Aparagraphafterthetable.")
+    assert len(body) == 1  # (in WeasyPrint's CSS pixels, not points: only the ratio matters)
+    for sample in (CODE_SPACED.replace(" ", ""), "x0x1x2x3x4x5x6x7x8x9"):
+        sizes = font_sizes(overflow_book.pdf, sample)
+        assert sizes and max(sizes) < min(body), (sample, sizes)
+
+
+def test_ten_columns_fit_the_default_page_and_eleven_do_not():
+    assert PrintOptions().max_table_columns(0) == 10
