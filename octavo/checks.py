@@ -3,7 +3,8 @@
 The parser already reports what parsing reveals (headings, undefined,
 unused and duplicate notes). These checks look at the finished Book: what
 typography normalisation left behind, spacing, files the contents leave
-out, images, and characters the book face cannot print.
+out, images, characters the book face cannot print, and tables too wide
+for the print measure.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from PIL import Image
 from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
+from .printspec import TABLE_TYPE, PrintOptions
 from .styles import Styles, glyph_name
+from .writers.pdf import estimate_pages
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
 #: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
@@ -155,10 +158,44 @@ def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
         )
 
 
-def run_checks(book: Book, styles: Styles, diags: Diagnostics) -> None:
-    """Every lint check, in a fixed order."""
+def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
+    """A table with more columns than the print measure can set is an error (``table-too-wide``).
+
+    The measure is the one the book's estimated page count gives (the
+    gutter grows with it); ``PrintOptions.max_table_columns`` holds the rule.
+    """
+    pages = estimate_pages(book, options)
+    most = options.max_table_columns(pages)
+    for section in book.sections:
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+            for node in block.walk():
+                if node.type != "table":
+                    continue
+                columns = max(
+                    (
+                        sum(c.type in ("th", "td") for c in row.children)
+                        for row in node.walk()
+                        if row.type == "tr"
+                    ),
+                    default=0,
+                )
+                if columns > most:
+                    inches = options.measure(pages) / 72
+                    diags.error(
+                        section.file,
+                        node.line,
+                        "table-too-wide",
+                        f"a table of {columns} columns cannot be set in the {inches:.2f} in "
+                        f"text block: at most {most} fit at {TABLE_TYPE * options.font_size:.1f} pt; "
+                        "split the table or give it fewer columns",
+                    )
+
+
+def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOptions | None = None) -> None:
+    """Every lint check, in a fixed order; ``options`` is the book's [print] table (defaults if None)."""
     check_typography(book, diags)
     check_unlisted(book, diags)
     check_images(book, diags)
     check_languages(book, diags)
     check_glyphs(book, styles, diags)
+    check_tables(book, options or PrintOptions(), diags)

@@ -23,6 +23,8 @@ from .model import Book
 TEMPLATE_TARGETS = ("titlepage", "copyright", "toc")
 #: Characters left out when counting: spaces, and the hyphen WeasyPrint adds at a break.
 HYPHEN = "\u2010"
+#: Invisible characters the print HTML adds and the EPUB has not (render/fit.py's word joiner).
+INVISIBLE = "\u200b\u2060"
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class PageStart:
 
 
 def count_chars(text: str) -> int:
-    """Characters that count for positions: not spaces, not break hyphens."""
-    return sum(1 for ch in text if not ch.isspace() and ch != HYPHEN)
+    """Characters that count for positions: not spaces, break hyphens or invisible joiners."""
+    return sum(1 for ch in text if not ch.isspace() and ch != HYPHEN and ch not in INVISIBLE)
 
 
 def roman(number: int) -> str:

@@ -217,7 +217,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     # 3. Check.
     with result.stage("check"):
-        run_checks(book, styles, diags)
+        run_checks(book, styles, diags, config.print)
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result

@@ -113,7 +113,7 @@ def render(manuscript: Path, styles: Styles) -> Render:
     config = load_config(manuscript, diags)
     book = parse_book(config, diags) if config is not None else None
     if book is not None:
-        run_checks(book, styles, diags)
+        run_checks(book, styles, diags, config.print)
     if config is None or book is None or diags.errors:
         return Render(tuple(diags))
     try:

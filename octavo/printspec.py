@@ -36,6 +36,12 @@ VISIBLE_GUTTER = 0.3
 #: themselves stay inside the vendor's minimum margins.
 FURNITURE = 0.33
 
+#: Tables in print (styles/css/print.css): type size relative to the body's, the narrowest
+#: column's text and its padding (left plus right) in ems of the table's type.
+TABLE_TYPE = 0.82
+MIN_COLUMN_EMS = 2.5
+TABLE_PADDING_EMS = 0.6
+
 _EXPLICIT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*$", re.IGNORECASE
 )
@@ -114,6 +120,21 @@ class PrintOptions:
             "top": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.08, 3)),
             "bottom": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.1, 3)),
         }
+
+    def measure(self, pages: int) -> float:
+        """The text block's width in points for a book of ``pages`` pages (trim less margins)."""
+        margins = self.margins(pages)
+        return (self.size[0] - margins["inside"] - margins["outside"]) * 72
+
+    def max_table_columns(self, pages: int) -> int:
+        """Most columns a table can have and still be set in the measure (print.css's table rules).
+
+        A table is set at ``TABLE_TYPE`` times the body size; a column
+        narrower than ``MIN_COLUMN_EMS`` ems of that type, plus its padding,
+        breaks its words every few letters (about five of EB Garamond's).
+        """
+        column = (MIN_COLUMN_EMS + TABLE_PADDING_EMS) * TABLE_TYPE * self.font_size  # points
+        return int(self.measure(pages) // column)
 
     def cover_size(self, pages: int) -> tuple[float, float]:
         """Full-wrap cover width and height in inches, bleed included."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup, escape
 
 from ..model import Book, Node, Note, Section
+from .fit import breakable, code_lines
 
 TAGS = {
     "paragraph": "p",
@@ -49,8 +50,10 @@ class HtmlRenderer:
     #: Write ``xml:lang`` beside ``lang`` (XHTML documents need both).
     xml_lang = False
 
-    def __init__(self, book: Book, image_src: Callable[[str], str] | None = None):
+    def __init__(self, book: Book, image_src: Callable[[str], str] | None = None, *, fit: bool = False):
+        """``fit``: write for a fixed measure (print): strings get break points, code lines wrap."""
         self.book = book
+        self.fit = fit
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
 
@@ -102,13 +105,13 @@ class HtmlRenderer:
     def node(self, node: Node, out: list[str]) -> None:
         kind = node.type
         if kind == "text":
-            out.append(str(escape(node.text)))
+            out.append(breakable(node.text) if self.fit else str(escape(node.text)))
         elif kind == "softbreak":
             out.append("\n")
         elif kind == "hardbreak":
             out.append("<br/>")
         elif kind == "code":
-            out.append(f"<code>{escape(node.text)}</code>")
+            out.append(f"<code>{breakable(node.text) if self.fit else escape(node.text)}</code>")
         elif kind == "noteref":
             out.append(self.noteref(node))
         elif kind == "image":
@@ -118,7 +121,8 @@ class HtmlRenderer:
         elif kind == "code_block":
             info = node.attr("info")
             code = attr_string([("class", f"language-{info}")]) if info else ""
-            out.append(f"<pre><code{code}>{escape(node.text)}</code></pre>")
+            text = code_lines(node.text) if self.fit else escape(node.text)
+            out.append(f"<pre><code{code}>{text}</code></pre>")
         else:
             self.element(node, out)
 

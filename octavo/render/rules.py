@@ -12,6 +12,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..model import BLOCK_TYPES, Node, Note, Section
+from .fit import code_lines
 from .html import HtmlRenderer, attr_string
 
 
@@ -79,7 +80,8 @@ class PrintRenderer(HtmlRenderer):
             out.append(" ")  # a soft break is a space, also in a note's inline span
         elif node.type == "code_block":
             out.append(self.open_tag(node, "span", [("class", "note-code_block")]))
-            out.append(f"<code>{escape(node.text.removesuffix(chr(10)))}</code></span>")
+            text = code_lines(node.text) if self.fit else escape(node.text.removesuffix("\n"))
+            out.append(f"<code>{text}</code></span>")
         elif node.type == "hr":
             out.append('<span class="note-hr"></span>')
         else:

@@ -32,7 +32,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
 from ..model import BLOCK_TYPES, Node, Note
-from ..pagemap import HYPHEN, count_chars
+from ..pagemap import HYPHEN, INVISIBLE, count_chars
 
 #: Share of the text area's height a continuation part may fill by default.
 NOTE_SHARE = 0.6
@@ -100,7 +100,7 @@ def _cut_text(text: str, count: int) -> tuple[str, str]:
     """``text`` before and from its ``count``-th non-space character (0-based)."""
     seen = 0
     for position, ch in enumerate(text):
-        if ch.isspace() or ch == HYPHEN:
+        if ch.isspace() or ch == HYPHEN or ch in INVISIBLE:
             continue
         if seen == count:
             return text[:position], text[position:]
@@ -211,7 +211,7 @@ def word_starts(blocks: tuple[Node, ...]) -> set[int]:
             for ch in node.text:
                 if ch.isspace():
                     after_space = True
-                elif ch != HYPHEN:
+                elif ch != HYPHEN and ch not in INVISIBLE:
                     if after_space:
                         starts.add(offset)
                     offset += 1

@@ -97,7 +97,7 @@ def print_html(
     ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
     """
 
-    renderer = PrintRenderer(book, image_src=image_src or _file_url(book), plan=plan)
+    renderer = PrintRenderer(book, image_src=image_src or _file_url(book), plan=plan, fit=True)
     env = environment(styles.templates)
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
@@ -284,7 +284,7 @@ def _note_measurer(
     """A function laying notes out alone at this layout's measure (remembered in ``measured``)."""
     head = html[html.index("<head>") : html.index("</head>") + len("</head>")]
     width = (options.size[0] - margins["inside"] - margins["outside"]) * 72
-    renderer = PrintRenderer(book, image_src=_file_url(book))
+    renderer = PrintRenderer(book, image_src=_file_url(book), fit=True)
 
     def measure_notes(notes: list) -> dict[str, list[NoteLine]]:
         todo = [(n, renderer.note_part(n, n.blocks)) for n in notes if n.id not in measured]
