@@ -182,7 +182,8 @@ def read_pages(path: Path, options: PrintOptions, pages: int, note_tops: dict[in
             at_notes.update(
                 round(c[1], 1) for c in raw_pages[index][1] if c[0].strip() and top - 16 < c[5] <= top + 2
             )
-    note_size = at_notes.most_common(1)[0][0] if at_notes else None
+    smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
+    note_size = smaller[0] if smaller else None  # notes set no smaller than the text: no note area
     return [
         _page_text(i, trim, chars, margins, body_size, note_size) for i, (trim, chars) in enumerate(raw_pages)
     ]
@@ -305,13 +306,13 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
             note.file,
             expected[a][1],
             "print-lost",
-            f"note {note.label}: {b - a} word(s) not in the note areas: {_quote(lost_words)}",
+            f"note {note.number}: {b - a} word(s) not in the note areas: {_quote(lost_words)}",
         )
     for note in section.notes:
         mine = [i for i, item in enumerate(expected) if item[2] is note]
         if note.call_id not in dests:
             report.add(
-                note.file, note.line, "print-misplaced", f"note {note.label}: its call is not in the PDF"
+                note.file, note.line, "print-misplaced", f"note {note.number}: its call is not in the PDF"
             )
             continue
         call = dests[note.call_id][0]
@@ -321,7 +322,7 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
                 note.file,
                 note.line,
                 "print-misplaced",
-                f"note {note.label} starts on page {seen[0] + 1}, its call is on page {call + 1}",
+                f"note {note.number} starts on page {seen[0] + 1}, its call is on page {call + 1}",
             )
             continue
         for before, after in zip([call, *seen], seen, strict=False):
@@ -330,7 +331,7 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
                     note.file,
                     note.line,
                     "print-misplaced",
-                    f"note {note.label} jumps from page {before + 1} to page {after + 1}",
+                    f"note {note.number} jumps from page {before + 1} to page {after + 1}",
                 )
                 break
             if after >= span.stop:
@@ -338,7 +339,7 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
                     note.file,
                     note.line,
                     "print-misplaced",
-                    f"note {note.label} continues on page {after + 1}, a page of another section",
+                    f"note {note.number} continues on page {after + 1}, a page of another section",
                 )
                 break
 
