@@ -37,6 +37,8 @@ from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .printspec import PrintOptions
 
 SEPARATORS = re.compile(r"[\s\-\u2013\u2014\u2026]+|\.\.\.")
+#: A hyphen between letters: a compound is one word, whether a line broke at its hyphen or not.
+COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 #: What a typesetter adds at a line end when it hyphenates (a hard hyphen "-" is kept).
 HYPHENS = "\u2010\u00ad\x02"
@@ -47,8 +49,9 @@ TOLERANCE = 6.0  # pt a body glyph may stand outside the text area (overhangs, h
 
 
 def words(text: str) -> list[str]:
-    """Normalised words of a text: NFKC, case-folded, edge punctuation, quotes and break hyphens dropped."""
-    text = unicodedata.normalize("NFKC", text)
+    """Normalised words of a text: NFKC, case-folded; edge punctuation, quotes and hyphens dropped
+    (a compound is one word: "anti-socialist" whether or not a line broke at its hyphen)."""
+    text = COMPOUND.sub("", unicodedata.normalize("NFKC", text))
     out = []
     for token in SEPARATORS.split(text):
         token = EDGE.sub("", token)
