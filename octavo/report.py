@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import CACHE_NAME
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
@@ -142,12 +142,16 @@ def diagnostic_dict(diagnostic: Diagnostic | str) -> dict[str, Any]:
 
 
 def referee_diagnostics(rows: Iterable[Row]) -> list[Diagnostic]:
-    """A failed referee is an error against its output, in compiler form."""
-    return [
-        Diagnostic(str(r.path), 0, "referee-failed", f"{r.referee.name}: {r.referee.detail}", Severity.ERROR)
-        for r in rows
-        if r.referee is not None and r.referee.ok is False
-    ]
+    """A failed referee is an error against its output, in compiler form, after the problems it
+    found in the manuscript's own ``file:line`` form (the fidelity referee's)."""
+    found: list[Diagnostic] = []
+    for r in rows:
+        if r.referee is not None and r.referee.ok is False:
+            found += r.referee.diagnostics
+            found.append(
+                Diagnostic(str(r.path), 0, "referee-failed", f"{r.referee.name}: {r.referee.detail}")
+            )
+    return found
 
 
 def referee_cell(verdict: Verdict | None) -> str:
@@ -286,7 +290,15 @@ class Reporter:
 
         self.stage("referees", {"state": "start", "pages": result.pages})
         try:
-            verdicts = judge([(r.path, r.format) for r in self.rows], result.print_options, result.pages)
+            from .diagnostics import Diagnostics
+
+            verdicts = judge(
+                [(r.path, r.format) for r in self.rows],
+                result.print_options,
+                result.pages,
+                result.book,
+                Diagnostics(root=options.manuscript).where,
+            )
         except KeyboardInterrupt:  # the outputs are written by now: say so, not "unchanged"
             print("octavo: interrupted while the referees ran; the outputs are written", file=sys.stderr)
             self.aborted(options, "interrupted while the referees ran")

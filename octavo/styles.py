@@ -8,6 +8,7 @@ report any character of the book that the book face cannot print.
 
 from __future__ import annotations
 
+import subprocess
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
@@ -109,6 +110,22 @@ def check_styles(styles: Styles, diags: Diagnostics) -> None:
             diags.error(styles.root / needed, 0, "styles-missing", "missing from the styles folder")
     if not styles.faces:
         diags.error(styles.fonts, 0, "styles-no-font", "the styles folder has no font (.ttf or .otf)")
+
+
+def fallback_families(ch: str) -> list[str] | None:
+    """Families of the installed fonts that have ``ch``, as fontconfig lists them
+    (``fc-list ':charset=HEX' family``): the fonts Pango, and so WeasyPrint,
+    falls back to for a character the book face lacks. None when ``fc-list``
+    cannot be run (fontconfig's tools not installed)."""
+    try:
+        found = subprocess.run(
+            ["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if found.returncode != 0:
+        return None
+    return sorted({line.split(",")[0].strip() for line in found.stdout.splitlines() if line.strip()})
 
 
 def glyph_name(ch: str) -> str:

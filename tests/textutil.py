@@ -10,9 +10,7 @@ editorial remarks, folios).
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,25 +18,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from octavo.fidelity import join_lines, missing_in_order, words
+
+__all__ = ["missing_in_order", "words"]
+
 CALL = re.compile(r"\s*\[\d+\]")
 NOTE_LINE = re.compile(r"^(\d+)\.\s+(.*)$")
-SEPARATORS = re.compile(r"[\s\-\u2013\u2014\u2026]+|\.\.\.")
-EDGE = re.compile(r"^[^\w]+|[^\w]+$")
-#: What a typesetter adds at a line end when it hyphenates (a hard hyphen "-" is kept).
-HYPHENS = "\u2010\u00ad\x02"
-
-
-def words(text: str) -> list[str]:
-    """Normalised words of a text."""
-    text = unicodedata.normalize("NFKC", text)
-    out = []
-    for token in SEPARATORS.split(text):
-        token = EDGE.sub("", token)
-        for h in HYPHENS + "\u2011'\u2019\u2018":
-            token = token.replace(h, "")
-        if token:
-            out.append(token.casefold())
-    return out
 
 
 @dataclass
@@ -59,33 +44,6 @@ def seed_streams(path: Path) -> tuple[list[str], Streams]:
         else:
             streams.body.extend(words(CALL.sub(" ", line)))
     return header, streams
-
-
-def missing_in_order(expected: list[str], got: list[str]) -> list[str]:
-    """Describe every place where expected words are lost or changed (inserts are allowed)."""
-    matcher = difflib.SequenceMatcher(None, expected, got, autojunk=False)
-    problems = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op in ("delete", "replace"):
-            context = " ".join(expected[max(0, i1 - 5) : i1])
-            problems.append(f"after '…{context}': expected {expected[i1:i2]!r}, found {got[j1:j2][:20]!r}")
-    return problems
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Join lines, undoing hyphenation at line ends."""
-    out = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if out and out[-1] in HYPHENS:
-            out = out[:-1] + line
-        elif out and out[-1] == "-":
-            out += line
-        else:
-            out = f"{out} {line}" if out else line
-    return out
 
 
 def pdf_streams(path: Path) -> Streams:
@@ -130,9 +88,9 @@ def pdf_streams(path: Path) -> Streams:
             is_note = size < body_size * 0.95 and lowest_body is not None and y < lowest_body
             (page_notes if is_note else page_body)[-1] += ch
         body_lines.extend(page_body)
-        note_text = _join_lines(page_notes)
+        note_text = join_lines(page_notes)
         streams.notes.extend(w for w in words(note_text) if not w.isdigit())
-    streams.body = words(_join_lines(body_lines))
+    streams.body = words(join_lines(body_lines))
     return streams
 
 

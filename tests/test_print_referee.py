@@ -1,0 +1,181 @@
+"""The print fidelity referee: every word, every note on its call's page, nothing off the page, no box.
+
+Good books pass it; layouts broken on purpose (a styles folder with one
+rule added to print.css) fail the build with the manuscript's file:line.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+
+import pikepdf
+import pytest
+import weasyprint
+from conftest import ROOT, make_manuscript
+
+from octavo import checks
+from octavo.cli import main
+from octavo.config import load_config
+from octavo.diagnostics import Diagnostics
+from octavo.fidelity import PageText, _check_notes, _Report, block_words, notdef_glyphs, print_problems
+from octavo.parse import parse_book
+from octavo.report import kind_of
+
+CHAPTERS = {
+    "one.md": """\
+        # One
+
+        The first paragraph speaks of lighthouses and keepers.[^a]
+
+        The second paragraph tells of harbours, tides and ropes.
+
+        The third paragraph closes the chapter quietly.
+
+        [^a]: A note about the keepers of the Eddystone light.
+        """,
+    "two.md": "# Two\n\nA second chapter with plain words.\n",
+}
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str, str]:
+    previous = signal.getsignal(signal.SIGTERM)  # main() installs its own handler
+    try:
+        code = main(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def broken_styles(tmp_path, css: str):
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    with (styles / "css" / "print.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\n" + css + "\n")
+    return styles
+
+
+@pytest.mark.parametrize("fixture", ["seed_book", "sampler"])
+def test_good_books_pass(fixture, request):
+    built = request.getfixturevalue(fixture)
+    result = built.result
+    slug = result.book.metadata.slug
+    pdfs = [p for p in result.outputs if kind_of(p, slug) in ("pdf", "archive")]
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        assert print_problems(pdf, result.book, result.print_options, result.pages) == [], pdf
+
+
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        (".footnote { display: none }", "ms/one.md:9: print-lost: note 1: 9 word(s) not in the note areas"),
+        ("p[data-block]:nth-of-type(2) { display: none }", "ms/one.md:5: print-lost: 9 word(s) not on"),
+        ("p { margin-left: -3in }", "ms/one.md:1: print-overflow: page"),
+    ],
+    ids=["notes-hidden", "paragraph-hidden", "off-the-page"],
+)
+def test_a_broken_layout_fails_the_build(tmp_path, capsys, css, expected):
+    ms = make_manuscript(tmp_path / "ms", CHAPTERS)
+    styles = broken_styles(tmp_path, css)
+    out = tmp_path / "dist"
+    code, _, err = run_main([str(ms), "--out", str(out), "--styles", str(styles), "--only", "pdf"], capsys)
+    assert code == 1, err
+    assert expected in err, err
+    assert f"{out / 'a-test-book.pdf'}: referee-failed: fonts, page size:" in err
+
+
+def test_the_problems_are_in_json_and_skipped_with_no_referees(tmp_path, capsys):
+    ms = make_manuscript(tmp_path / "ms", CHAPTERS)
+    styles = broken_styles(tmp_path, ".footnote { display: none }")
+    args = [str(ms), "--out", str(tmp_path / "dist"), "--styles", str(styles), "--only", "archive"]
+    code, stdout, _ = run_main([*args, "--json"], capsys)
+    assert code == 1
+    found = json.loads(stdout)["diagnostics"]
+    lost = [d for d in found if d["id"] == "print-lost"]
+    assert lost and all(d["file"] == "ms/one.md" and d["severity"] == "error" for d in lost)
+    assert {"a-test-book.pdf", "a-test-book-archive.pdf"} <= {
+        d["message"].rsplit(" in ", 1)[-1] for d in lost
+    }
+    code, _, err = run_main([*args, "--no-referees", "--force"], capsys)
+    assert code == 0 and "print-lost" not in err
+
+
+def test_a_note_out_of_the_note_area_is_lost(tmp_path, capsys):
+    """A note set in the text (float off) is not in any page's note area."""
+    ms = make_manuscript(tmp_path / "ms", CHAPTERS)
+    styles = broken_styles(tmp_path, ".footnote { float: none; display: inline }")
+    args = [str(ms), "--out", str(tmp_path / "dist"), "--styles", str(styles), "--only", "pdf"]
+    code, _, err = run_main(args, capsys)
+    assert code == 1
+    assert "ms/one.md:9: print-lost: note 1: 9 word(s) not in the note areas" in err, err
+
+
+def _note_book(tmp_path):
+    ms = make_manuscript(tmp_path / "ms", CHAPTERS)
+    diags = Diagnostics(root=ms)
+    return parse_book(load_config(ms, diags), diags)
+
+
+def test_a_note_may_continue_but_not_start_elsewhere(tmp_path):
+    """Continued on the next page's note area: fine; started a page late, or in another section: not."""
+    book = _note_book(tmp_path)
+    section = book.sections[0]
+    note = section.notes[0]
+    text = block_words(note.blocks, note.line)
+    first, rest = [w for w, _ in text[:4]], [w for w, _ in text[4:]]
+    dests = {note.call_id: (0, 100.0)}
+
+    def problems(pages: list[PageText], span: range) -> list[str]:
+        report = _Report(str, "book.pdf")
+        _check_notes(section, pages, span, dests, report)
+        return [f"{d.id}: {d.message}" for d in report.found]
+
+    assert problems([PageText(notes=first), PageText(notes=["4", *rest]), PageText()], range(0, 3)) == []
+    late = problems([PageText(), PageText(notes=first + rest), PageText()], range(0, 3))
+    assert late == ["print-misplaced: note 1 starts on page 2, its call is on page 1 in book.pdf"]
+    elsewhere = problems([PageText(notes=first), PageText(notes=rest)], range(0, 1))
+    assert elsewhere == ["print-misplaced: note 1 continues on page 2, a page of another section in book.pdf"]
+
+
+MALAYALAM = "മലയാളം"
+
+
+def test_notdef_glyphs_are_found_in_a_pdf(tmp_path):
+    """No installed font has Malayalam: WeasyPrint draws glyph 0 and the referee sees it."""
+    font = ROOT / "styles" / "fonts" / "EBGaramond-Regular.ttf"
+    css = f"@font-face {{ font-family: G; src: url({font.as_uri()}) }} body {{ font-family: G }}"
+    pdf = tmp_path / "box.pdf"
+    weasyprint.HTML(string=f"<style>{css}</style><p>Words and {MALAYALAM} here.</p>").write_pdf(pdf)
+    with pikepdf.open(pdf) as opened:
+        found = notdef_glyphs(opened)
+    assert [text for _, text in found] == list(MALAYALAM)  # each glyph, named by its ToUnicode
+    assert all(page == 0 for page, _ in found)
+    plain = tmp_path / "plain.pdf"
+    weasyprint.HTML(string=f"<style>{css}</style><p>Words and nothing else.</p>").write_pdf(plain)
+    with pikepdf.open(plain) as opened:
+        assert notdef_glyphs(opened) == []
+
+
+def test_glyph_missing_is_an_error_at_check_and_in_the_pdf(tmp_path, capsys, monkeypatch):
+    ms = make_manuscript(tmp_path / "ms", {"one.md": f"# One\n\nSome {MALAYALAM} text.\n"})
+    code, _, err = run_main([str(ms), "--check"], capsys)
+    assert code == 1
+    assert "ms/one.md:3: glyph-missing: U+0D2E MALAYALAM LETTER MA" in err
+    assert "nor in any installed font" in err
+    # Were the check skipped, the PDF's referee would still catch the boxes.
+    monkeypatch.setattr(checks, "check_glyphs", lambda book, styles, diags: None)
+    code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
+    assert code == 1
+    assert "ms/one.md:3: glyph-missing: U+0D2E MALAYALAM LETTER MA (മ) printed as .notdef" in err
+
+
+def test_a_fallback_font_keeps_it_a_warning(tmp_path, capsys):
+    """Hebrew is not in EB Garamond but DejaVu has it: a warning naming the font, not an error."""
+    ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nHebrew: אבג.\n"})
+    code, _, err = run_main([str(ms), "--check"], capsys)
+    assert code == 0
+    assert "ms/one.md:3: warning: glyph-missing: U+05D0 HEBREW LETTER ALEF" in err
+    assert "it would print from another font (" in err
