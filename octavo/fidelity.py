@@ -178,7 +178,10 @@ def read_pages(path: Path, options: PrintOptions, pages: int, note_tops: dict[in
         sizes.update(round(c[1], 1) for c in chars if c[0].strip())
         page.close()
     pdf.close()
-    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    # the text's size: the commonest at or above the [print] size (a long note may have more characters);
+    # pdfium reads WeasyPrint's sizes in CSS px (its pages are drawn at 0.75 pt a unit)
+    text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
+    body_size = text_sizes[0] if text_sizes else (sizes.most_common(1)[0][0] if sizes else 0.0)
     at_notes: Counter[float] = Counter()
     for index, tops in note_tops.items():
         for top in tops:

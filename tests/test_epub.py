@@ -110,7 +110,7 @@ def test_accepted_language_tags_pass_epubcheck(tmp_path):
     text = """
     # One
 
-    Burnham's [Vojd]{lang=ru-Latn}, a [詞]{lang=zh-Hant-TW} and a [Strasse]{lang=de-CH-1996}.
+    Burnham's [Vojd]{lang=ru-Latn}, a [cí]{lang=zh-Hant-TW} (a CJK glyph no installed font has would be refused: glyph-missing) and a [Strasse]{lang=de-CH-1996}.
     """
     ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml)
     built = build_book(ms, tmp_path / "dist", formats=("epub",))

@@ -151,3 +151,23 @@ def test_a_soft_break_in_a_note_is_a_space(tmp_path):
     pdf = pdfium.PdfDocument(str(built.pdf))
     text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
     assert "These words run on one line in print." in text
+
+
+def test_readme_picture_of_a_continued_note_is_the_proof(tmp_path):
+    """docs/long-note/spread-005.png, shown in the README, is what --proofs makes of tests/books/long-note."""
+    from pathlib import Path
+
+    from conftest import ROOT
+    from PIL import Image, ImageChops, ImageStat
+
+    from octavo.proofs import write_proofs
+
+    picture = "docs/long-note/spread-005.png"
+    assert f"]({picture})" in (ROOT / "README.md").read_text(encoding="utf-8")
+    built = build_book(ROOT / "tests" / "books" / "long-note", tmp_path / "dist", formats=("pdf",))
+    write_proofs(built.pdf, built.pdf.with_name("a-long-note-cover.pdf"), tmp_path / "proofs")
+    made = tmp_path / "proofs" / Path(picture).name
+    with Image.open(ROOT / picture) as committed, Image.open(made) as fresh:
+        assert committed.size == fresh.size
+        difference = ImageStat.Stat(ImageChops.difference(committed.convert("RGB"), fresh.convert("RGB")))
+        assert max(difference.mean) < 1.0, f"{picture} no longer matches the proofs: copy it again"
