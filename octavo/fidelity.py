@@ -240,15 +240,17 @@ def _page_text(index, trim, chars, margins, body_size, note_size) -> PageText:
     return result
 
 
-def _stream(pages: list[PageText], numbers: range, notes: bool) -> tuple[list[str], list[int]]:
-    """Words of the pages' body (or note areas) in order, and the page of each; a word hyphenated
-    across a page end is joined."""
+def _stream(
+    pages: list[PageText], numbers: range, notes: bool, both: bool = False
+) -> tuple[list[str], list[int]]:
+    """Words of the pages' body (or note areas; or, ``both``, the body then the note-sized text
+    below it) in order, and the page of each; a word hyphenated across a page end is joined."""
     got: list[str] = []
     where: list[int] = []
     glue = False
     for number in numbers:
         page = pages[number]
-        ws = page.notes if notes else page.body
+        ws = page.body + page.notes if both else (page.notes if notes else page.body)
         if glue and ws and got:
             got[-1] += ws[0]
             ws = ws[1:]
@@ -376,7 +378,8 @@ def print_problems(
     spans = _section_pages(book, dests, len(texts))
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))
-        got, _ = _stream(texts, span, notes=False)
+        # a section without notes has no note area: small type at a page's foot (a table) is text
+        got, _ = _stream(texts, span, notes=False, both=not section.notes)
         expected = [(w, section.line) for w in words(section.title)] + block_words(
             section.blocks, section.line
         )
