@@ -153,8 +153,9 @@ def test_a_soft_break_in_a_note_is_a_space(tmp_path):
     assert "These words run on one line in print." in text
 
 
-def test_readme_picture_of_a_continued_note_is_the_proof(tmp_path):
-    """docs/long-note/spread-005.png, shown in the README, is what --proofs makes of tests/books/long-note."""
+@pytest.mark.parametrize("picture", ["docs/long-note/spread-004.png", "docs/long-note/spread-005.png"])
+def test_readme_pictures_of_a_continued_note_are_the_proofs(tmp_path, picture):
+    """The README's pictures of a long note are what --proofs makes of tests/books/long-note."""
     from pathlib import Path
 
     from conftest import ROOT
@@ -162,7 +163,6 @@ def test_readme_picture_of_a_continued_note_is_the_proof(tmp_path):
 
     from octavo.proofs import write_proofs
 
-    picture = "docs/long-note/spread-005.png"
     assert f"]({picture})" in (ROOT / "README.md").read_text(encoding="utf-8")
     built = build_book(ROOT / "tests" / "books" / "long-note", tmp_path / "dist", formats=("pdf",))
     write_proofs(built.pdf, built.pdf.with_name("a-long-note-cover.pdf"), tmp_path / "proofs")
@@ -171,3 +171,27 @@ def test_readme_picture_of_a_continued_note_is_the_proof(tmp_path):
         assert committed.size == fresh.size
         difference = ImageStat.Stat(ImageChops.difference(committed.convert("RGB"), fresh.convert("RGB")))
         assert max(difference.mean) < 1.0, f"{picture} no longer matches the proofs: copy it again"
+
+
+def test_cutting_a_note_keeps_every_character_and_marks_the_cut():
+    from octavo.model import Node
+    from octavo.writers.notesplit import cut_blocks, node_chars
+
+    def text(value):
+        return Node("text", text=value)
+
+    para = Node("paragraph", children=(text("alpha beta "), Node("em", children=(text("gamma delta"),))))
+    items = tuple(Node("list_item", children=(text(f"item {i}"),)) for i in range(3))
+    ordered = Node("ordered_list", attrs=(("start", "3"),), children=items)
+    blocks = (para, ordered)
+    total = sum(node_chars(b) for b in blocks)
+    for count in range(1, total):
+        head, tail = cut_blocks(blocks, count)
+        assert sum(node_chars(b) for b in head) == count
+        assert sum(node_chars(b) for b in head + tail) == total
+    head, tail = cut_blocks(blocks, len("alphabetagam"))
+    assert head[0].attr("split") == "end"  # the paragraph, not the <em>: its last line is the cut line
+    assert tail[0].attr("split") == "start" and tail[1] is ordered
+    head, tail = cut_blocks(blocks, node_chars(para) + len("item0it"))  # inside the second item
+    assert head[-1].children[-1].attr("split") == "end"
+    assert tail[0].attr("start") == "4" and tail[0].children[0].attr("split") == "start"

@@ -30,9 +30,6 @@ from .notesplit import (
     word_starts,
 )
 
-#: Lines of text a page keeps above a note that takes all the room it can (a blocked note's parts).
-MIN_BODY_LINES = 2
-
 
 @dataclass(frozen=True)
 class Placed:
@@ -98,16 +95,12 @@ class Room:
 
     first: float  # for a note's first part under its call
     cap: float  # for one part on a page of its own notes' area
-    full: float  # for a part that may leave only MIN_BODY_LINES of text
 
 
-def room(
-    page: weasyprint.Page, call_id: str, before: float, leading: float, area: FootnoteAreaBox | None
-) -> Room:
+def room(page: weasyprint.Page, call_id: str, before: float, area: FootnoteAreaBox | None) -> Room:
     """The room for a note called at ``call_id`` on ``page``, in CSS px like every WeasyPrint box.
 
-    ``before``: px of notes placed above it; ``leading``: the body's line
-    height in px; ``area``: a note area laid out with the book's @footnote
+    ``before``: px of notes placed above it; ``area``: a note area laid out with the book's @footnote
     style (the page's own, or another page's when this one has none).
     """
     box = page._page_box
@@ -123,10 +116,39 @@ def room(
     if area is None:  # no page has notes yet: the share octavo aims at
         limit = NOTE_SHARE * height
     cap = min(limit, NOTE_SHARE * height - chrome)
-    full = min(limit, height - chrome - MIN_BODY_LINES * leading)
     call_bottom = _line_bottom(page, call_id)
     first = 0.0 if call_bottom is None else min(content_bottom - call_bottom - chrome, limit) - before
-    return Room(max(first, 0.0), max(cap, 0.0), max(full, 0.0))
+    return Room(max(first, 0.0), max(cap, 0.0))
+
+
+def _notes_above(page: weasyprint.Page, own: set[str]) -> float:
+    """Height in px of the notes in ``page``'s note area before the first of ``own``."""
+    area = _area(page)
+    height = 0.0
+    for box in area.children if area is not None else []:
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") in own:
+            break
+        height += box.margin_height()
+    return height
+
+
+def _opens_page(page: weasyprint.Page, ident: str) -> bool:
+    """True when the element ``ident`` stands in the first line of ``page``'s text."""
+    stack = [c for c in reversed(page._page_box.children) if not isinstance(c, FootnoteAreaBox)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, LineBox):
+            inner = [box]
+            while inner:
+                current = inner.pop()
+                element = getattr(current, "element", None)
+                if element is not None and element.get("id") == ident:
+                    return True
+                inner.extend(getattr(current, "children", []))
+            return False
+        stack.extend(reversed(getattr(box, "children", [])))
+    return False
 
 
 def _parts(plan: SplitPlan, note: Note) -> list[str]:
@@ -150,59 +172,48 @@ def refine(
     document: weasyprint.Document,
     plan: SplitPlan,
     measure: Callable[[list[Note]], dict[str, list[NoteLine]]],
-    leading: float,
 ) -> SplitPlan | None:
     """A new plan if some note is misplaced in ``document`` and splitting can help, else None.
 
-    ``measure`` lays notes out alone and returns their lines; ``leading`` is
-    the body's line height in CSS px (WeasyPrint's unit: 0.75 pt).
+    ``measure`` lays notes out alone and returns their lines (in CSS px,
+    WeasyPrint's unit: 0.75 pt). A note placed right but whose first part
+    could take more of the room under its call is planned again too.
     """
     pages = anchor_pages(document)
     places = placed_parts(document)
     reference = next((a for a in map(_area, document.pages) if a is not None), None)
-    bad: list[Note] = []
-    blockers: set[str] = set()
+    bad: set[str] = set()
+    todo: list[Note] = []
     for section in book.sections:
         for note in section.notes:
             call_page = pages.get(note.call_id)
-            if call_page is None or not misplaced(note, _parts(plan, note), places, call_page):
+            if call_page is None:
                 continue
-            bad.append(note)
-            # a note whose parts still fill the call's page keeps this one from starting there
-            area = _area(document.pages[call_page])
-            for box in area.children if area is not None else []:
-                ident = box.element.get("id", "") if getattr(box, "element", None) is not None else ""
-                owner = ident.split("-cont-")[0]
-                if (
-                    owner != note.id
-                    and owner in plan.splits
-                    and ident != part_id(owner, len(plan.splits[owner].parts) - 1)
-                ):
-                    blockers.add(owner)
-    new = SplitPlan(dict(plan.splits), dict(plan.overrun), set(plan.full))
-    notes = {n.id: n for s in book.sections for n in s.notes}
-    new.full |= blockers
-    todo = {n.id: n for n in bad} | {k: notes[k] for k in blockers}
-    measured = measure(list(todo.values())) if todo else {}
-    for note in todo.values():
+            if misplaced(note, _parts(plan, note), places, call_page):
+                bad.add(note.id)
+                todo.append(note)
+            elif note.id in plan.splits:  # well placed: its first part may take more room
+                todo.append(note)
+    new = SplitPlan(dict(plan.splits), dict(plan.overrun))
+    measured = measure(todo) if todo else {}
+    for note in todo:
         lines = measured.get(note.id)
         if not lines:
             continue
         starts = word_starts(note.blocks)
         lines = [dataclasses.replace(ln, cut=ln.cut and ln.offset in starts) for ln in lines]
-        call_page = pages[note.call_id]
-        page = document.pages[call_page]
-        own = set(_parts(plan, note))
-        area = _area(page)
-        before = 0.0
-        for box in area.children if area is not None else []:
-            ident = box.element.get("id", "") if getattr(box, "element", None) is not None else ""
-            if ident in own:
-                break
-            before += box.margin_height()
-        limits = room(page, note.call_id, before, leading, area or reference)
-        cap = limits.full if note.id in new.full else limits.cap
-        offsets = plan_parts(lines, limits.first, cap)
+        page = document.pages[pages[note.call_id]]
+        above = _notes_above(page, set(_parts(plan, note)))
+        limits = room(page, note.call_id, above, _area(page) or reference)
+        first = limits.first
+        if note.id in bad and pages[note.call_id] > 0 and _opens_page(page, note.call_id):
+            # the call's line was moved on to make room for the whole note: a short first
+            # part lets it stay at the foot of the page before, where the next pass fills the room
+            first = 0.0
+        offsets = plan_parts(lines, first, limits.cap)
+        old = plan.splits.get(note.id)
+        if note.id not in bad and (not offsets or offsets[0] <= old.offsets[0]):
+            continue  # keep a placed split unless its first part can grow
         if offsets:
             new.splits[note.id] = split_note(note, offsets)
         else:

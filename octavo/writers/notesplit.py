@@ -68,7 +68,6 @@ class SplitPlan:
 
     splits: dict[str, Split] = dataclasses.field(default_factory=dict)
     overrun: dict[str, int] = dataclasses.field(default_factory=dict)  # section id -> pages
-    full: set[str] = dataclasses.field(default_factory=set)  # notes whose parts may fill a page
 
     def key(self) -> tuple:
         return (
@@ -108,29 +107,30 @@ def _cut_text(text: str, count: int) -> tuple[str, str]:
     return text, ""
 
 
-def _cut_children(children: tuple[Node, ...], count: int) -> tuple[list[Node], list[Node], int]:
+def _cut_children(children: tuple[Node, ...], count: int) -> tuple[list[Node], list[Node], int, bool]:
     """Children before and from character ``count``; the index (in ``children``) of the first
-    child that goes right, or of the child that was cut."""
+    child that goes right, or of the child that was cut; whether a block was marked ``split=end``."""
     left: list[Node] = []
     for index, child in enumerate(children):
         if count <= 0:
-            return left, list(children[index:]), index
+            return left, list(children[index:]), index, False
         size = node_chars(child)
         if size <= count:
             left.append(child)
             count -= size
             continue
-        head, tail = _cut_node(child, count)
-        return [*left, head], [tail, *children[index + 1 :]], index
-    return left, [], len(children)
+        head, tail, marked = _cut_node(child, count)
+        return [*left, head], [tail, *children[index + 1 :]], index, marked
+    return left, [], len(children), False
 
 
-def _cut_node(node: Node, count: int) -> tuple[Node, Node]:
-    """Cut one node inside: 0 < ``count`` < its characters."""
+def _cut_node(node: Node, count: int) -> tuple[Node, Node, bool]:
+    """Cut one node inside (0 < ``count`` < its characters); True once the innermost block
+    holding the cut line is marked ``split=end``."""
     if not node.children:
         head, tail = _cut_text(node.text, count)
-        return dataclasses.replace(node, text=head), dataclasses.replace(node, text=tail)
-    left, right, index = _cut_children(node.children, count)
+        return dataclasses.replace(node, text=head), dataclasses.replace(node, text=tail), False
+    left, right, index, marked = _cut_children(node.children, count)
     head = dataclasses.replace(node, children=tuple(left))
     tail = dataclasses.replace(node, children=tuple(right))
     if node.type == "ordered_list":  # the continued list counts on from the item it resumes
@@ -139,8 +139,9 @@ def _cut_node(node: Node, count: int) -> tuple[Node, Node]:
             tail,
             attrs=tuple(sorted([*((k, v) for k, v in tail.attrs if k != "start"), ("start", str(start))])),
         )
-    inner = not any(c.children for c in (left[-1:] if left else []))  # text ends here: the cut line
-    return (_with_split(head, "end") if inner else head), _with_split(tail, "start")
+    if not marked and node.type in BLOCK_TYPES:  # the innermost block: its last line is the cut line
+        head, marked = _with_split(head, "end"), True
+    return head, _with_split(tail, "start"), marked
 
 
 def cut_blocks(blocks: tuple[Node, ...], count: int) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
@@ -151,7 +152,7 @@ def cut_blocks(blocks: tuple[Node, ...], count: int) -> tuple[tuple[Node, ...], 
     right of the cut ``split=start`` (no indent, no list marker: the item
     goes on). An ordered list continued gets the number it resumes at.
     """
-    left, right, _ = _cut_children(blocks, count)
+    left, right, _, _ = _cut_children(blocks, count)
     return tuple(left), tuple(right)
 
 

@@ -41,8 +41,6 @@ weasyprint_fix.apply()
 MAX_PUSHED_LINES = 3
 #: Most corrective re-layouts before giving up (each fixes at least one page).
 MAX_PASSES = 12
-#: Points in a CSS px, WeasyPrint's unit of length.
-PX = 0.75
 #: Most layouts spent placing long notes' parts, at one gutter.
 MAX_SPLIT_PASSES = 6
 
@@ -257,7 +255,7 @@ def layout(
                 break
             if split_passes < MAX_SPLIT_PASSES:
                 measure_notes = _note_measurer(book, html, options, margins, base_url, fetcher, measured)
-                better = notefit.refine(book, document, plan, measure_notes, options.leading / PX)
+                better = notefit.refine(book, document, plan, measure_notes)
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
                     html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
