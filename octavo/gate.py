@@ -51,13 +51,15 @@ def _absolute(text: str) -> bool:
 
 
 def inside(root: Path, path: str | Path) -> Path:
-    """``path`` (relative to ``root``, or a path octavo made under it) with every link resolved,
-    if it lies inside ``root``; else ``Refused('outside')``. A relative ``str`` must not be absolute."""
+    """``path`` with every link resolved, if it lies inside ``root``; else ``Refused('outside')``.
+
+    A ``str`` is a name relative to ``root`` (and must not be absolute); a ``Path`` is one octavo
+    made (``root / name``), relative to the working folder or absolute."""
     if isinstance(path, str) and (not path or _absolute(path) or "\x00" in path):
         raise Refused("outside", path)
     base = root.resolve()
     try:
-        target = (root / path).resolve()
+        target = (root / path if isinstance(path, str) else path).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # a link loop, a name the system refuses
         raise Refused("missing", str(path), str(exc)) from None
     if not target.is_relative_to(base):

@@ -443,3 +443,18 @@ def test_an_unreadable_picture_is_a_diagnostic(tmp_path):
     assert [p for p in problems if "warning" not in p] == [
         "ms/one.md:3: image-missing: image 'pic.png' not found"
     ]
+
+
+def test_folders_given_as_relative_paths_go_through_the_gate(tmp_path, monkeypatch):
+    """``octavo mybook --styles mystyles``: relative folders, the same files found and read."""
+    import shutil
+
+    shutil.copytree(STYLES, tmp_path / "mystyles")
+    ms = used_book(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    styles = Styles(Path("mystyles"))
+    assert [f.path.name for f in styles.faces] == [f.path.name for f in Styles(STYLES).faces]
+    assert styles.read(styles.licences[0]) == (STYLES / "fonts" / "OFL.txt").read_bytes()
+    assert build_key(Path("ms"), Path("mystyles"), ("epub",), False, [".img/pic.png"]) == build_key(
+        ms, tmp_path / "mystyles", ("epub",), False, [".img/pic.png"]
+    )
