@@ -1,9 +1,13 @@
 """The build cache: a content-addressed key over everything that makes the outputs.
 
 The key hashes octavo's version, the requested formats, SOURCE_DATE_EPOCH,
-and every file of the manuscript and styles folders (name and bytes). After
-a successful build, ``dist/.octavo-cache.json`` records the key, the hash of
-each output and the warnings. A later build with the same key, whose
+and every file the book uses (name and bytes, read in chunks through
+``gate``): book.toml, the Markdown files it lists, the pictures they show
+and the styles — nothing else of either folder is opened. After a
+successful build, ``dist/.octavo-cache.json`` records the key, the hash of
+each output, the warnings and the pictures the key covered (the command
+line's check takes them from there: they change only with the Markdown,
+which the key covers). A later build with the same key, whose
 outputs are all still there unchanged, does nothing: it touches no file.
 This module imports nothing heavy, so that check takes a few milliseconds.
 
@@ -25,12 +29,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, gate
 
 CACHE_NAME = ".octavo-cache.json"
 
 
 def _files(folder: Path) -> Iterable[Path]:
+    """Every file of an output folder (the deposit bag), for the outputs' hashes."""
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
@@ -39,23 +44,54 @@ def _files(folder: Path) -> Iterable[Path]:
             yield path
 
 
-def _tree_key(head: str, manuscript: Path, styles: Path, skip_styles: tuple[str, ...] = ()) -> str:
-    """sha256 over ``head``, SOURCE_DATE_EPOCH and every file of both folders (name and bytes)."""
+def input_digests(
+    manuscript: Path, styles: Path, images: Iterable[str] = (), known: dict[str, str] | None = None
+) -> dict[str, str]:
+    """``manuscript/<name>`` or ``styles/<name>`` -> sha256 of each file the book uses (``gate.used_files``),
+    read in chunks through the gate; ``known`` digests are taken as they are."""
+    known = known or {}
+    digests = {}
+    for label, root, files in (
+        ("manuscript", manuscript, gate.manuscript_files(manuscript, images)),
+        ("styles", styles, gate.styles_files(styles)),
+    ):
+        for name, path in files.items():
+            key = f"{label}/{name}"
+            digests[key] = known.get(key) or gate.digest(root, path)
+    return digests
+
+
+def _tree_key(
+    head: str,
+    manuscript: Path,
+    styles: Path,
+    skip_styles: tuple[str, ...] = (),
+    images: Iterable[str] = (),
+    known: dict[str, str] | None = None,
+) -> str:
+    """sha256 over ``head``, SOURCE_DATE_EPOCH and every file the book uses (name and bytes)."""
     digest = hashlib.sha256()
     digest.update(head.encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for label, folder in (("manuscript", manuscript), ("styles", styles)):
-        for path in _files(folder):
-            relative = path.relative_to(folder).as_posix()
-            if label == "styles" and relative.startswith(skip_styles):
-                continue
-            digest.update(f"|{label}/{relative}|".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, file_digest in input_digests(manuscript, styles, images, known).items():
+        if name.startswith("styles/") and name.removeprefix("styles/").startswith(skip_styles):
+            continue
+        digest.update(f"|{name}|".encode())
+        digest.update(file_digest.encode())
     return digest.hexdigest()
 
 
-def build_key(manuscript: Path, styles: Path, formats: Iterable[str], strict: bool) -> str:
-    return _tree_key(f"octavo {__version__}|{sorted(formats)}|{strict}|", manuscript, styles)
+def build_key(
+    manuscript: Path,
+    styles: Path,
+    formats: Iterable[str],
+    strict: bool,
+    images: Iterable[str] = (),
+    known: dict[str, str] | None = None,
+) -> str:
+    """The key of a build: octavo, the formats, and the files the book uses (``images``: its pictures)."""
+    head = f"octavo {__version__}|{sorted(formats)}|{strict}|{sorted(set(images))}|"
+    return _tree_key(head, manuscript, styles, images=images, known=known)
 
 
 def output_hashes(out: Path, outputs: Iterable[Path]) -> dict[str, str]:
@@ -70,9 +106,28 @@ def output_hashes(out: Path, outputs: Iterable[Path]) -> dict[str, str]:
     return hashes
 
 
-def record(out: Path, key: str, outputs: list[Path], warnings: list[str], pages: int) -> None:
-    data = {"key": key, "outputs": output_hashes(out, outputs), "warnings": warnings, "pages": pages}
+def record(
+    out: Path, key: str, outputs: list[Path], warnings: list[str], pages: int, images: Iterable[str] = ()
+) -> None:
+    """Keep the key, the outputs' hashes, the warnings and the pictures the key covered."""
+    data = {
+        "key": key,
+        "outputs": output_hashes(out, outputs),
+        "warnings": warnings,
+        "pages": pages,
+        "images": sorted(set(images)),
+    }
     (out / CACHE_NAME).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def recorded_images(out: Path) -> list[str]:
+    """The pictures the last build's key covered: unless the Markdown changed (and so the key), the
+    book's pictures now."""
+    try:
+        images = json.loads((out / CACHE_NAME).read_text(encoding="utf-8")).get("images", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [i for i in images if isinstance(i, str)] if isinstance(images, list) else []
 
 
 def up_to_date(out: Path, key: str) -> dict | None:
@@ -98,9 +153,10 @@ LAYOUT_DIR = ".octavo-layout"
 EPUB_ONLY_STYLES = ("css/epub.css", "templates/epub/")
 
 
-def layout_key(manuscript: Path, styles: Path) -> str:
+def layout_key(manuscript: Path, styles: Path, images: Iterable[str] = ()) -> str:
     """A key over everything the print layout and the PDFs made from it depend on."""
-    return _tree_key(f"octavo {__version__}|layout|", manuscript, styles, EPUB_ONLY_STYLES)
+    head = f"octavo {__version__}|layout|{sorted(set(images))}|"
+    return _tree_key(head, manuscript, styles, EPUB_ONLY_STYLES, images)
 
 
 @dataclass

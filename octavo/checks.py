@@ -10,12 +10,14 @@ tables too wide for the print measure.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image
 
+from . import gate
 from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
@@ -73,55 +75,53 @@ def check_unlisted(book: Book, diags: Diagnostics) -> None:
 
 
 def check_images(book: Book, diags: Diagnostics) -> None:
-    root = book.root.resolve()
-    for section in book.sections:
-        for node, _, path in _text_runs(section):
-            if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
+    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is read."""
+    for where, node in gate.book_nodes(book):
+        if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
+            diags.error(
+                where,
+                node.line,
+                "image-outside",
+                f"image {match.group(1)!r} is refused: octavo uses only files in the manuscript folder",
+            )
+        if node.type != "image":
+            continue
+        src = node.attr("src")
+        try:
+            check_image_size(book.root, gate.reference(book.root, src), where, node.line, diags)
+        except gate.Refused as refused:
+            if refused.kind == "outside":
                 diags.error(
-                    path,
-                    node.line,
-                    "image-outside",
-                    f"image {match.group(1)!r} is refused: octavo uses only files in the manuscript folder",
+                    where, node.line, "image-outside", f"image {src!r} is outside the manuscript folder"
                 )
-        for block in section.blocks:
-            for node in block.walk():
-                if node.type != "image":
-                    continue
-                src = node.attr("src")
-                target = (book.root / src).resolve()
-                if "://" in src or src.startswith("/") or not target.is_relative_to(root):
-                    diags.error(
-                        section.file,
-                        node.line,
-                        "image-outside",
-                        f"image {src!r} is outside the manuscript folder",
-                    )
-                elif not target.is_file():
-                    diags.error(section.file, node.line, "image-missing", f"image {src!r} not found")
-                else:
-                    check_image_size(target, section.file, node.line, diags)
-                if not node.attr("alt").strip():
-                    diags.warning(section.file, node.line, "image-alt", f"image {src!r} has no alt text")
+            elif refused.kind == "missing":
+                diags.error(where, node.line, "image-missing", f"image {src!r} not found")
+            else:
+                diags.error(where, node.line, "image-unreadable", f"image {src!r} cannot be read: {refused}")
+        if not node.attr("alt").strip():
+            diags.warning(where, node.line, "image-alt", f"image {src!r} has no alt text")
 
 
 MAX_IMAGE_BYTES = 1_500_000
 MAX_IMAGE_PIXELS = 4_000_000
 
 
-def check_image_size(path: Path, where: Path, line: int, diags: Diagnostics) -> None:
-    """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels)."""
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        diags.warning(
-            where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
-        )
-        return
-    try:
-        with Image.open(path) as image:
-            pixels = image.width * image.height
-    except (OSError, Image.DecompressionBombError):
-        diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
-        return
+def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diagnostics) -> None:
+    """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels); the file is opened
+    through the gate (``gate.Refused`` if it cannot be)."""
+    with gate.open_file(root, path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_IMAGE_BYTES:
+            diags.warning(
+                where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
+            )
+            return
+        try:
+            with Image.open(handle) as image:
+                pixels = image.width * image.height
+        except (OSError, Image.DecompressionBombError):
+            diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
+            return
     if pixels > MAX_IMAGE_PIXELS:
         diags.warning(
             where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"

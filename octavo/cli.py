@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cache import build_key, up_to_date
+from .cache import build_key, recorded_images, up_to_date
 from .locations import FORMATS, styles_root
 from .printspec import VENDORS
 
@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 
     formats = tuple(args.only) if args.only else FORMATS
     if not (args.check or args.force or args.proofs) and args.preflight is None:
-        key = build_key(args.manuscript, styles_root(args.styles), formats, args.strict)
+        images = recorded_images(args.out)
+        key = build_key(args.manuscript, styles_root(args.styles), formats, args.strict, images)
         if (cached := up_to_date(args.out, key)) is not None:
             Reporter.from_args(args).up_to_date(args.manuscript, args.out, cached)
             return EXIT_OK

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import bagit
 
-from . import __version__
+from . import __version__, gate
 from .model import Book
 from .records import dublin_core, onix
 
@@ -47,7 +47,8 @@ print/{slug}-cover.pdf
     The full-wrap print cover (PDF 1.7).
 manuscript/
     The sources: book.toml (metadata and reading order, TOML), the Markdown
-    files (CommonMark with footnotes and attributes, UTF-8) and any images.
+    files it lists (CommonMark with footnotes and attributes, UTF-8) and the
+    images they show; nothing else of the manuscript folder.
 styles/
     The templates (Jinja2), style sheets (CSS), fonts (TrueType, with their
     licences) and colour profile used to make the files above.
@@ -63,15 +64,19 @@ Rights: {rights}
 """
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
-            continue
-        if path.is_file() and not path.is_symlink():
-            destination = target / relative
+def _copy_used(book: Book, styles_root: Path, target: Path) -> None:
+    """The files the book uses (``gate.used_files``), read through the gate: nothing else of the
+    manuscript or styles folder, neither a recording beside the chapters nor a private note."""
+    images = gate.pictures(book)
+    for label, root, files in (
+        ("manuscript", book.root, gate.manuscript_files(book.root, images)),
+        ("styles", styles_root, gate.styles_files(styles_root)),
+    ):
+        for name, path in files.items():
+            destination = target / label / name
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(path.read_bytes())
+            with gate.open_file(root, path) as source, destination.open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
 
 
 def _sort_manifests(bag_dir: Path) -> None:
@@ -110,8 +115,7 @@ def build_deposit(
             path = work / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        _copy_tree(book.root, work / "manuscript")
-        _copy_tree(styles_root, work / "styles")
+        _copy_used(book, styles_root, work)
         (work / "metadata").mkdir(exist_ok=True)
         (work / "metadata" / "dc.xml").write_bytes(dublin_core(meta))
         (work / "metadata" / "onix.xml").write_bytes(onix(meta, stamp.strftime("%Y%m%dT%H%M%SZ")))

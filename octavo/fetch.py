@@ -1,8 +1,10 @@
 """A URL fetcher that serves only files inside the book's allowed folders.
 
 WeasyPrint (and anything else that resolves URLs) gets this fetcher: it never
-touches the network and refuses any file outside the manuscript and styles
-folders, recording each refusal so the build can report it. WeasyPrint does
+touches the network and reads only through ``gate``, so it refuses any file
+outside the manuscript and styles folders once links are resolved (and
+anything not a regular file), recording each refusal so the build can
+report it. WeasyPrint does
 not tell the fetcher who asked; a ``url()`` or ``@import`` in a stylesheet of
 the styles folder can still be found again, since it resolves against the
 stylesheet's own address, so the report names that file and line.
@@ -18,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 import tinycss2
 from weasyprint.urls import URLFetcher, URLFetcherResponse, url_join
 
+from . import gate
 from .diagnostics import Diagnostics
 
 WHY = "octavo reads nothing from the network or from outside the manuscript and styles folders"
@@ -36,20 +39,29 @@ class SafeFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def allowed(self, path: Path) -> bool:
-        resolved = path.resolve()
-        return any(resolved.is_relative_to(root) for root in self.roots)
+        return self._read(path) is not None
+
+    def _read(self, path: Path) -> bytes | None:
+        """The file's bytes, through the gate of the first root that holds it; None if none does."""
+        for root in self.roots:
+            try:
+                return gate.read(root, path)
+            except gate.Refused:
+                continue
+        return None
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
-        if parts.scheme != "file":
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             self.refused.append(url)
             raise FetchRefused(f"refused to fetch {url}: only files of the book are read")
         path = Path(unquote(parts.path))
-        if not self.allowed(path) or not path.is_file():
+        data = self._read(path) if path.is_absolute() else None
+        if data is None:
             self.refused.append(url)
             raise FetchRefused(f"refused to read {path}: outside the manuscript and styles folders")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime}, 200)
+        return URLFetcherResponse(url, data, {"Content-Type": mime}, 200)
 
 
 def _css_urls(tokens: Iterable) -> Iterator[tuple[str, int]]:
@@ -72,10 +84,13 @@ def _css_urls(tokens: Iterable) -> Iterator[tuple[str, int]]:
 def css_references(styles_root: Path) -> dict[str, list[tuple[Path, int]]]:
     """URL (resolved as WeasyPrint resolves it) -> the stylesheets and lines that ask for it."""
     refs: dict[str, list[tuple[Path, int]]] = {}
-    for css in sorted(styles_root.rglob("*.css")):
+    for name in gate.styles_files(styles_root):
+        if not name.endswith(".css"):
+            continue
+        css = styles_root / name
         try:
-            text = css.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = gate.read(styles_root, css).decode("utf-8")
+        except (gate.Refused, UnicodeDecodeError):
             continue
         base = css.resolve().as_uri()
         for url, line in _css_urls(tinycss2.parse_component_value_list(text)):

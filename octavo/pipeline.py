@@ -18,10 +18,14 @@ from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jinja2 import TemplateError
+
+from . import gate
 from .cache import (
     TEMP_SUFFIX,
     CachedLayout,
     build_key,
+    input_digests,
     layout_key,
     load_layout,
     previous_pages,
@@ -34,6 +38,7 @@ from .config import Config, load_config
 from .deposit import build_deposit
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from .fetch import report_refused
+from .gate import pictures
 from .locations import FORMATS
 from .model import Book
 from .pagefill import underfull
@@ -41,6 +46,7 @@ from .parse import parse_book
 from .preflight import RuleResult, run_preflight
 from .printspec import PrintOptions
 from .proofs import write_proofs
+from .render.templates import template_problem
 from .sidejob import EpubJob
 from .styles import Styles, check_styles, find_styles
 from .writers import pdf
@@ -198,7 +204,9 @@ def build(options: BuildOptions) -> BuildResult:
 
     # 1. Load and validate the configuration (and the styles it will use).
     styles = find_styles(options.styles)
-    key = build_key(options.manuscript, styles.root, options.formats, options.strict)
+    # The files the book uses are hashed before they are read (the pictures once the text names them),
+    # so a file edited during the build leaves a key that the next build does not match.
+    inputs = input_digests(options.manuscript, styles.root)
     check_styles(styles, diags)
     if not options.check_only:
         check_out_dir(options, diags)
@@ -214,6 +222,8 @@ def build(options: BuildOptions) -> BuildResult:
     if book is None:
         raise ManuscriptError(diags.errors)
     result.book = book
+    images = pictures(book)
+    key = build_key(options.manuscript, styles.root, options.formats, options.strict, images, inputs)
 
     # 3. Check.
     with result.stage("check"):
@@ -222,8 +232,13 @@ def build(options: BuildOptions) -> BuildResult:
     if options.check_only:
         return result
     with output_lock(options.out, diags) as lock:
-        _render_and_write(Run(options, config, book, styles, diags, result, build_timestamp(book)), lock)
-        record(options.out, key, result.outputs, [str(w) for w in diags.warnings], result.pages)
+        try:
+            _render_and_write(Run(options, config, book, styles, diags, result, build_timestamp(book)), lock)
+        except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
+            template_problem(exc, styles.templates, diags)
+            raise ManuscriptError(diags.errors) from None
+        warnings = [str(w) for w in diags.warnings]
+        record(options.out, key, result.outputs, warnings, result.pages, images)
     return result
 
 
@@ -284,7 +299,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
     with font_clock(run.stamp), run.result.stage("pdf write"):
         written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
         if "pdf" in needed:
-            icc = run.styles.root / "color" / "Gray.icc"
+            icc = gate.inside(run.styles.root, "color/Gray.icc")
             products["pdf"] = finish_print_pdf(written, run.config.print, icc)
     if "archive" in needed:
         with run.result.stage("archive"):
@@ -307,7 +322,7 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     slug = book.metadata.slug
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
     needed = print_products(wants, options.preflight is not None, config.epub.page_list)
-    key = layout_key(options.manuscript, styles.root)
+    key = layout_key(options.manuscript, styles.root, pictures(book))
     reuse = options.preflight is None and not options.force
     printed = load_layout(options.out, key, needed) if reuse else None
     fresh = printed is None

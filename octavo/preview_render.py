@@ -11,12 +11,11 @@ and ``/epub/images/``, the package's own layout, so its links work as written.
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 from lxml import etree
 
 from .checks import run_checks
@@ -25,6 +24,7 @@ from .diagnostics import Diagnostic, Diagnostics, ManuscriptError, Severity, of_
 from .model import Book
 from .parse import parse_book
 from .pipeline import build_timestamp
+from .render.templates import template_problem
 from .styles import Styles, check_styles
 from .writers.epub import Document, check_wellformed, render_documents
 from .writers.epub_assets import image_name
@@ -69,7 +69,7 @@ def print_view(book: Book, styles: Styles, config: Config) -> str:
         config.print,
         config.print.margins(0),
         stylesheet="/styles/css/print.css",
-        image_src=lambda src: "/manuscript/" + quote(src.strip("/")),
+        image_src=lambda src: "/manuscript/" + quote(unquote(src).strip("/")),
     )
 
 
@@ -92,20 +92,6 @@ def epub_view(book: Book, docs: list[Document]) -> bytes:
     return etree.tostring(page, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
-def template_problem(exc: TemplateError, styles: Styles, diags: Diagnostics) -> None:
-    """A template that does not render, named by file and line where Jinja2 knows them."""
-    where, line = styles.templates, 0
-    if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        where, line = Path(exc.filename), exc.lineno
-    else:  # Jinja2 puts template frames, with template lines, into the traceback
-        templates = styles.templates.resolve()
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            path = Path(frame.f_code.co_filename)
-            if path.is_absolute() and path.resolve().is_relative_to(templates):
-                where, line = path, lineno
-    diags.error(where, line, "template-error", exc.message or type(exc).__name__)
-
-
 def render(manuscript: Path, styles: Styles) -> Render:
     """Check the manuscript and render both views; diagnostics instead of HTML when it has errors."""
     diags = Diagnostics(root=manuscript)
@@ -125,7 +111,7 @@ def render(manuscript: Path, styles: Styles) -> Render:
         diags.extend(exc.diagnostics)
         return Render(tuple(diags))
     except TemplateError as exc:
-        template_problem(exc, styles, diags)
+        template_problem(exc, styles.templates, diags)
         return Render(tuple(diags))
     images = {
         image_name(node.attr("src")): node.attr("src")

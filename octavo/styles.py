@@ -8,6 +8,7 @@ report any character of the book that the book face cannot print.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import unicodedata
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from . import gate
 from .diagnostics import Diagnostics
 from .locations import styles_root
 
@@ -49,12 +51,31 @@ class Styles:
         return self.root / "fonts"
 
     @cached_property
+    def files(self) -> dict[str, Path]:
+        """Name -> file of every file octavo may read here (``gate.styles_files``)."""
+        return gate.styles_files(self.root)
+
+    def read(self, path: str | Path) -> bytes:
+        """A file of the styles folder, read through the gate (``gate.Refused`` if it leads out)."""
+        return gate.read(self.root, path)
+
+    def _top(self, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
+        return [
+            self.root / name
+            for name in self.files
+            if name.count("/") == 1 and name.startswith(f"{folder}/") and name.lower().endswith(suffixes)
+        ]
+
+    @property
+    def licences(self) -> list[Path]:
+        """The fonts' licence texts (``fonts/*.txt``)."""
+        return self._top("fonts", (".txt",))
+
+    @cached_property
     def faces(self) -> tuple[FontFace, ...]:
         faces = []
-        for path in sorted(self.fonts.glob("*")):
-            if path.suffix.lower() not in FONT_SUFFIXES:
-                continue
-            font = TTFont(path, lazy=True)
+        for path in self._top("fonts", FONT_SUFFIXES):
+            font = TTFont(io.BytesIO(self.read(path)), lazy=True)
             name = font["name"]
             family = str(name.getBestFamilyName() or path.stem)
             weight = font["OS/2"].usWeightClass
@@ -74,7 +95,7 @@ class Styles:
         """Code points each (weight, italic) face can print."""
         cover: dict[tuple[int, bool], frozenset[int]] = {}
         for face in self.faces:
-            font = TTFont(face.path, lazy=True)
+            font = TTFont(io.BytesIO(self.read(face.path)), lazy=True)
             cover[(face.weight, face.italic)] = frozenset(font.getBestCmap())
             font.close()
         return cover
@@ -105,9 +126,23 @@ def check_styles(styles: Styles, diags: Diagnostics) -> None:
         "templates/epub/document.xhtml",
         "css/print.css",
         "css/epub.css",
+        "color/Gray.icc",
     ):
-        if not (styles.root / needed).is_file():
-            diags.error(styles.root / needed, 0, "styles-missing", "missing from the styles folder")
+        try:
+            gate.regular(gate.inside(styles.root, needed))
+        except gate.Refused as refused:
+            if needed.startswith("color/") and refused.kind != "outside":
+                continue  # the print PDF's output intent: only a link out of the folder is an error
+            if refused.kind == "outside":
+                diags.error(
+                    styles.root / needed,
+                    0,
+                    "styles-outside",
+                    "leads outside the styles folder: octavo reads nothing from outside the manuscript "
+                    "and styles folders",
+                )
+            else:
+                diags.error(styles.root / needed, 0, "styles-missing", "missing from the styles folder")
     if not styles.faces:
         diags.error(styles.fonts, 0, "styles-no-font", "the styles folder has no font (.ttf or .otf)")
 

@@ -15,7 +15,7 @@ from .. import __version__
 from ..fetch import SafeFetcher
 from ..model import Book
 from ..printspec import COVER_BLEED, PrintOptions, spine_has_text, spine_width
-from ..render.templates import environment
+from ..render.templates import environment, template_values
 from ..styles import Styles
 
 #: The barcode box (inches) and its distance from the trim and the spine.
@@ -77,8 +77,7 @@ def cover_html(book: Book, styles: Styles, options: PrintOptions, pages: int, ti
         environment(styles.templates)
         .get_template("print/cover.html")
         .render(
-            book=book,
-            meta=book.metadata,
+            **template_values(book),
             g=g,
             safe=SAFE,
             stylesheet=(styles.css / "cover.css").resolve().as_uri(),

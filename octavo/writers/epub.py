@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from ebooklib import epub
 from lxml import etree
@@ -34,7 +35,7 @@ from ..diagnostics import Diagnostic, ManuscriptError
 from ..model import Book, Metadata, Section
 from ..pagemap import PageStart, page_starts
 from ..render.rules import EpubRenderer
-from ..render.templates import EPUB_TYPES, environment
+from ..render.templates import EPUB_TYPES, environment, template_values
 from ..styles import Styles
 from .epub_assets import book_images, image_name, subset_font
 
@@ -205,7 +206,7 @@ def add_styles(package: epub.EpubBook, styles: Styles) -> None:
                 uid=f"css-{name[:-4]}",
                 file_name=f"css/{name}",
                 media_type="text/css",
-                content=(styles.css / name).read_bytes(),
+                content=styles.read(f"css/{name}"),
             )
         )
 
@@ -224,7 +225,8 @@ class FontSubsets:
 
 
 def subset_fonts(styles: Styles, chars: frozenset[str]) -> FontSubsets:
-    return FontSubsets(chars, {face.path.name: subset_font(face.path, set(chars)) for face in styles.faces})
+    fonts = {face.path.name: subset_font(styles.read(face.path), set(chars)) for face in styles.faces}
+    return FontSubsets(chars, fonts)
 
 
 def prepare_fonts(book: Book, styles: Styles, cover: bool = True) -> FontSubsets:
@@ -241,13 +243,13 @@ def prepare_fonts(book: Book, styles: Styles, cover: bool = True) -> FontSubsets
 
 def add_fonts(package: epub.EpubBook, styles: Styles, subsets: FontSubsets) -> None:
     """The book face, subset to the characters used, with its licence."""
-    for licence in sorted(styles.fonts.glob("*.txt")):
+    for licence in styles.licences:
         package.add_item(
             epub.EpubItem(
                 uid=f"font-licence-{licence.stem.lower()}",
                 file_name=f"fonts/{licence.name}",
                 media_type="text/plain",
-                content=licence.read_bytes(),
+                content=styles.read(licence),
             )
         )
     for i, face in enumerate(styles.faces, start=1):
@@ -306,12 +308,13 @@ def render_documents(
     book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]], cover: bool
 ) -> list[Document]:
     env = environment(styles.templates)
-    renderer = EpubRenderer(book, image_src=lambda src: f"../images/{image_name(src)}", page_marks=marks)
+    image_src = lambda src: f"../images/{quote(image_name(src))}"  # noqa: E731
+    renderer = EpubRenderer(book, image_src=image_src, page_marks=marks)
     page = env.get_template("epub/document.xhtml")
+    values = template_values(book, renderer)
+    views = {s.id: s for s in values["book"].sections}
     common = dict(
-        book=book,
-        meta=book.metadata,
-        r=renderer,
+        **values,
         typeface=styles.typeface,
         href=lambda s: f"{s.id}.xhtml",
         stylesheet="../css/epub.css",
@@ -321,7 +324,8 @@ def render_documents(
     def doc(
         doc_id: str, title: str, template: str, part: str, section: Section | None = None, landmark: str = ""
     ) -> Document:
-        xhtml = page.render(title=title, template=template, part=part, section=section, **common)
+        view = views[section.id] if section is not None else None
+        xhtml = page.render(title=title, template=template, part=part, section=view, **common)
         return Document(
             doc_id,
             f"{TEXT_DIR}/{doc_id}.xhtml",
@@ -384,9 +388,7 @@ def render_navigation(
     xhtml = (
         env.get_template("epub/nav.xhtml")
         .render(
-            book=book,
-            meta=book.metadata,
-            r=EpubRenderer(book, page_marks=marks),
+            **template_values(book, EpubRenderer(book, page_marks=marks)),
             href=lambda s: f"{s.id}.xhtml",
             landmarks=landmarks,
             pages=pages,

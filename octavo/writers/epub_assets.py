@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import mimetypes
-from pathlib import Path
+from urllib.parse import unquote
 
 import pypdfium2 as pdfium
 import uharfbuzz as hb
 from PIL import Image
 
+from .. import gate
+from ..diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from ..model import Book
 from .cover import CoverGeometry
 
@@ -48,7 +50,7 @@ def _tag(name: str) -> int:
     return int.from_bytes(name.encode("ascii"), "big")
 
 
-def subset_font(path: Path, chars: set[str]) -> bytes:
+def subset_font(data: bytes, chars: set[str]) -> bytes:
     """The font cut down to the characters used, OpenType features kept, no timestamp change.
 
     HarfBuzz's subsetter (through uharfbuzz) does in a few milliseconds what
@@ -62,29 +64,36 @@ def subset_font(path: Path, chars: set[str]) -> bytes:
     plan.name_id_set.clear()
     plan.name_id_set.invert()
     plan.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.GLYPH_NAMES
-    face = hb.subset(hb.Face(path.read_bytes()), plan)
+    face = hb.subset(hb.Face(data), plan)
     if face is None:
-        raise ValueError(f"{path}: HarfBuzz could not subset this font")
+        raise ValueError("HarfBuzz could not subset a font of the styles folder")
     return bytes(face.blob.data)
 
 
 def image_name(src: str) -> str:
-    """The image's file name inside the EPUB's images/ folder (its manuscript path, flattened)."""
-    return src.strip("/").replace("/", "-")
+    """The image's file name inside the EPUB's images/ folder (its manuscript path, decoded and
+    flattened; a link to it percent-encodes it again)."""
+    return unquote(src).strip("/").replace("/", "-")
 
 
 def book_images(book: Book) -> list[tuple[str, str, bytes]]:
-    """(name in the EPUB, media type, bytes) of every image the book shows, once each."""
+    """(name in the EPUB, media type, bytes) of every image the book shows (text, notes, titles),
+    once each, read through the gate."""
     found: dict[str, tuple[str, str, bytes]] = {}
-    for section in book.sections:
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
-            for node in block.walk():
-                if node.type != "image" or node.attr("src") in found:
-                    continue
-                src = node.attr("src")
-                path = book.root / src
-                media = IMAGE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or ""
-                found[src] = (image_name(src), media, path.read_bytes())
+    for where, node in gate.book_nodes(book):
+        if node.type != "image" or node.attr("src") in found:
+            continue
+        src = node.attr("src")
+        try:
+            path = gate.reference(book.root, src)
+            data = gate.read(book.root, path)
+        except gate.Refused as refused:
+            problem = "image-outside" if refused.kind == "outside" else "image-missing"
+            where = Diagnostics(root=book.root).where(where)
+            message = f"image {src!r} cannot be read"
+            raise ManuscriptError([Diagnostic(where, node.line, problem, message)]) from None
+        media = IMAGE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or ""
+        found[src] = (image_name(src), media, data)
     return list(found.values())
 
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
 
-from .. import __version__
+from .. import __version__, gate
 from ..fetch import SafeFetcher
 from ..model import Book
 from ..printspec import BLEED, PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
-from ..render.templates import environment
+from ..render.templates import environment, template_values
 from ..styles import Styles
 from . import notefit, weasyprint_fix
 from .notesplit import NoteLine, SplitPlan, measure
@@ -74,7 +74,7 @@ class Layout:
 
 
 def _file_url(book: Book) -> Callable[[str], str]:
-    return lambda src: (book.root / src).resolve().as_uri()
+    return lambda src: gate.reference(book.root, src).as_uri()
 
 
 def print_html(
@@ -108,9 +108,7 @@ def print_html(
         **margins,
     )
     return env.get_template("print/book.html").render(
-        book=book,
-        meta=book.metadata,
-        r=renderer,
+        **template_values(book, renderer),
         href=lambda section: f"#{section.id}",
         typeface=styles.typeface,
         first_body=body[0].id if body else "",
