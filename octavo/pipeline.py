@@ -240,10 +240,9 @@ def build(options: BuildOptions) -> BuildResult:
 def _swap(run: Run, stage: Stage, key: str, layout: tuple[str, CachedLayout] | None) -> None:
     """Move the staged outputs into place, then keep the layout and write the cache record."""
     options, result = run.options, run.result
-    (options.out / CACHE_NAME).unlink(missing_ok=True)  # no record while outputs move
     names = sorted({p.relative_to(stage.root).parts[0] for p in result.outputs})
     with result.stage("swap"):
-        moved = set(stage.swap(names))
+        moved = set(stage.swap(names, drop=(CACHE_NAME,)))  # no record while outputs move
     result.outputs = [stage.final(p) for p in result.outputs]
     result.verdicts = {stage.final(p): v for p, v in result.verdicts.items()}
     result.unchanged = {p for p in result.outputs if p.relative_to(options.out).parts[0] not in moved}

@@ -99,23 +99,27 @@ class Stage:
         return self.out / staged.relative_to(self.root)
 
     def discard(self) -> None:
-        """Delete the staging folder (a failed or interrupted build's)."""
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Delete the staging folder (a failed or interrupted build's), unless a swap's journal is
+        still there: a swap whose rollback failed is left whole for ``recover`` to finish."""
+        if not os.path.lexists(self.root / JOURNAL):
+            shutil.rmtree(self.root, ignore_errors=True)
 
-    def swap(self, names: list[str]) -> list[str]:
+    def swap(self, names: list[str], drop: tuple[str, ...] = ()) -> list[str]:
         """Move the staged outputs ``names`` (top-level names in ``out``) into place; the names moved.
 
         An output whose bytes ``out`` already holds is left untouched there.
+        The files ``drop`` (the cache record) are moved aside first and
+        deleted with the staging folder, or put back if the swap is undone.
         """
-        entries = []
+        entries = [{"name": name, "drop": True} for name in drop if os.path.lexists(self.out / name)]
         for name in names:
             new, old = self.root / name, self.out / name
             if not _same(new, old):
                 entries.append({"name": name, "folder": new.is_dir(), "existed": os.path.lexists(old)})
-        if entries:
+        if len(entries) > len([e for e in entries if e.get("drop")]):
             (self.root / OLD).mkdir(exist_ok=True)
             for entry in entries:
-                if entry["existed"] and not entry["folder"]:
+                if not entry.get("drop") and entry["existed"] and not entry["folder"]:
                     _keep(self.out / entry["name"], self.root / OLD / entry["name"])
             self._journal(entries, "forward")
             try:
@@ -129,8 +133,10 @@ class Stage:
                 raise
             _sync_folder(self.out)
             (self.root / JOURNAL).unlink()
+        else:
+            entries = []
         self.discard()
-        return [e["name"] for e in entries]
+        return [e["name"] for e in entries if not e.get("drop")]
 
     def _journal(self, entries: list[dict], direction: str) -> None:
         temporary = self.root / f"{JOURNAL}.tmp"
@@ -142,6 +148,10 @@ class Stage:
         """Put the new output in place (again: each step is skipped once done)."""
         name = entry["name"]
         new, target, aside = self.root / name, self.out / name, self.root / OLD / name
+        if entry.get("drop"):
+            if os.path.lexists(target) and not os.path.lexists(aside):
+                _move(target, aside)
+            return
         if not os.path.lexists(new):
             return
         if entry["folder"] and os.path.lexists(target) and not os.path.lexists(aside):
@@ -153,10 +163,14 @@ class Stage:
         name = entry["name"]
         target, aside = self.out / name, self.root / OLD / name
         if os.path.lexists(aside):
-            if entry["folder"] and os.path.lexists(target):
+            if entry.get("folder") and os.path.lexists(target):
                 _move(target, self.root / f".new-{name}")
             _move(aside, target)
-        elif not entry["existed"] and os.path.lexists(target) and not os.path.lexists(self.root / name):
+        elif (
+            not entry.get("existed", True)
+            and os.path.lexists(target)
+            and not os.path.lexists(self.root / name)
+        ):
             if target.is_dir() and not target.is_symlink():
                 _move(target, self.root / f".new-{name}")
             else:
