@@ -124,3 +124,15 @@ def test_a_hanging_book_times_out_and_the_catalogue_goes_on(shelf, tmp_path):
     assert any(ln.startswith("alpha") and "FAILED: timed out after 20 s" in ln for ln in lines), proc.stdout
     assert any(ln.startswith("beta") and ln.rstrip().endswith("ok") for ln in lines), proc.stdout
     assert lines[-1] == "catalogue: 1 built, 2 failed"
+
+
+CLUSTER_TIMEOUT = ("--timeout", "5", "--scheduler", "tcp://127.0.0.1:1")
+
+
+def test_timeout_is_refused_with_a_scheduler(shelf):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "catalogue", str(shelf), *CLUSTER_TIMEOUT],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "works without --scheduler only" in proc.stderr
