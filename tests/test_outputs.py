@@ -189,3 +189,16 @@ def test_out_inside_the_styles_folder_is_refused(tmp_path, styles_copy, capsys):
     assert code == 1
     assert "styles/dist: out-in-styles: the output folder must not be the styles folder or inside it" in err
     assert not out.exists()
+
+
+def test_an_error_after_the_move_says_the_new_outputs_are_in_place(built, monkeypatch, capsys):
+    ms, out = built
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("octavo.pipeline.record", full)
+    code, _, err = run_main([str(ms), "--out", str(out), "--no-referees"], capsys)
+    assert code == 1 and "internal error: OSError" in err
+    assert f"the new outputs are in {out}" in err and "unchanged" not in err
+    assert not (out / CACHE_NAME).exists()
