@@ -93,21 +93,37 @@ def verify(path: Path) -> int:
     return EXIT_MANUSCRIPT if failed else EXIT_OK
 
 
+def _what_is_in(reporter, out: Path) -> str:
+    """What a build that stopped left in the output folder."""
+    if reporter.moved:  # stopped after the swap, writing the cache record
+        return f"the new outputs are in {out} (the next build checks them again)"
+    return "earlier outputs are unchanged"
+
+
 def _terminate(signum: int, frame: object) -> None:
     """SIGTERM ends the build like Ctrl-C: temporary files go, earlier outputs stay."""
     raise KeyboardInterrupt
 
 
 def catalogue(argv: list[str]) -> int:
-    """``octavo catalogue DIR [--out OUT] [--jobs N] [--scheduler ADDRESS]``."""
+    """``octavo catalogue DIR [--out OUT] [--jobs N] [--timeout SECONDS] [--scheduler ADDRESS]``."""
     from .catalogue import jobs, run_dask, run_local, summary
 
     parser = _Parser(prog="octavo catalogue", description="Build every manuscript folder under DIR.")
     parser.add_argument("root", type=Path, help="folder holding manuscript folders (each with book.toml)")
     parser.add_argument("--out", type=Path, default=Path("dist") / "catalogue", help="where the books go")
     parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a book that takes longer and report it (local processes only)",
+    )
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler address (needs octavo[cluster])")
     args = parser.parse_args(argv)
+    if args.timeout is not None and (args.timeout <= 0 or args.scheduler):
+        parser.error("--timeout takes a number of seconds above 0, and works without --scheduler only")
     if not args.root.is_dir():
         print(f"octavo: {args.root}: catalogue-missing: not a folder", file=sys.stderr)
         return EXIT_MANUSCRIPT
@@ -116,7 +132,9 @@ def catalogue(argv: list[str]) -> int:
         print(f"octavo: {args.root}: catalogue-empty: no folder with a book.toml", file=sys.stderr)
         return EXIT_MANUSCRIPT
     try:
-        results = run_dask(work, args.scheduler) if args.scheduler else run_local(work, args.jobs)
+        results = (
+            run_dask(work, args.scheduler) if args.scheduler else run_local(work, args.jobs, args.timeout)
+        )
     except ImportError:
         print(
             "octavo: catalogue-cluster: --scheduler needs Dask: pip install 'octavo[cluster]'",
@@ -167,23 +185,26 @@ def main(argv: list[str] | None = None) -> int:
         proofs=args.proofs,
         force=args.force,
         progress=reporter.stage,
+        referee=None if args.check else reporter.referee(args.manuscript),  # on the staged outputs
     )
     try:
         with reporter.progress(options):
             result = build(options)
-            reporter.judge(options, result)  # each output's referee
     except ManuscriptError as exc:
         reporter.failed(options, exc.diagnostics)
         return EXIT_MANUSCRIPT
     except KeyboardInterrupt:
-        print("octavo: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        print(f"octavo: interrupted; {_what_is_in(reporter, options.out)}", file=sys.stderr)
         reporter.aborted(options, "interrupted")
         return 130
     except Exception as exc:  # a bug in octavo or a library: no traceback unless asked for
         if os.environ.get("OCTAVO_DEBUG"):
             raise
         print(f"octavo: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("octavo: earlier outputs are unchanged; set OCTAVO_DEBUG=1 for the traceback", file=sys.stderr)
+        print(
+            f"octavo: {_what_is_in(reporter, options.out)}; set OCTAVO_DEBUG=1 for the traceback",
+            file=sys.stderr,
+        )
         reporter.aborted(options, f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_MANUSCRIPT
     return EXIT_OK if reporter.finish(options, result) else EXIT_MANUSCRIPT

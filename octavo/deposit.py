@@ -9,6 +9,7 @@ checked, and only then moved into place.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from datetime import datetime
@@ -110,6 +111,9 @@ def build_deposit(
     slug = meta.slug
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".octavo-tmp", dir=target.parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(work, 0o777 & ~umask)  # mkdtemp's 0700 would become the bag's mode
     try:
         for name, data in files.items():
             path = work / name

@@ -1,9 +1,11 @@
 """The build, top to bottom: load config → parse → check → render → write.
 
 Each stage reports to one ``Diagnostics``; the build stops after a stage
-that found errors. Outputs are rendered in memory and written only when
-every requested format has succeeded, each through a temporary file renamed
-into place, so a failed build leaves earlier outputs in ``dist/`` untouched.
+that found errors. Outputs are rendered in memory, written into a staging
+folder inside ``dist/`` (``staging.py``), checked there by the referees
+(``BuildOptions.referee``), and moved into place together only when all of
+that succeeded; the cache record is written last. A failure or an
+interruption at any step leaves the earlier outputs in ``dist/`` as they were.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError
 
 from . import gate
 from .cache import (
+    CACHE_NAME,
     TEMP_SUFFIX,
     CachedLayout,
     build_key,
@@ -31,7 +35,6 @@ from .cache import (
     previous_pages,
     record,
     save_layout,
-    write_atomically,
 )
 from .checks import run_checks
 from .config import Config, load_config
@@ -48,6 +51,7 @@ from .printspec import PrintOptions
 from .proofs import write_proofs
 from .render.templates import template_problem
 from .sidejob import EpubJob
+from .staging import Stage, recover, write_file
 from .styles import Styles, check_styles, find_styles
 from .writers import pdf
 from .writers.archive import archive_pdf, tagged_pdf
@@ -67,8 +71,12 @@ class BuildOptions:
     preflight: str | None = None  # a vendor, or "" for the one in [print]
     proofs: bool = False
     force: bool = False  # lay out again even when the layout's inputs are unchanged
-    #: told ``(stage, {"state": "start"|"end", "pages": N, "seconds": x})`` around each stage
+    #: told ``(stage, {"state": "start"|"end", "pages": N, "seconds": x})`` around each stage,
+    #: and ``("swap", {"state": "done"})`` once the new outputs are in place
     progress: Callable[[str, dict], None] | None = None
+    #: the referees: given the result and the staged outputs, a verdict (with ``ok``) for each;
+    #: a verdict whose ``ok`` is False keeps the outputs out of ``out``
+    referee: Callable[[BuildResult, list[Path]], dict[Path, Any]] | None = None
 
 
 @dataclass
@@ -83,6 +91,9 @@ class BuildResult:
     vendor: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     progress: Callable[[str, dict], None] | None = field(default=None, repr=False)
+    verdicts: dict[Path, Any] = field(default_factory=dict)  # the referees', by output
+    unchanged: set[Path] = field(default_factory=set)  # outputs whose bytes were already in place
+    rejected: bool = False  # a referee failed: the outputs stay in the staging folder
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -135,7 +146,7 @@ LOCK_NAME = ".octavo.lock"
 
 @contextmanager
 def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
-    """Hold ``out/.octavo.lock`` for the build; clear temporary files an earlier, killed build left."""
+    """Hold ``out/.octavo.lock`` for the build; finish or clear what an earlier, killed build left."""
     out.mkdir(parents=True, exist_ok=True)
     handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 (held for the whole build)
     try:
@@ -146,6 +157,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
                 out, 0, "out-locked", "another octavo build is writing to this folder; try again when it ends"
             )
             raise ManuscriptError(diags.errors) from None
+        recover(out)  # a swap it left half done is finished first, its staging folder cleared
         for stale in out.glob(f".*{TEMP_SUFFIX}"):  # only files octavo itself names so
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
@@ -162,39 +174,25 @@ def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
         raise ManuscriptError(problems)
 
 
-def check_out_dir(options: BuildOptions, diags: Diagnostics) -> None:
+def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> None:
+    """The outputs go neither into the manuscript nor into the styles: both are bagged and hashed."""
     out = options.out.resolve()
-    manuscript = options.manuscript.resolve()
-    if out == manuscript or out.is_relative_to(manuscript):
-        diags.error(
-            options.out,
-            0,
-            "out-in-manuscript",
-            "the output folder must not be the manuscript folder or inside it",
-        )
-
-
-def _same_bytes(target: Path, data: bytes) -> bool:
-    try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
-    except OSError:
-        return False
+    for folder, ident in ((options.manuscript, "manuscript"), (styles, "styles")):
+        inside = folder.resolve()
+        if out == inside or out.is_relative_to(inside):
+            diags.error(
+                options.out,
+                0,
+                f"out-in-{ident}",
+                f"the output folder must not be the {ident} folder or inside it",
+            )
 
 
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every output through a temporary file in its folder, then rename.
-
-    An output whose file already holds exactly these bytes is left untouched.
-    """
-    written = []
+    """Write every output (into the staging folder), each synced to disk."""
     for target, data in outputs.items():
-        if _same_bytes(target, data):
-            written.append(target)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data)
-        written.append(target)
-    return written
+        write_file(target, data)
+    return list(outputs)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -209,7 +207,7 @@ def build(options: BuildOptions) -> BuildResult:
     inputs = input_digests(options.manuscript, styles.root)
     check_styles(styles, diags)
     if not options.check_only:
-        check_out_dir(options, diags)
+        check_out_dir(options, styles.root, diags)
     with result.stage("config"):
         config = load_config(options.manuscript, diags)
     if config is None:
@@ -232,14 +230,43 @@ def build(options: BuildOptions) -> BuildResult:
     if options.check_only:
         return result
     with output_lock(options.out, diags) as lock:
+        stage = Stage(options.out)
+        stage.create()
         try:
-            _render_and_write(Run(options, config, book, styles, diags, result, build_timestamp(book)), lock)
-        except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
-            template_problem(exc, styles.templates, diags)
-            raise ManuscriptError(diags.errors) from None
-        warnings = [str(w) for w in diags.warnings]
-        record(options.out, key, result.outputs, warnings, result.pages, images)
+            run = Run(options, config, book, styles, diags, result, build_timestamp(book), stage.root)
+            try:
+                layout = _render_and_write(run, lock)
+            except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
+                template_problem(exc, styles.templates, diags)
+                raise ManuscriptError(diags.errors) from None
+            if options.referee is not None:
+                result.verdicts = options.referee(result, list(result.outputs))
+            if any(getattr(v, "ok", None) is False for v in result.verdicts.values()):
+                result.rejected = True  # kept in the staging folder until the next build
+                return result
+            _swap(run, stage, key, layout, images)
+        except BaseException:
+            stage.discard()
+            raise
     return result
+
+
+def _swap(
+    run: Run, stage: Stage, key: str, layout: tuple[str, CachedLayout] | None, images: list[str]
+) -> None:
+    """Move the staged outputs into place, then keep the layout and write the cache record."""
+    options, result = run.options, run.result
+    names = sorted({p.relative_to(stage.root).parts[0] for p in result.outputs})
+    with result.stage("swap"):
+        moved = set(stage.swap(names, drop=(CACHE_NAME,)))  # no record while outputs move
+    result.outputs = [stage.final(p) for p in result.outputs]
+    result.verdicts = {stage.final(p): v for p, v in result.verdicts.items()}
+    result.unchanged = {p for p in result.outputs if p.relative_to(options.out).parts[0] not in moved}
+    if options.progress is not None:
+        options.progress("swap", {"state": "done", "pages": result.pages})
+    if layout is not None:
+        save_layout(options.out, *layout)
+    record(options.out, key, result.outputs, [str(w) for w in run.diags.warnings], result.pages, images)
 
 
 @dataclass(frozen=True)
@@ -253,6 +280,7 @@ class Run:
     diags: Diagnostics
     result: BuildResult
     stamp: datetime
+    staging: Path  # where the outputs are written before they are moved into ``options.out``
 
 
 def print_products(formats: set[str], preflight: bool, page_list: bool = True) -> set[str]:
@@ -306,8 +334,9 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
             products["archive"] = archive_pdf(written, run.book, run.stamp, run.config.pdfa)
 
 
-def _render_and_write(run: Run, lock: int) -> BuildResult:
-    """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor)."""
+def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
+    """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor), into the staging
+    folder; returns the layout to keep (its key and products) once the outputs are in place."""
     options, config, book, styles, result, stamp = (
         run.options,
         run.config,
@@ -319,7 +348,7 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
     # 4. Render every requested format in memory. One layout serves the print
     # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
     # its inputs are unchanged since the last build, its products are reused.
-    slug = book.metadata.slug
+    slug, staged = book.metadata.slug, run.staging
     wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
     needed = print_products(wants, options.preflight is not None, config.epub.page_list)
     key = layout_key(options.manuscript, styles.root, pictures(book))
@@ -337,48 +366,46 @@ def _render_and_write(run: Run, lock: int) -> BuildResult:
         result.pages = printed.pages if printed is not None else 0
         if epub is not None:  # finished before the PDFs, so its memory is free again for them
             with result.stage("epub"):
-                outputs[options.out / f"{slug}.epub"] = epub.epub(printed)
+                outputs[staged / f"{slug}.epub"] = epub.epub(printed)
     finally:
         if epub is not None:
             epub.cancel()
     if laid_out is not None:
         _print_pdfs(run, laid_out, needed, printed.products)
     if "pdf" in wants or options.preflight is not None:
-        outputs[options.out / f"{slug}.pdf"] = printed.products["pdf"]
-        outputs[options.out / f"{slug}-cover.pdf"] = printed.products["cover"]
+        outputs[staged / f"{slug}.pdf"] = printed.products["pdf"]
+        outputs[staged / f"{slug}-cover.pdf"] = printed.products["cover"]
     if "archive" in wants:
-        outputs[options.out / f"{slug}-archive.pdf"] = printed.products["archive"]
+        outputs[staged / f"{slug}-archive.pdf"] = printed.products["archive"]
 
     # 5. Write: every file, then the deposit bag that holds copies of them.
     with result.stage("write"):
         result.outputs = write_outputs(outputs)
-        if fresh and printed is not None:
-            save_layout(options.out, key, printed)
     if "archive" in wants:
         payload = {
-            f"publication/{slug}-archive.pdf": outputs[options.out / f"{slug}-archive.pdf"],
-            f"publication/{slug}.epub": outputs[options.out / f"{slug}.epub"],
-            f"print/{slug}.pdf": outputs[options.out / f"{slug}.pdf"],
-            f"print/{slug}-cover.pdf": outputs[options.out / f"{slug}-cover.pdf"],
+            f"publication/{slug}-archive.pdf": outputs[staged / f"{slug}-archive.pdf"],
+            f"publication/{slug}.epub": outputs[staged / f"{slug}.epub"],
+            f"print/{slug}.pdf": outputs[staged / f"{slug}.pdf"],
+            f"print/{slug}-cover.pdf": outputs[staged / f"{slug}-cover.pdf"],
         }
         with result.stage("bag"):
             result.outputs.append(
-                build_deposit(options.out / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
+                build_deposit(staged / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
             )
 
     if options.proofs and "pdf" in options.formats:
         result.outputs += write_proofs(
-            options.out / f"{slug}.pdf", options.out / f"{slug}-cover.pdf", options.out / "proofs"
+            staged / f"{slug}.pdf", staged / f"{slug}-cover.pdf", staged / "proofs"
         )
 
-    # 6. Preflight what was written, against the vendor's rules.
+    # 6. Preflight what was written (still staged), against the vendor's rules.
     if options.preflight is not None and result.layout is not None:
         result.vendor = options.preflight or config.print.vendor
         holes = [str(f) for f in underfull(book, result.layout.document)]
         result.preflight = run_preflight(
-            options.out / f"{slug}.pdf", options.out / f"{slug}-cover.pdf", config.print, result.vendor, holes
+            staged / f"{slug}.pdf", staged / f"{slug}-cover.pdf", config.print, result.vendor, holes
         )
-    return result
+    return (key, printed) if fresh and printed is not None else None
 
 
 __all__ = ["FORMATS", "BuildOptions", "BuildResult", "Diagnostic", "ManuscriptError", "build"]

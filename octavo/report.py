@@ -3,7 +3,8 @@
 On a terminal, a progress bar on stderr names the stage running and, once
 the book is laid out, its page count; at the end a table gives each output
 with its size, pages, time and referee's verdict (``referees.py``). Piped,
-the plain ``wrote PATH`` lines and a plain table. ``--quiet`` prints only
+a ``wrote PATH`` line for each output rewritten (``unchanged PATH`` for one
+whose bytes were already in place) and a plain table. ``--quiet`` prints only
 diagnostics (stderr); ``--json`` prints one JSON document on stdout and
 diagnostics on stderr. Diagnostics keep the compiler form throughout.
 
@@ -18,14 +19,14 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import CACHE_NAME
 from .diagnostics import Diagnostic
+from .staging import STAGE_NAME
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
@@ -234,6 +235,7 @@ class Reporter:
         self.rows: list[Row] = []
         self._live = None  # (rich Progress, task id) while a bar is shown
         self._total = 0
+        self.moved = False  # the build's new outputs are in place
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Reporter:
@@ -268,6 +270,9 @@ class Reporter:
 
     def stage(self, name: str, info: dict) -> None:
         """The pipeline's progress callback."""
+        if name == "swap" and info.get("state") == "done":
+            self.moved = True
+            return
         if self._live is None:
             return
         bar, task = self._live
@@ -281,39 +286,43 @@ class Reporter:
         bar.update(task, advance=1, pages=pages, refresh=True)
 
     # -- after the build --------------------------------------------------------------------------
-    def judge(self, options: BuildOptions, result: BuildResult) -> None:
-        """Run each output's referee (unless ``--no-referees`` or ``--check``)."""
-        self.rows = result_rows(result, {})
-        if options.check_only or not self.referees or result.print_options is None:
-            return
-        from .referees import judge
+    def referee(self, manuscript: Path) -> Callable[[BuildResult, list[Path]], dict] | None:
+        """What the pipeline calls to judge the staged outputs (None with ``--no-referees``)."""
+        if not self.referees:
+            return None
 
-        self.stage("referees", {"state": "start", "pages": result.pages})
-        try:
+        def run(result: BuildResult, outputs: list[Path]) -> dict[Path, Verdict]:
+            if result.print_options is None:
+                return {}
             from .diagnostics import Diagnostics
+            from .referees import judge
 
+            self.stage("referees", {"state": "start", "pages": result.pages})
+            slug = result.book.metadata.slug if result.book else ""
             verdicts = judge(
-                [(r.path, r.format) for r in self.rows],
+                [(path, kind_of(path, slug)) for path in outputs],
                 result.print_options,
                 result.pages,
                 result.book,
-                Diagnostics(root=options.manuscript).where,
+                Diagnostics(root=manuscript).where,
             )
-        except KeyboardInterrupt:  # the outputs are written by now: say so, not "unchanged"
-            print("octavo: interrupted while the referees ran; the outputs are written", file=sys.stderr)
-            self.aborted(options, "interrupted while the referees ran")
-            raise SystemExit(130) from None
-        for row in self.rows:
-            row.referee = verdicts.get(row.path)
-        self.stage("referees", {"state": "end", "pages": result.pages})
+            self.stage("referees", {"state": "end", "pages": result.pages})
+            return verdicts
+
+        return run
 
     def finish(self, options: BuildOptions, result: BuildResult) -> bool:
         """Print what was built; False when a referee or the preflight failed."""
+        self.rows = result_rows(result, result.verdicts)
         failed = referee_diagnostics(self.rows)
         for diagnostic in [*result.diagnostics.warnings, *failed]:
             print(diagnostic, file=sys.stderr)
-        if failed:  # a broken output must not be taken as up to date next time
-            (options.out / CACHE_NAME).unlink(missing_ok=True)
+        if result.rejected:
+            print(
+                f"octavo: outputs failed their referees: none was moved into {options.out}; "
+                f"they are kept in {Path(options.out) / STAGE_NAME} until the next build",
+                file=sys.stderr,
+            )
         flunked = [r for r in result.preflight if not r.ok]
         if self.as_json:
             extra = {"check": True} if options.check_only else {}
@@ -349,9 +358,16 @@ class Reporter:
         else:
             proofs = [p for p in result.outputs if p.suffix == ".png"]
             if proofs:
-                print(f"wrote {len(proofs)} proof pictures to {proofs[0].parent}")
+                count, folder = len(proofs), proofs[0].parent
+                if result.rejected:
+                    print(f"kept {count} proof pictures in {folder}")
+                elif proofs[0] in result.unchanged:
+                    print(f"unchanged: {count} proof pictures in {folder}")
+                else:
+                    print(f"wrote {count} proof pictures to {folder}")
             for row in (r for r in self.rows if r.format != "proofs"):
-                print(f"wrote {row.path}" + (f" ({row.pages} pages)" if row.format == "pdf" else ""))
+                verb = "kept" if result.rejected else "unchanged" if row.path in result.unchanged else "wrote"
+                print(f"{verb} {row.path}" + (f" ({row.pages} pages)" if row.format == "pdf" else ""))
             print(plain_table(rows))
             print(f"octavo: {caption}")
         if options.preflight is not None:
@@ -413,4 +429,4 @@ def expected_stages(options: BuildOptions, referees: bool) -> list[str]:
     stages += ["epub"] if "epub" in wants else []
     stages += ["pdf write"] if "pdf" in wants or options.preflight is not None else []
     stages += ["archive", "write", "bag"] if "archive" in wants else ["write"]
-    return [*stages, "referees"] if referees else stages
+    return [*stages, "referees", "swap"] if referees else [*stages, "swap"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_manuscript
 
-from octavo.catalogue import find_manuscripts, jobs, run_dask, run_local
+from octavo.catalogue import find_manuscripts, jobs, run_dask, run_local, summary
 
 
 @pytest.fixture
@@ -65,3 +65,74 @@ def test_dask_cluster_gives_the_same_bytes_as_local(shelf, tmp_path):
         assert files
         for name in files:
             assert (Path(local_out) / name).read_bytes() == (Path(remote_out) / name).read_bytes(), name
+
+
+def test_a_killed_worker_is_a_failed_row_and_the_catalogue_goes_on(shelf, tmp_path, monkeypatch):
+    """A book whose process dies (here, killed by SIGKILL) is reported; the others build."""
+    import os
+    import signal
+
+    import octavo.pipeline
+
+    real_build = octavo.pipeline.build
+
+    def build(options):
+        if options.manuscript.name == "beta":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_build(options)
+
+    monkeypatch.setattr(octavo.pipeline, "build", build)
+    work = [j for j in jobs(shelf, tmp_path / "out") if not j[0].endswith("broken")]
+    results = run_local(work, workers=2)
+    by_name = {Path(r["manuscript"]).name: r for r in results}
+    assert by_name["alpha"]["ok"] is True
+    assert by_name["beta"]["ok"] is False and by_name["beta"]["message"] == "killed by SIGKILL"
+    assert "beta" in summary(results) and "FAILED: killed by SIGKILL" in summary(results)
+
+
+HANGING = """
+import sys, time
+import octavo.pipeline
+real_build = octavo.pipeline.build
+def build(options):
+    if options.manuscript.name == "alpha":
+        time.sleep(300)
+    return real_build(options)
+octavo.pipeline.build = build
+from octavo.cli import main
+sys.exit(main())
+"""
+
+
+TIMEOUT = ("--jobs", "2", "--timeout", "20")
+
+
+def test_a_hanging_book_times_out_and_the_catalogue_goes_on(shelf, tmp_path):
+    import time
+
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", HANGING, "catalogue", str(shelf), "--out", str(tmp_path / "out"), *TIMEOUT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=240,
+    )
+    assert time.monotonic() - started < 200
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(ln.startswith("alpha") and "FAILED: timed out after 20 s" in ln for ln in lines), proc.stdout
+    assert any(ln.startswith("beta") and ln.rstrip().endswith("ok") for ln in lines), proc.stdout
+    assert lines[-1] == "catalogue: 1 built, 2 failed"
+
+
+CLUSTER_TIMEOUT = ("--timeout", "5", "--scheduler", "tcp://127.0.0.1:1")
+
+
+def test_timeout_is_refused_with_a_scheduler(shelf):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "catalogue", str(shelf), *CLUSTER_TIMEOUT],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "works without --scheduler only" in proc.stderr

@@ -84,7 +84,8 @@ def test_a_broken_layout_fails_the_build(tmp_path, capsys, css, expected):
     code, _, err = run_main([str(ms), "--out", str(out), "--styles", str(styles), "--only", "pdf"], capsys)
     assert code == 1, err
     assert expected in err, err
-    assert f"{out / 'a-test-book.pdf'}: referee-failed: fonts, page size:" in err
+    staged = out / ".octavo-staging" / "a-test-book.pdf"  # not moved into place
+    assert f"{staged}: referee-failed: fonts, page size:" in err
 
 
 def test_the_problems_are_in_json_and_skipped_with_no_referees(tmp_path, capsys):

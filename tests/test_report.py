@@ -202,10 +202,11 @@ def test_a_failing_referee_fails_the_build(tmp_path, monkeypatch, capsys):
     captured = capsys.readouterr()
     doc = json.loads(captured.out)
     assert doc["ok"] is False
-    cover = str(out / "a-test-book-cover.pdf")
+    cover = str(out / ".octavo-staging" / "a-test-book-cover.pdf")  # rejected: not moved into place
     assert [d["file"] for d in doc["diagnostics"] if d["id"] == "referee-failed"] == [cover]
     assert f"{cover}: referee-failed: fonts, cover size: cover-size: expected" in captured.err
     assert not (out / CACHE_NAME).exists()  # so the next build does not call it up to date
+    assert not (out / "a-test-book-cover.pdf").exists()
 
 
 def test_the_seed_books_outputs_pass_their_referees(seed_book):
