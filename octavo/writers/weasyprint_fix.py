@@ -1,4 +1,4 @@
-"""Three fixes for WeasyPrint 70, each one line of its own source changed.
+"""Four fixes for WeasyPrint 70, each one line of its own source changed.
 
 **Notes kept with their calls.** When the second line of a paragraph does
 not fit at the foot of a page, the paragraph cannot break there (orphans:
@@ -25,6 +25,12 @@ fills. WeasyPrint then moves the note (and its call's line) on, page after
 page, and drops it at the book's end. The fix compares with a tolerance of
 a thousandth of a px.
 
+**Pictures named by their bytes, not their path.** ``get_image_from_uri``
+names each raster picture by an MD5 of its URL, an absolute ``file:`` URL:
+the same book built in two folders gave two PDFs. The fix names it by an
+MD5 of its bytes and orientation, which also lets one picture shown twice
+be stored once.
+
 Each function's source, with its line replaced, is compiled in WeasyPrint's
 own module. A fix is applied only to the version it was written for, and
 only if its line is found exactly once; otherwise nothing is changed. Without
@@ -41,6 +47,7 @@ import textwrap
 from types import ModuleType
 
 import weasyprint
+from weasyprint import document, images
 from weasyprint.layout import LayoutContext, block
 from weasyprint.pdf import tags
 
@@ -66,6 +73,12 @@ FIXES: tuple[tuple[ModuleType | type, str, str, str], ...] = (
         "_update_footnote_area",
         "overflow = last_child_bottom > footnote_area_bottom",
         "overflow = last_child_bottom > footnote_area_bottom + 1e-3  # octavo: rounding is no overflow",
+    ),
+    (
+        images,
+        "get_image_from_uri",
+        "image_id = md5(url.encode(), usedforsecurity=False).hexdigest()",
+        "image_id = md5(bytestring + repr(orientation).encode(), usedforsecurity=False).hexdigest()",
     ),
 )
 
@@ -94,4 +107,6 @@ def apply() -> bool:
     for module, name, line, replacement in FIXES:
         if name not in _applied and _recompile(module, name, line, replacement):
             _applied.add(name)
+    if "get_image_from_uri" in _applied:  # the document module imported it under another name
+        document.original_get_image_from_uri = images.get_image_from_uri
     return len(_applied) == len(FIXES)
