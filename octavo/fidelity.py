@@ -725,6 +725,9 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
             matched.update(zip(range(i, i + step), range(j, j + step), strict=True))
             i, j = i + step, j + step
             continue
+        if got[j].isdigit() and not expected[i].isdigit():  # a note's number, printed before its text
+            j += 1
+            continue
         skips = _resync(expected, got, i, j)
         if skips is not None:  # words of the PDF passed over; expected words lost or changed, if any
             i, j = i + skips[0], j + skips[1]

@@ -156,7 +156,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
             diags.error(
                 out, 0, "out-locked", "another octavo build is writing to this folder; try again when it ends"
             )
-            raise ManuscriptError(diags.errors) from None
+            raise ManuscriptError(diags.errors, diags.warnings) from None
         recover(out)  # a swap it left half done is finished first, its staging folder cleared
         for stale in out.glob(f".*{TEMP_SUFFIX}"):  # only files octavo itself names so
             if stale.is_dir():
@@ -171,7 +171,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
 def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
     problems = diags.errors + (diags.warnings if strict else [])
     if problems:
-        raise ManuscriptError(problems)
+        raise ManuscriptError(problems, [] if strict else diags.warnings)
 
 
 def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> None:
@@ -211,14 +211,14 @@ def build(options: BuildOptions) -> BuildResult:
     with result.stage("config"):
         config = load_config(options.manuscript, diags)
     if config is None:
-        raise ManuscriptError(diags.errors)
+        raise ManuscriptError(diags.errors, diags.warnings)
     result.print_options = config.print
 
     # 2. Parse every file into one Book.
     with result.stage("parse"):
         book = parse_book(config, diags)
     if book is None:
-        raise ManuscriptError(diags.errors)
+        raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
     images = pictures(book)
     key = build_key(options.manuscript, styles.root, options.formats, options.strict, images, inputs)
@@ -238,7 +238,7 @@ def build(options: BuildOptions) -> BuildResult:
                 layout = _render_and_write(run, lock)
             except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
                 template_problem(exc, styles.templates, diags)
-                raise ManuscriptError(diags.errors) from None
+                raise ManuscriptError(diags.errors, diags.warnings) from None
             if options.referee is not None:
                 result.verdicts = options.referee(result, list(result.outputs))
             if any(getattr(v, "ok", None) is False for v in result.verdicts.values()):
