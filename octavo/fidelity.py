@@ -629,7 +629,7 @@ def _same_line(before: _Run, after: _Run) -> tuple[bool, bool]:
     em = min(before.height, after.height)
     if high <= low or x_ < x - 0.5 * em:  # not level with it, or back to the left: a new line
         return False, False
-    return True, x_ - x > 0.25 * em
+    return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
 
 
 def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size) -> PageText:

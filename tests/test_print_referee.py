@@ -235,3 +235,13 @@ def test_a_fallback_font_keeps_it_a_warning(tmp_path, capsys):
     assert code == 0
     assert "ms/one.md:3: warning: glyph-missing: U+05D0 HEBREW LETTER ALEF" in err
     assert "it would print from another font (" in err
+
+
+def test_words_in_separate_runs_keep_their_spaces(tmp_path, capsys):
+    """Links (or any inline elements) side by side are separate text runs; the space between them is
+    a gap, not a glyph, and narrower on a line set loose than a justified one (CommonMark ex. 507)."""
+    text = "# One\n\n[link](https://a.example/ 'title')\n[link](https://b.example/)\n[word](https://c.example/)\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
+    assert code == 0, err
+    assert "print-lost" not in err
