@@ -841,16 +841,62 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
                 break
 
 
+def drawn_digest(pdf, dests: dict[str, tuple[int, float]]) -> str:
+    """A digest of what a pikepdf ``Pdf`` draws and where: every page's trim box, content stream
+    bytes and fonts (their programs and encodings), and the named destinations. Two PDFs with one
+    digest show the same glyphs at the same places, so one reading serves both."""
+    import hashlib
+
+    import pikepdf
+
+    digest = hashlib.sha256(repr(sorted(dests.items())).encode())
+    seen: dict[tuple[int, int], int] = {}  # a stream met again is named by when it was first met
+
+    def feed(obj) -> None:
+        if isinstance(obj, pikepdf.Stream):
+            if obj.is_indirect and obj.objgen in seen:
+                digest.update(b"again %d" % seen[obj.objgen])
+                return
+            if obj.is_indirect:
+                seen[obj.objgen] = len(seen)
+            digest.update(obj.read_bytes())
+            feed(obj.stream_dict)
+        elif isinstance(obj, pikepdf.Dictionary):
+            for key in sorted(obj.keys()):
+                if key not in ("/Parent", "/StructParents", "/Annots"):
+                    digest.update(key.encode())
+                    feed(obj[key])
+        elif isinstance(obj, pikepdf.Array):
+            for item in obj:
+                feed(item)
+        else:
+            digest.update(repr(obj).encode())
+
+    for page in pdf.pages:
+        feed(page.obj.get("/TrimBox", page.obj.get("/MediaBox")))
+        feed(page.obj.get("/Contents"))
+        feed(page.obj.get("/Resources"))
+    return digest.hexdigest()
+
+
 def print_problems(
-    path: Path, book: Book, options: PrintOptions, pages: int, where: Callable[[Path], str] = str
+    path: Path,
+    book: Book,
+    options: PrintOptions,
+    pages: int,
+    where: Callable[[Path], str] = str,
+    memo: dict | None = None,
 ) -> list[Diagnostic]:
     """Every print-lost, print-misplaced, print-overflow and glyph-missing problem of one PDF.
 
     ``path`` is the written print or archive PDF, ``options`` the book's
     [print] table (margins, trim) and ``pages`` its page count; ``where``
-    names a manuscript file in the diagnostics. Returns errors in compiler
-    form, at most ``MAX_REPORTED`` of each id; raises what pikepdf or
-    pypdfium2 raise on a file they cannot read.
+    names a manuscript file in the diagnostics. ``memo`` (a dict the caller
+    keeps across PDFs) lets a PDF whose ``drawn_digest`` equals one read
+    before be judged on that reading: the archive, written from the same
+    layout as the print PDF, is then hashed rather than parsed again.
+    Returns errors in compiler form, at most ``MAX_REPORTED`` of each id;
+    raises what pikepdf raises on a file it cannot read.
     """
     import pikepdf
 
@@ -858,11 +904,17 @@ def print_problems(
     note_ids = {n.id for s in book.sections for n in s.notes}
     with pikepdf.open(path) as pdf:
         dests = destinations(pdf)
-        tops: dict[int, list[float]] = {}
-        for name, (page, y) in dests.items():
-            if name in note_ids:
-                tops.setdefault(page, []).append(y)
-        texts, notdefs = read_pages(pdf, options, pages, tops)
+        key = drawn_digest(pdf, dests) if memo is not None else ""
+        if memo is not None and key in memo:
+            texts, notdefs = memo[key]
+        else:
+            tops: dict[int, list[float]] = {}
+            for name, (page, y) in dests.items():
+                if name in note_ids:
+                    tops.setdefault(page, []).append(y)
+            texts, notdefs = read_pages(pdf, options, pages, tops)
+            if memo is not None:
+                memo[key] = (texts, notdefs)
     spans = _section_pages(book, dests, len(texts))
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))

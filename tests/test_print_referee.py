@@ -245,3 +245,29 @@ def test_words_in_separate_runs_keep_their_spaces(tmp_path, capsys):
     code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
     assert code == 0, err
     assert "print-lost" not in err
+
+
+def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_book, tmp_path, monkeypatch):
+    """The archive, written from the print PDF's layout, is hashed, not parsed again; an archive
+    that draws anything else (here: a page's text cut out) is read in full and judged on its own."""
+    from octavo import fidelity
+
+    result = seed_book.result
+    slug = result.book.metadata.slug
+    printed = next(p for p in result.outputs if kind_of(p, slug) == "pdf")
+    archive = next(p for p in result.outputs if kind_of(p, slug) == "archive")
+    reads = []
+    original = fidelity.read_pages
+    monkeypatch.setattr(fidelity, "read_pages", lambda *a: reads.append(1) or original(*a))
+    memo: dict = {}
+    args = (result.book, result.print_options, result.pages)
+    assert print_problems(printed, *args, memo=memo) == []
+    assert print_problems(archive, *args, memo=memo) == []
+    assert len(reads) == 1
+    broken = tmp_path / "archive.pdf"
+    with pikepdf.open(archive) as pdf:
+        page = pdf.pages[8]
+        page.obj.Contents = pdf.make_stream(b"")  # the page's text is gone
+        pdf.save(broken)
+    problems = print_problems(broken, *args, memo=memo)
+    assert len(reads) == 2 and any(d.id == "print-lost" for d in problems)
