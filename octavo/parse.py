@@ -108,6 +108,7 @@ class _Converter:
         self.in_note = False
         self.blocks = 0
         self.skipping = ""  # inside <script> or the like: drop until its end tag
+        self.skipping_line = 0
 
     def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
         # Each frame: (type, attrs, line, children, hidden)
@@ -145,7 +146,13 @@ class _Converter:
             kind, attrs, start, children, _ = stack.pop()
             attrs = tuple(a for a in attrs if a[0] != "_html")
             stack[-1][3].append(Node(kind, tuple(children), attrs=attrs, line=start))
-        self.skipping = ""
+        if self.skipping:  # never closed: what followed it in the paragraph went with it
+            self.warn_html(
+                self.skipping_line,
+                f"<{self.skipping}> is not closed in its paragraph: "
+                "the text after it to the paragraph's end was removed with it",
+            )
+            self.skipping = ""
         return tuple(root)
 
     def warn_html(self, line: int, message: str) -> None:
@@ -161,12 +168,15 @@ class _Converter:
         if parsed is None:
             self.warn_html(line, f"raw HTML {html.strip()[:40]!r} was removed")
             return
-        closing, name, attrs = parsed
+        closing, name, attrs, empty = parsed
         if name == "br":
             stack[-1][3].append(Node("hardbreak", line=line))
             return
         if name in DROPPED_WITH_CONTENT and not closing:
-            self.skipping = name
+            if empty:  # <embed src=x>, <svg/>: nothing to remove but the tag
+                self.warn_html(line, f"<{name}> was removed")
+                return
+            self.skipping, self.skipping_line = name, line
             self.warn_html(line, f"<{name}> was removed with its content")
             return
         kind = INLINE.get(name)
@@ -176,7 +186,8 @@ class _Converter:
             )
             return
         if not closing:
-            stack.append((kind, (*attrs, ("_html", name)), line, [], False))
+            if not empty:  # a self-closed <span/> holds nothing
+                stack.append((kind, (*attrs, ("_html", name)), line, [], False))
             return
         for depth in range(len(stack) - 1, 0, -1):
             if ("_html", name) in stack[depth][1]:
