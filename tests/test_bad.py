@@ -40,6 +40,19 @@ def generate(kind: str, folder: Path) -> None:
     elif kind in ("small-png", "big-png"):
         size = (40, 30) if kind == "small-png" else (2600, 2000)
         Image.new("RGB", size, (200, 190, 170)).save(folder / "pic.png")
+    elif kind == "deep-toml":  # 5,000 arrays deep: Python's TOML parser would overflow its stack
+        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
+            handle.write("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    elif kind == "long-key-toml":  # 100 kB, one dotted key: Python's TOML parser takes gigabytes
+        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
+            handle.write("a" + ".a" * 50_000 + " = 1\n")
+    elif kind == "big-toml":
+        config = folder / "book.toml"
+        size = config.stat().st_size
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write(("# padding\n" * 40_000)[: 300 * 1024 - size])
+    elif kind == "out-file":
+        folder.with_suffix(".out").write_text("a file where the output folder should be\n")
     else:
         raise ValueError(kind)
 
