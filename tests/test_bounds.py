@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import BOOK_TOML, make_manuscript
+from PIL import Image, ImageFile
+from test_bad import png_bomb
 
+from octavo.checks import check_image_size
 from octavo.config import ContentEntry, KeyLines, date_problem, load_config
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata
@@ -180,3 +184,43 @@ def test_the_bounds_leave_strings_and_ordinary_keys_alone(tmp_path):
     )
     diags = Diagnostics(root=ms)
     assert load_config(ms, diags) is not None, [str(d) for d in diags]
+
+
+# -- item 7: a picture the PDF cannot decode is an error at --check -------------------
+
+
+def image_problems(tmp_path: Path, make) -> list[tuple[str, str]]:
+    path = tmp_path / "pic.png"
+    make(path)
+    diags = Diagnostics(root=tmp_path)
+    check_image_size(path, tmp_path / "one.md", 3, diags)
+    return [(d.id, d.severity.value) for d in diags]
+
+
+def test_a_png_bomb_is_refused_without_being_decoded(tmp_path):
+    tracemalloc.start()
+    problems = image_problems(tmp_path, png_bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert ("image-too-large", "error") in problems
+    assert peak < 50_000_000  # 2.7 GB decoded: the check reads the header only
+
+
+def test_a_picture_between_pillows_two_bomb_limits_is_refused(tmp_path):
+    """Pillow warns past 89.5 megapixels and refuses past twice that: the check refuses past the first."""
+    problems = image_problems(tmp_path, lambda p: png_bomb(p, side=10_000))  # 100 megapixels
+    assert problems == [("image-too-large", "error")]
+
+
+def test_a_png_cut_short_is_damaged(tmp_path):
+    def make(path: Path) -> None:
+        Image.effect_noise((300, 300), 60).save(path)
+        path.write_bytes(path.read_bytes()[:20_000])
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES  # True once WeasyPrint is imported
+    assert image_problems(tmp_path, make) == [("image-unreadable", "error")]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is before
+
+
+def test_a_sound_picture_passes(tmp_path):
+    assert image_problems(tmp_path, lambda p: Image.effect_noise((300, 300), 60).save(p)) == []
