@@ -28,7 +28,8 @@ from .writers.pdf import estimate_pages
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
 #: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
-REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([A-Za-z][\w+.-]*:[^)\s>]*)")
+#: Linear: possessive, and alt text holds no bracket (a run of ``![`` is not rescanned from each).
+REFUSED_IMAGE = re.compile(r"!\[[^\[\]]*+\]\(\s*+<?([A-Za-z][\w+.-]*+:[^)\s>]*+)")
 
 
 def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:

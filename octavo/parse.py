@@ -17,14 +17,15 @@ from markdown_it.token import Token
 
 from .config import Config, ContentEntry, slugify
 from .diagnostics import Diagnostics
-from .markdown import MAX_NESTING, parser
+from .markdown import MAX_INLINE, MAX_NESTING, parser
 from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from .textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
 SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
-UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: A note call markdown-it left as text; a label holds no bracket, so a run of ``[^`` is linear.
+UNDEFINED_REF = re.compile(r"\[\^([^\[\]\s]++)\]")
 #: Blocks that hold text directly get a ``block`` id, unique in the book.
 TEXT_BLOCKS = frozenset({"paragraph", "heading", "list_item", "th", "td"})
 
@@ -64,14 +65,16 @@ class _Refs:
     order: list[str] = field(default_factory=list)  # keys: "label" or "#inline-id"
     calls: dict[str, int] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
 
     def call(self, key: str, line: int) -> Node:
         if key not in self.calls:
             self.order.append(key)
+            self.numbers[key] = len(self.order)
             self.calls[key] = 0
             self.lines[key] = line
         self.calls[key] += 1
-        number = self.order.index(key) + 1
+        number = self.numbers[key]
         note_id = f"{self.section_id}-n{number}"
         count = self.calls[key]
         call_id = f"{note_id}-call" if count == 1 else f"{note_id}-call-{count}"
@@ -310,6 +313,16 @@ def parse_section(
             "nesting-too-deep",
             f"quotes or lists nest more than {MAX_NESTING - 3} deep; octavo stops rather than drop text",
         )
+        return None
+    for where, length in env.get("too_long", []):
+        diags.error(
+            path,
+            where,
+            "paragraph-too-long",
+            f"a paragraph of {length:,} characters; octavo parses at most {MAX_INLINE:,} in one "
+            "(split it with a blank line)",
+        )
+    if env.get("too_long"):
         return None
     body, definitions = _split_definitions(tokens)
 

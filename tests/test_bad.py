@@ -81,6 +81,9 @@ def generate(kind: str, folder: Path) -> None:
         png_bomb(folder / "whole.png", side=600)
         (folder / "pic.png").write_bytes((folder / "whole.png").read_bytes()[:400])
         (folder / "whole.png").unlink()
+    elif kind == "long-paragraph":
+        with chapter.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + "\"a 'b " * (300 * 1024 // 6) + "\n")
     elif kind == "out-file":
         folder.with_suffix(".out").write_text("a file where the output folder should be\n")
     else:
