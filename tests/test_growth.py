@@ -46,7 +46,7 @@ def chapter(name: str, folder: Path) -> Callable[[int], Callable[[], object]]:
     pattern = limits.PATTERNS[name]
 
     def make(size: int) -> Callable[[], object]:
-        text = "# Title\n\n" + pattern(size) + "\n"
+        text = limits.chapter_text(pattern, size)
         return lambda: limits.parse_once(folder, text)
 
     return make
