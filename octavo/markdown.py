@@ -23,6 +23,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
 MAX_NESTING = 50
+#: Longest run of inline text (a paragraph, a heading, a table cell) parsed; a longer one is an
+#: error. markdown-it's smart quotes are quadratic inside one paragraph (each quote looks back
+#: over every unmatched one), so a paragraph is bounded; a chapter of many is linear.
+MAX_INLINE = 256 * 1024
 
 #: Quotation marks by primary language subtag: double open/close, single open/close.
 QUOTES = {
@@ -66,6 +70,18 @@ def typography(state: StateCore) -> None:
             note["typeset"] = True
 
 
+def bound_inline(state: StateCore) -> None:
+    """Core rule before ``inline``: a run of inline text over ``MAX_INLINE`` is not parsed.
+
+    Its line goes in ``env["too_long"]`` for the parser to report; the text is emptied.
+    """
+    for token in state.tokens:
+        if token.type == "inline" and len(token.content) > MAX_INLINE:
+            line = token.map[0] + 1 if token.map else 0
+            state.env.setdefault("too_long", []).append((line, len(token.content)))
+            token.content = ""
+
+
 @lru_cache(maxsize=16)
 def parser(language: str) -> MarkdownIt:
     """The markdown-it parser for a book in ``language`` (BCP 47)."""
@@ -79,4 +95,5 @@ def parser(language: str) -> MarkdownIt:
     attrs_plugin(md, spans=True)
     attrs_block_plugin(md)
     md.core.ruler.after("smartquotes", "octavo_typography", typography)
+    md.core.ruler.before("inline", "octavo_bound_inline", bound_inline)
     return md

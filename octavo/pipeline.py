@@ -110,16 +110,22 @@ class BuildResult:
                 self.progress(name, {"state": "end", "pages": self.pages, "seconds": elapsed})
 
 
+#: The times a ZIP entry (the EPUB, the bag) can hold, and so every output's.
+EARLIEST, LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2107, 12, 31, 23, 59, 58, tzinfo=UTC)
+
+
 def build_timestamp(book: Book) -> datetime:
-    """SOURCE_DATE_EPOCH if set, else 1 January of the book's date, else 1980-01-01 (UTC)."""
+    """SOURCE_DATE_EPOCH if set, else 1 January of the book's date, else 1980-01-01 (UTC),
+    kept within the years 1980 to 2107 that a ZIP file can hold."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
+        seconds = min(int(epoch), int(LATEST.timestamp()))
+        return max(datetime.fromtimestamp(seconds, tz=UTC), EARLIEST)
     date = book.metadata.date
     if date:
         parts = [int(p) for p in date.split("-")] + [1, 1]
-        return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
-    return datetime(1980, 1, 1, tzinfo=UTC)
+        return min(max(datetime(parts[0], parts[1], parts[2], tzinfo=UTC), EARLIEST), LATEST)
+    return EARLIEST
 
 
 @contextmanager
@@ -186,6 +192,14 @@ def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> No
                 f"out-in-{ident}",
                 f"the output folder must not be the {ident} folder or inside it",
             )
+    existing = next(p for p in (out, *out.parents) if p.exists())  # the root always exists
+    if not existing.is_dir():
+        diags.error(
+            options.out,
+            0,
+            "out-not-folder",
+            f"{existing} is a file, not a folder: give --out a folder (it is made if it does not exist)",
+        )
 
 
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
@@ -206,8 +220,7 @@ def build(options: BuildOptions) -> BuildResult:
     # so a file edited during the build leaves a key that the next build does not match.
     inputs = input_digests(options.manuscript, styles.root)
     check_styles(styles, diags)
-    if not options.check_only:
-        check_out_dir(options, styles.root, diags)
+    check_out_dir(options, styles.root, diags)  # at --check too: what --check accepts must build
     with result.stage("config"):
         config = load_config(options.manuscript, diags)
     if config is None:
