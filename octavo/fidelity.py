@@ -850,15 +850,15 @@ def drawn_digest(pdf, dests: dict[str, tuple[int, float]]) -> str:
     import pikepdf
 
     digest = hashlib.sha256(repr(sorted(dests.items())).encode())
-    seen: dict[tuple[int, int], int] = {}  # a stream met again is named by when it was first met
+    seen: dict[tuple[int, int], int] = {}  # an object met again is named by when it was first met
 
     def feed(obj) -> None:
-        if isinstance(obj, pikepdf.Stream):
-            if obj.is_indirect and obj.objgen in seen:
+        if isinstance(obj, pikepdf.Stream | pikepdf.Dictionary | pikepdf.Array) and obj.is_indirect:
+            if obj.objgen in seen:
                 digest.update(b"again %d" % seen[obj.objgen])
                 return
-            if obj.is_indirect:
-                seen[obj.objgen] = len(seen)
+            seen[obj.objgen] = len(seen)
+        if isinstance(obj, pikepdf.Stream):
             digest.update(obj.read_bytes())
             feed(obj.stream_dict)
         elif isinstance(obj, pikepdf.Dictionary):

@@ -193,7 +193,7 @@ def image_problems(tmp_path: Path, make) -> list[tuple[str, str]]:
     path = tmp_path / "pic.png"
     make(path)
     diags = Diagnostics(root=tmp_path)
-    check_image_size(path, tmp_path / "one.md", 3, diags)
+    check_image_size(tmp_path, path, tmp_path / "one.md", 3, diags)
     return [(d.id, d.severity.value) for d in diags]
 
 
