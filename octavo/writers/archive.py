@@ -27,6 +27,7 @@ import weasyprint
 from ..model import Book
 from . import pydyf_fix
 from .pdf import Layout
+from .pdfpost import finish_pages
 
 pydyf_fix.apply()
 
@@ -138,6 +139,7 @@ def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> 
             for box in ("/TrimBox", "/BleedBox", "/CropBox"):
                 if box in page.obj:
                     del page.obj[box]
+        finish_pages(pdf)  # no /Interpolate (PDF/A-2 6.2.8), alpha on white, opaque groups flattened
         producer = str(pdf.docinfo.get("/Producer", "WeasyPrint"))
         metadata = pikepdf.Stream(pdf, xmp_packet(book, level, stamp, producer))
         metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
