@@ -277,11 +277,16 @@ def summary(found: Facts) -> str:
     if found.page_list:
         markers = "Page-break markers and a page list" if found.page_breaks else "A page list"
         parts.append(f"{markers} give the {_count(found.page_list, 'page')} of the print edition.")
-    if found.images and found.described == found.images:
-        if found.images == 1:
-            parts.append("Its picture has a text alternative.")
-        else:
-            parts.append(f"Its {found.images} pictures have text alternatives.")
+    alone = {
+        found.described: ("has a text alternative", "have text alternatives"),
+        found.decorative: ("is decorative", "are decorative"),
+        found.undescribed: ("has no description", "have no description"),
+    }.get(found.images)
+    if found.images and alone is not None:  # every picture alike
+        one, many = alone
+        parts.append(
+            "Its picture " + one + "." if found.images == 1 else f"Its {found.images} pictures {many}."
+        )
     elif found.images:
         said = []
         if found.described:
