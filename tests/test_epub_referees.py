@@ -104,8 +104,9 @@ def test_accessibility_metadata_follows_the_content(sampler, seed_book):
         return found
 
     seed, book = properties(seed_book.epub), properties(sampler.epub)
+    assert seed["schema:accessModeSufficient"] == ["textual"]
+    assert book["schema:accessModeSufficient"] == ["textual", "textual,visual"]  # its picture is described
     for found in (seed, book):
-        assert found["schema:accessModeSufficient"] == ["textual"]
         assert found["schema:accessibilityHazard"] == ["none"]
         assert found["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
         assert found["a11y:certifiedBy"] == ["Octavo Editions"]
@@ -119,8 +120,10 @@ def test_accessibility_metadata_follows_the_content(sampler, seed_book):
         assert found["pageBreakSource"]
     assert "alternativeText" in book["schema:accessibilityFeature"]
     assert "alternativeText" not in seed["schema:accessibilityFeature"]
-    assert "Its image has a text alternative." in book["schema:accessibilitySummary"][0]
-    assert "no images" in seed["schema:accessibilitySummary"][0]
+    assert "Its picture has a text alternative." in book["schema:accessibilitySummary"][0]
+    assert "It has no pictures in its text." in seed["schema:accessibilitySummary"][0]
+    assert "Its table has header cells." in book["schema:accessibilitySummary"][0]
+    assert "table" not in seed["schema:accessibilitySummary"][0].replace("table of contents", "")
 
 
 def test_sampler_image_has_alt_and_words_are_marked(sampler):

@@ -71,7 +71,7 @@ def test_json_has_one_entry_per_output_with_pages_and_referees(json_build):
         assert entry["seconds"] is not None and entry["seconds"] >= 0
         assert entry["referee"]["ok"] is True, entry["referee"]
     assert doc["pages"] == entries["a-test-book.pdf"]["pages"]
-    assert entries["a-test-book.epub"]["referee"]["name"] == "EPUBCheck"
+    assert entries["a-test-book.epub"]["referee"]["name"] == "EPUBCheck, accessibility claims"
     assert entries["a-test-book-deposit"]["referee"]["name"] == "BagIt fixity"
     assert doc["diagnostics"] == [
         {

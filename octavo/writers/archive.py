@@ -4,9 +4,12 @@ No second layout, and no second write: WeasyPrint writes the layout once,
 tagged, as PDF/A-2b (or PDF/A-3b with the manuscript attached as its
 source), and both PDFs are made from those bytes (``pdfpost`` strips the
 archive's parts for the print file). pikepdf then crops any bleed away (the
-archive keeps the trim), replaces the XMP packet with one written from the
-book's metadata, keeps the Info dictionary equal to it, and saves with a
-content-derived /ID so that builds are byte-identical.
+archive keeps the trim), finishes the pictures and drawings as the print
+file's (``pdfpost.finish_pages``: no /Interpolate, which PDF/A-2 6.2.8
+forbids; alpha composited on white; opaque groups flattened), replaces the
+XMP packet with one written from the book's metadata, keeps the Info
+dictionary equal to it, and saves with a content-derived /ID so that builds
+are byte-identical. ``pdfa.pdfa_problems`` checks the written file.
 
 The file is tagged (WeasyPrint's structure tree: sections, headings,
 paragraphs, lists, links, in reading order). It does not claim PDF/UA-1:
@@ -27,6 +30,7 @@ import weasyprint
 from ..model import Book
 from . import pydyf_fix
 from .pdf import Layout
+from .pdfpost import finish_pages
 
 pydyf_fix.apply()
 
@@ -138,6 +142,7 @@ def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> 
             for box in ("/TrimBox", "/BleedBox", "/CropBox"):
                 if box in page.obj:
                     del page.obj[box]
+        finish_pages(pdf)  # no /Interpolate (PDF/A-2 6.2.8), alpha on white, opaque groups flattened
         producer = str(pdf.docinfo.get("/Producer", "WeasyPrint"))
         metadata = pikepdf.Stream(pdf, xmp_packet(book, level, stamp, producer))
         metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from ebooklib import epub
 from lxml import etree
 
+from .. import a11y
 from ..config import EpubOptions
 from ..diagnostics import Diagnostic, ManuscriptError
 from ..model import Book, Metadata, Section
@@ -128,62 +129,20 @@ def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
         package.add_metadata("DC", "source", " ".join(meta.source.split()))
 
 
-def accessibility_summary(book: Book, images: int, pages: int, cover: bool = True) -> str:
-    """What the book really contains, said plainly for a reader who cannot see it."""
-    notes = sum(len(s.notes) for s in book.sections)
-    parts = [
-        f"This EPUB has {len(book.sections)} sections in a logical reading order, "
-        "with a table of contents and headings for navigation."
-    ]
-    if notes:
-        parts.append(f"Its {notes} footnotes are linked both ways between the call and the note.")
-    if pages:
-        parts.append(f"Page break markers and a page list give the {pages} pages of the print edition.")
-    if images:
-        parts.append(
-            "Its image has a text alternative."
-            if images == 1
-            else f"Its {images} images have text alternatives."
-        )
-    else:
-        parts.append(
-            "It has no images, audio or video"
-            + (" apart from the cover, which is described." if cover else ".")
-        )
-    parts.append("Languages other than the book's are marked. Nothing relies on colour or sound.")
-    return " ".join(parts)
-
-
-def add_accessibility(
-    package: epub.EpubBook, book: Book, options: EpubOptions, images: int, pages: int
-) -> None:
-    """EPUB Accessibility 1.1 metadata, from what the book contains."""
-    meta = [("schema:accessMode", "textual")]
-    if images:
-        meta.append(("schema:accessMode", "visual"))
-    meta.append(("schema:accessModeSufficient", "textual"))
-    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
-    if pages:
-        features += ["pageBreakMarkers", "pageNavigation"]
-    if images:
-        features.append("alternativeText")
-    meta += [("schema:accessibilityFeature", f) for f in features]
-    meta.append(("schema:accessibilityHazard", "none"))
-    summary = options.accessibility_summary or accessibility_summary(book, images, pages)
-    meta.append(("schema:accessibilitySummary", summary))
-    for prop, value in meta:
+def add_accessibility(package: epub.EpubBook, book: Book, options: EpubOptions, found: a11y.Facts) -> None:
+    """EPUB Accessibility 1.1 metadata from the facts of the documents being packaged (``a11y``)."""
+    for prop, value in a11y.metadata(found):
         package.add_metadata(None, "meta", value, {"property": prop})
-    package.add_metadata(
-        None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"}
-    )
+    summary = options.accessibility_summary or a11y.summary(found)
+    package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     if options.certified_by:
         package.add_metadata(None, "meta", options.certified_by, {"property": "a11y:certifiedBy"})
-    if pages:
+    if found.page_list:
         package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
 
 
-def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> int:
-    """The book's images, and the cover picture marked cover-image; returns the book's count."""
+def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> dict[str, bytes]:
+    """The book's images, and the cover picture marked cover-image; returns the book's, by path."""
     images = book_images(book)
     for i, (name, media, data) in enumerate(images, start=1):
         package.add_item(
@@ -196,7 +155,7 @@ def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> int:
         item.properties = ["cover-image"]
         package.add_item(item)
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    return len(images)
+    return {f"{package.FOLDER_NAME}/images/{name}": data for name, _, data in images}
 
 
 def add_styles(package: epub.EpubBook, styles: Styles) -> None:
@@ -438,8 +397,7 @@ def build_epub(
     marks, pages = page_marks(book, starts)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
-    images = add_images(package, book, cover)
-    add_accessibility(package, book, options or EpubOptions(), images, len(pages))
+    pictures = add_images(package, book, cover)
     add_styles(package, styles)
     docs = render_documents(book, styles, marks, cover is not None)
     check_wellformed(docs)
@@ -447,6 +405,10 @@ def build_epub(
     add_navigation(package, book)
     docs.insert(docs.index(next(d for d in docs if d.id == "copyright")) + 1, nav)
     check_wellformed([nav])
+    found = a11y.facts(
+        [(f"{package.FOLDER_NAME}/{d.file}", d.xhtml) for d in docs], book.metadata.language, pictures
+    )
+    add_accessibility(package, book, options or EpubOptions(), found)
     chars = frozenset(document_chars(docs) | LABEL_CHARS)
     add_fonts(
         package, styles, fonts if fonts is not None and fonts.chars == chars else subset_fonts(styles, chars)

@@ -1,4 +1,4 @@
-"""Finishing the print PDF with pikepdf: boxes, bleed, links, PDF/X claims.
+"""Finishing the print PDF with pikepdf: boxes, bleed, links, pictures, PDF/X claims.
 
 WeasyPrint writes the pages once, as the tagged PDF/A the archive is made
 from (``archive.tagged_pdf``); the print file drops what belongs to the
@@ -6,19 +6,31 @@ archive (structure tree, XMP, sRGB output intent, attached sources). A
 printer also wants what WeasyPrint does not give: no link annotations in a
 print file, a TrimBox and BleedBox on every page, bleed on the three
 trimmed edges only (not in the gutter), and for IngramSpark a PDF/X-3 file
-with a Gray output intent: WeasyPrint paints in DeviceRGB, so every RGB
+with a Gray output intent.
+
+Both PDFs get the same pictures and drawings (``finish_pages``): WeasyPrint
+70 marks every picture ``/Interpolate true`` (forbidden by PDF/A-2 6.2.8 and
+by printers' preflights), keeps a PNG's alpha channel as a soft mask and
+draws every SVG or CSS background in a transparency group; here a picture
+loses /Interpolate, a picture with an alpha channel is composited on white
+paper (with Pillow) and loses its soft mask, and a transparency group
+whose content is wholly opaque (the note rule, ``css/note-rule.svg``) loses
+its /Group, which changes nothing on the page. For IngramSpark every RGB
 colour operator in the pages, their forms and tiling patterns is rewritten
-as its DeviceGray equivalent first; preflight then checks that no RGB
-colour is left. (Images are not converted: a book with RGB pictures fails
-that check and says so.)
+as its DeviceGray equivalent and every picture is converted to gray; the
+file is saved as PDF 1.4 without object streams, as PDF/X-3:2003 requires.
+What is left (a group that really is translucent, a picture Pillow cannot
+read) is left as it is, and the referees (``pdfa.py``, ``pdfx.py``) name it.
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 import pikepdf
+from PIL import Image
 
 from ..printspec import BLEED, PrintOptions
 
@@ -131,18 +143,120 @@ def to_gray(pdf: pikepdf.Pdf) -> None:
                 holder.write(data)
 
 
-def rgb_left(pdf: pikepdf.Pdf) -> list[str]:
-    """Where RGB colour remains: operators, colour spaces set, images."""
-    found = []
-    for holder in content_streams(pdf):
-        for operands, operator in pikepdf.parse_content_stream(holder):
-            name = str(operator)
-            if name in RGB_TO_GRAY or (name in ("cs", "CS") and str(operands[0]) == "/DeviceRGB"):
-                found.append(f"{name} operator")
-        for _, xobject in holder.get("/Resources", {}).get("/XObject", {}).items():
-            if xobject.get("/Subtype") == "/Image" and str(xobject.get("/ColorSpace")) == "/DeviceRGB":
-                found.append("RGB image")
-    return found
+def _opaque_state(state: pikepdf.Object) -> bool:
+    """An ExtGState that paints opaquely: no constant alpha below 1, no soft mask, normal blending."""
+    for key in ("/CA", "/ca"):
+        if key in state and float(state[key]) < 1:
+            return False
+    if state.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_:
+        return False
+    mode = state.get("/BM", pikepdf.Name.Normal)
+    mode = mode[0] if isinstance(mode, pikepdf.Array) and len(mode) else mode
+    return str(mode) in ("/Normal", "/Compatible")
+
+
+def _opaque(holder: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
+    """Whether a content stream (and what it draws) paints only opaque marks."""
+    if holder.is_indirect:
+        if holder.objgen in seen:
+            return True
+        seen.add(holder.objgen)
+    resources = holder.get("/Resources", {})
+    states = resources.get("/ExtGState", {})
+    xobjects = resources.get("/XObject", {})
+    patterns = resources.get("/Pattern", {})
+    for operands, operator in pikepdf.parse_content_stream(holder):
+        name = str(operator)
+        if name == "gs":
+            state = states.get(str(operands[0]))
+            if state is None or not _opaque_state(state):
+                return False
+        elif name == "Do":
+            target = xobjects.get(str(operands[0]))
+            if target is None:
+                return False
+            if target.get("/Subtype") == "/Image":
+                if "/SMask" in target or target.get("/SMaskInData", 0) != 0:
+                    return False
+            elif "/Group" in target or not _opaque(target, seen):
+                return False
+        elif name in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
+            pattern = patterns.get(str(operands[-1]))
+            if pattern is None:
+                return False
+            if pattern.get("/PatternType") == 1 and not _opaque(pattern, seen):
+                return False
+            if pattern.get("/PatternType") == 2 and not _opaque_state(pattern.get("/ExtGState", {})):
+                return False
+    return True
+
+
+def flatten_opaque_groups(pdf: pikepdf.Pdf) -> None:
+    """Drop the transparency group of every form whose content is wholly opaque.
+
+    An isolated group of opaque marks composited on the page gives exactly
+    the marks painted directly, so the page looks the same without it.
+    Innermost forms first, so that a form holding a flattened one can go too.
+    """
+    forms = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
+    changed = True
+    while changed:
+        changed = False
+        for form in forms:
+            group = form.get("/Group")
+            if group is not None and group.get("/S") == "/Transparency" and _opaque(form, set()):
+                del form["/Group"]
+                changed = True
+    for page in pdf.pages:
+        group = page.obj.get("/Group")
+        if group is not None and group.get("/S") == "/Transparency" and _opaque(page.obj, set()):
+            del page.obj["/Group"]
+
+
+WHITE = {"L": 255, "RGB": (255, 255, 255)}
+
+
+def finish_images(pdf: pikepdf.Pdf, gray: bool = False) -> None:
+    """No /Interpolate; alpha composited on white; with ``gray``, every picture in DeviceGray."""
+    images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    masks = {o.SMask.objgen for o in images if isinstance(o.get("/SMask"), pikepdf.Stream)}
+    for image in images:
+        if image.objgen in masks:
+            continue
+        if "/Interpolate" in image:
+            del image["/Interpolate"]
+        smask = image.get("/SMask")
+        space = image.get("/ColorSpace")
+        is_gray = space == pikepdf.Name.DeviceGray or (
+            isinstance(space, pikepdf.Array)
+            and str(space[0]) == "/ICCBased"
+            and int(space[1].get("/N", 0)) == 1
+        )
+        if image.get("/ImageMask", False) or (smask is None and (is_gray or not gray)):
+            continue
+        try:
+            picture = pikepdf.PdfImage(image).as_pil_image()
+        except Exception:  # left as it is: the referees name what is wrong with it
+            continue
+        mode = "L" if gray or is_gray else "RGB"
+        picture = picture.convert(mode)
+        if smask is not None:
+            alpha = pikepdf.PdfImage(smask).as_pil_image().convert("L")
+            if alpha.size != picture.size:
+                alpha = alpha.resize(picture.size)
+            picture = Image.composite(picture, Image.new(mode, picture.size, WHITE[mode]), alpha)
+        image.write(zlib.compress(picture.tobytes(), 9), filter=pikepdf.Name.FlateDecode)
+        image.ColorSpace = pikepdf.Name.DeviceGray if mode == "L" else pikepdf.Name.DeviceRGB
+        image.BitsPerComponent = 8
+        for key in ("/SMask", "/SMaskInData", "/Decode", "/DecodeParms", "/Mask"):
+            if key in image:
+                del image[key]
+
+
+def finish_pages(pdf: pikepdf.Pdf, gray: bool = False) -> None:
+    """What both the print and archive PDFs need: pictures finished, opaque groups flattened."""
+    finish_images(pdf, gray)
+    flatten_opaque_groups(pdf)
 
 
 def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
@@ -160,7 +274,7 @@ def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
     )
     pdf.Root.OutputIntents = pikepdf.Array([intent])
     pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String(PDFX_VERSION)
-    pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name.False_
+    pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name("/False")  # not Name.False_: that is /False_
 
 
 def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> bytes:
@@ -169,7 +283,9 @@ def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> b
         drop_archive_parts(pdf)
         remove_annotations(pdf)
         set_boxes(pdf, options)
-        if options.vendor == "ingram":
+        pdfx = options.vendor == "ingram"
+        finish_pages(pdf, gray=pdfx)
+        if pdfx:
             to_gray(pdf)
             claim_pdfx(pdf, icc_profile)
         out = io.BytesIO()
@@ -177,6 +293,10 @@ def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> b
             out,
             deterministic_id=True,
             compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            # PDF/X-3:2003 is PDF 1.4: no object streams, no cross-reference streams
+            object_stream_mode=pikepdf.ObjectStreamMode.disable
+            if pdfx
+            else pikepdf.ObjectStreamMode.preserve,
+            force_version="1.4" if pdfx else "",
         )
         return out.getvalue()
