@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote
 
+from .diagnostics import Diagnostics
+from .tomlbounds import config_bounds
+
 if TYPE_CHECKING:
     from .model import Book, Node
 
@@ -165,8 +168,12 @@ def pictures(book: Book) -> list[str]:
 
 def _listed(root: Path) -> list[str]:
     """The Markdown files ``book.toml`` lists in ``contents``, as written (read cheaply, unchecked)."""
+
     try:
-        data = tomllib.loads(read(root, "book.toml", 8 * 1024 * 1024).decode("utf-8"))
+        text = read(root, "book.toml", 8 * 1024 * 1024).decode("utf-8")
+        if not config_bounds(text, root / "book.toml", Diagnostics(root=root)):
+            return []  # too large or too deep to parse: the config loader says so
+        data = tomllib.loads(text)
     except (Refused, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return []
     entries = data.get("contents")
