@@ -186,6 +186,8 @@ def test_every_other_example_builds_with_every_referee_passing(tmp_path, capsys)
 def test_the_known_failures_fail_as_listed(tmp_path, capsys):
     """They build, their PDFs pass, and EPUBCheck reports exactly the listed message ids for each."""
     _, known, _ = listed()
+    if not known:
+        pytest.skip("no known EPUB failures are listed")
     examples = [e for e in all_examples() if e.name in known]
     assert len(examples) == len(known)
     book = write_book(tmp_path / "ms", "Known failures", examples)
