@@ -16,7 +16,9 @@ from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import XHTML
 
-from octavo.diagnostics import ManuscriptError, Severity
+from octavo.config import load_config
+from octavo.diagnostics import Diagnostics, ManuscriptError, Severity
+from octavo.parse import parse_book
 from octavo.pipeline import BuildOptions, build
 from octavo.resolve import REGISTERED_SCHEMES, url_problem
 
@@ -124,6 +126,8 @@ def test_every_link_in_the_epub_leads_to_its_place(linked):
                 target = ids[target_doc][fragment] if fragment else docs[target_doc]
                 assert EXPECTED[label][2] in text_of(target), (label, text_of(target))
     assert seen == set(EXPECTED)
+    hrefs = {a.get("href") for doc in docs.values() for a in doc.iter(f"{XHTML}a")}
+    assert {"https://example.com/x", "mailto:a@example.com"} <= hrefs  # links out, kept
 
 
 def test_every_id_in_each_epub_document_is_unique(linked):
@@ -183,7 +187,11 @@ def test_an_id_given_twice_is_an_error_at_check(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("ident", ["page-1", "one-n1", "one-n1-call", "one", "two-title", "toc"])
+RESERVED = ["page-1", "one-n1", "one-n1-call", "one-n1-call-2", "one-n1-cont-1", "one-notes-end"]
+RESERVED += ["one", "two-title", "toc", "titlepage", "cover", "page-list"]
+
+
+@pytest.mark.parametrize("ident", RESERVED)
 def test_an_id_octavo_gives_itself_is_refused(tmp_path, ident):
     text = f"# One\n\nText[^a] and [this]{{#{ident}}}.\n\n[^a]: A note.\n"
     folder = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": "# Two\n\nText.\n"})
@@ -226,6 +234,7 @@ def test_a_link_that_leads_nowhere_is_an_error_at_check(tmp_path, link):
 
 
 INVALID = ["<a+b+c:d>", "<made-up-scheme://foo,bar>", "<localhost:5001/foo>", "<https://../>"]
+INVALID += ["[//host/path](//host/path)"]
 
 
 def test_a_link_out_by_a_url_epubcheck_refuses_is_a_warning_and_its_text_stays(tmp_path):
@@ -233,7 +242,7 @@ def test_a_link_out_by_a_url_epubcheck_refuses_is_a_warning_and_its_text_stays(t
     folder = make_manuscript(tmp_path / "ms", {"one.md": text})
     built = build(BuildOptions(manuscript=folder, out=tmp_path / "dist", formats=("epub",)))
     warnings = [str(d) for d in built.diagnostics if d.id == "link-invalid"]
-    assert [w.split(":")[1] for w in warnings] == ["3", "5", "7", "9"], warnings
+    assert [w.split(":")[1] for w in warnings] == ["3", "5", "7", "9", "11"], warnings
     assert all("its text is printed without the link" in w for w in warnings)
     epub = next(p for p in built.outputs if p.suffix == ".epub")
     counts, lines = epubcheck_counts(epub)
@@ -242,7 +251,7 @@ def test_a_link_out_by_a_url_epubcheck_refuses_is_a_warning_and_its_text_stays(t
     assert not list(doc.iter(f"{XHTML}a"))
     body = text_of(doc)
     for link in INVALID:
-        assert f"Here {link[1:-1]} ends." in body
+        assert f"Here {link[1:-1] if link[0] == '<' else link[1:].split(']')[0]} ends." in body
 
 
 def test_the_registered_schemes_are_epubchecks_own():
@@ -282,3 +291,40 @@ def test_a_note_defined_inside_another_is_a_note_of_its_own(tmp_path):
     doc = epub_documents(epub)["one.xhtml"]
     notes = [text_of(a) for a in doc.iter(f"{XHTML}aside")]
     assert notes == ["1. Note a.", "2. Note b."]
+
+
+def resolved(folder: Path) -> tuple[dict[str, str], list[str]]:
+    """The book as the resolver leaves it: every link's text -> its target; the diagnostics."""
+    diags = Diagnostics(root=folder)
+    book = parse_book(load_config(folder, diags), diags)
+    links = {}
+    for section in book.sections:
+        for root in [*section.blocks, *(b for n in section.notes for b in n.blocks)]:
+            for node in root.walk():
+                if node.type == "link":
+                    links["".join(n.text for n in node.walk())] = node.attr("target") or node.attr("href")
+    return links, [str(d) for d in diags]
+
+
+def test_slugs_titles_and_author_ids_as_link_targets(tmp_path):
+    one = (
+        "# One {#start}\n\n[a](#start) [b](#one) [c](#notes) [d](#notes-1) [e](two.md#notes)\n"
+        "[f](#one-notes) [g](./two.md) [h](#two) [i](two.md#two)\n\n"
+        "## Notes\n\nText with [a span]{#one-notes}.\n\n## Notes\n\nMore.\n"
+    )
+    folder = make_manuscript(tmp_path / "ms", {"one.md": one, "two.md": "# Two\n\n## Notes\n\nText.\n"})
+    links, diags = resolved(folder)
+    assert diags == [
+        "ms/one.md:4: link-unresolved: link '#two' leads nowhere: no heading or id 'two' "
+        "in one.md or the book"
+    ]
+    assert links == {
+        "a": "one",  # the title's own id: the section
+        "b": "one",  # the title's slug
+        "c": "one#one-notes-2",  # the heading makes way for the author's id one-notes
+        "d": "one#one-notes-3",  # the second heading of the same text: GitHub's -1
+        "e": "two#two-notes",
+        "f": "one#one-notes",
+        "g": "two",
+        "i": "two",  # the other file's title slug (h, unresolved, is text now: the build stops)
+    }
