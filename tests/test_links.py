@@ -16,9 +16,9 @@ from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import XHTML
 
-from octavo.config import load_config
+from octavo.config import ContentEntry, load_config
 from octavo.diagnostics import Diagnostics, ManuscriptError, Severity
-from octavo.parse import parse_book
+from octavo.parse import parse_book, section_ids
 from octavo.pipeline import BuildOptions, build
 from octavo.resolve import REGISTERED_SCHEMES, url_problem
 
@@ -328,3 +328,8 @@ def test_slugs_titles_and_author_ids_as_link_targets(tmp_path):
         "g": "two",
         "i": "two",  # the other file's title slug (h, unresolved, is text now: the build stops)
     }
+
+
+def test_a_file_named_like_a_template_id_gets_a_section_id_of_its_own():
+    entries = tuple(ContentEntry(Path(name), "chapter", 1) for name in ("toc.md", "cover.md", "one.md"))
+    assert section_ids(entries) == ["toc-2", "cover-2", "one"]
