@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import re
+import struct
+import warnings
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from . import gate
 from .config import language_problem
@@ -27,7 +30,8 @@ from .writers.pdf import estimate_pages
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
 #: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
-REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([A-Za-z][\w+.-]*:[^)\s>]*)")
+#: Linear: possessive, and alt text holds no bracket (a run of ``![`` is not rescanned from each).
+REFUSED_IMAGE = re.compile(r"!\[[^\[\]]*+\]\(\s*+<?([A-Za-z][\w+.-]*+:[^)\s>]*+)")
 
 
 def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:
@@ -104,25 +108,75 @@ def check_images(book: Book, diags: Diagnostics) -> None:
 
 MAX_IMAGE_BYTES = 1_500_000
 MAX_IMAGE_PIXELS = 4_000_000
+#: The most pixels the print PDF's writer decodes: Pillow's decompression-bomb limit, past which
+#: WeasyPrint leaves a picture out of the PDF (the EPUB would still ship it).
+DECODE_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+
+
+class _Damaged(Exception):
+    """An image whose header is sound but whose pixels cannot all be decoded."""
+
+
+def _decode(image: Image.Image) -> None:
+    """Decode every pixel, as the PDF writer will; a file cut short is damaged here.
+
+    WeasyPrint sets Pillow's ``LOAD_TRUNCATED_IMAGES``, so it would print
+    such a picture with its missing rows grey; the check turns it off.
+    """
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError) as exc:
+        raise _Damaged from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 
 
 def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diagnostics) -> None:
     """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels); the file is opened
-    through the gate (``gate.Refused`` if it cannot be)."""
+    through the gate (``gate.Refused`` if it cannot be).
+
+    An image the print PDF's writer cannot decode (too many pixels, damaged
+    data) is an error: WeasyPrint would leave it out of the PDFs.
+    """
+    too_large = (
+        f"{path.name} has more than {DECODE_PIXELS / 1e6:.1f} megapixels, more than the print PDF can "
+        "decode: it would be missing from the PDFs (scale it down; 4 megapixels fill a page)"
+    )
     with gate.open_file(root, path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_IMAGE_BYTES:
             diags.warning(
                 where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
             )
-            return
         try:
-            with Image.open(handle) as image:
-                pixels = image.width * image.height
-        except (OSError, Image.DecompressionBombError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(handle) as image:
+                    pixels = image.width * image.height
+                    if pixels > DECODE_PIXELS:
+                        diags.error(where, line, "image-too-large", too_large)
+                        return
+                    _decode(image)
+        except Image.DecompressionBombError:
+            diags.error(where, line, "image-too-large", too_large)
+            return
+        except _Damaged as exc:
+            diags.error(
+                where,
+                line,
+                "image-unreadable",
+                f"{path.name} is damaged ({exc.__cause__}): its pictures would print cut short or not at all",
+            )
+            return
+        except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError):
             diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
             return
-    if pixels > MAX_IMAGE_PIXELS:
+    if pixels > MAX_IMAGE_PIXELS and size <= MAX_IMAGE_BYTES:
+        diags.warning(
+            where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
+        )
         diags.warning(
             where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
         )

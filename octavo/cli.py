@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         with reporter.progress(options):
             result = build(options)
     except ManuscriptError as exc:
-        reporter.failed(options, exc.diagnostics)
+        reporter.failed(options, exc.diagnostics, exc.warnings)
         return EXIT_MANUSCRIPT
     except KeyboardInterrupt:
         print(f"octavo: interrupted; {_what_is_in(reporter, options.out)}", file=sys.stderr)

@@ -7,10 +7,12 @@ result is a ``Config``: the book's ``Metadata`` and its reading order.
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,8 +72,30 @@ CONTENT_KEYS: dict[str, tuple[type, bool]] = {
     "file": (str, True),
     "kind": (str, True),
 }
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
+
+#: Bounds on ``book.toml``, checked before it is parsed: Python's TOML parser
+#: is recursive in nesting and quadratic in a dotted key's parts. octavo's own
+#: keys need a fraction of each (1,000 chapters take some 60 kB).
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_CONFIG_NESTING = 32
+MAX_KEY_PARTS = 16
+#: Characters XML 1.0 cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The tokens that matter for the bounds: strings and comments (skipped
+#: whole), brackets, dots, line ends; every alternative possessive, so linear.
+_TOML_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*+"""'
+    r"|'''(?:[^']|'(?!''))*+'''"
+    r'|"(?:[^"\\\n]|\\.)*+"'
+    r"|'[^'\n]*+'"
+    r"|#[^\n]*+"
+    r"|[\[\]{}.\n]"
+    r"|[^\[\]{}.\"'#\n]++"
+    r"|[\"']",
+    re.S,
+)
 
 
 @dataclass(frozen=True)
@@ -106,10 +130,33 @@ class Config:
 
 
 class KeyLines:
-    """Find the line of a key in a TOML text, table by table (tomllib gives none)."""
+    """Find the line of a key in a TOML text, table by table (tomllib gives none).
 
-    _header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-    _key = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+    Linear in the text: a line is looked at once, by patterns that never
+    backtrack (a header's name is one character class, a key possessive).
+    """
+
+    _name = re.compile(r"[A-Za-z0-9_.\-\"' ]+")
+    _key = re.compile(r"\s*+([A-Za-z0-9_\-]++|\"[^\"]*+\")\s*+=")
+
+    @classmethod
+    def header(cls, line: str) -> tuple[str, str] | None:
+        """('[' or '[[', table name) of a table header line, else None."""
+        stripped = line.strip()
+        if not stripped.startswith("["):
+            return None
+        opener = "[[" if stripped.startswith("[[") else "["
+        close = stripped.find("]", len(opener))
+        if close < 0:
+            return None
+        name = stripped[len(opener) : close]
+        rest = stripped[close + 1 :]
+        if opener == "[[" and rest.startswith("]"):
+            rest = rest[1:]
+        rest = rest.lstrip()
+        if not cls._name.fullmatch(name) or (rest and not rest.startswith("#")):
+            return None
+        return opener, name.strip()
 
     def __init__(self, text: str):
         self.lines: dict[tuple[str, int, str], int] = {}
@@ -121,10 +168,10 @@ class KeyLines:
                 if line.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
-            header = self._header.match(line)
+            header = self.header(line)
             if header:
-                table = header.group(2).strip()
-                if header.group(1) == "[[":
+                opener, table = header
+                if opener == "[[":
                     index = counts.get(table, -1) + 1
                     counts[table] = index
                 else:
@@ -140,6 +187,102 @@ class KeyLines:
 
     def of(self, key: str, table: str = "", index: int = 0) -> int:
         return self.lines.get((table, index, key), self.tables.get((table, index), 0))
+
+
+def config_bounds(text: str, path: Path, diags: Diagnostics) -> bool:
+    """Refuse a ``book.toml`` too big, too deeply nested or with too long a key, before parsing it."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_CONFIG_BYTES:
+        diags.error(
+            path,
+            0,
+            "file-too-large",
+            f"is {size // 1024} kB; octavo reads a {CONFIG_NAME} of at most {MAX_CONFIG_BYTES // 1024} kB",
+        )
+        return False
+    ok = True
+    line, depth, dots = 1, 0, 0
+    deep_reported = long_reported = False
+    for match in _TOML_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_CONFIG_NESTING and not deep_reported:
+                diags.error(
+                    path,
+                    line,
+                    "nesting-too-deep",
+                    f"arrays or tables nest more than {MAX_CONFIG_NESTING} deep",
+                )
+                ok, deep_reported = False, True
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+        elif token == ".":
+            dots += 1
+            if dots >= MAX_KEY_PARTS and not long_reported:
+                diags.error(
+                    path,
+                    line,
+                    "config-key-too-long",
+                    f"a dotted key of more than {MAX_KEY_PARTS} parts (more than {MAX_KEY_PARTS - 1} dots "
+                    "outside strings on one line); octavo's keys have at most two",
+                )
+                ok, long_reported = False, True
+        elif token == "\n":
+            line, dots = line + 1, 0
+        elif "\n" in token:  # a multi-line string
+            line += token.count("\n")
+    return ok
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed value, however nested (no recursion)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+
+
+def check_characters(data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics) -> None:
+    """A string value holding a character XML cannot hold (a control character, a NUL) is an error."""
+    tables: list[tuple[str, int, dict[str, Any]]] = [("", 0, {})]
+    for key, value in data.items():
+        if isinstance(value, dict):  # [print], [epub], [archive]
+            tables.append((key, 0, value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables += [(key, index, entry) for index, entry in enumerate(value)]  # [[contents]]
+        else:
+            tables[0][2][key] = value
+    for table, index, entries in tables:
+        for key, value in entries.items():
+            for text in _strings(value):
+                if match := CONTROL_CHARS.search(text):
+                    diags.error(
+                        path,
+                        keys.of(key, table, index),
+                        "control-char",
+                        f"'{key}' holds the control character U+{ord(match.group()):04X}, "
+                        "which the EPUB and PDFs cannot hold",
+                    )
+                    break
+
+
+def date_problem(date: str) -> str | None:
+    """Why a ``date`` is not YYYY, YYYY-MM or YYYY-MM-DD of a real day, or None."""
+    why = f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD"
+    if not DATE_RE.fullmatch(date):
+        return why
+    parts = [int(p) for p in date.split("-")]
+    try:
+        datetime.date(*[*parts, 1, 1][:3])
+    except ValueError as exc:
+        return f"{why}, a real day: {exc}"
+    return None
 
 
 def slugify(text: str) -> str:
@@ -323,7 +466,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         diags.error(path, 0, "config-missing", f"no {CONFIG_NAME} in the manuscript folder")
         return None
     text = read_text(path, diags)
-    if text is None:
+    if text is None or not config_bounds(text, path, diags):
         return None
     try:
         data = tomllib.loads(text)
@@ -337,6 +480,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     keys = KeyLines(text)
     before = len(diags.errors)
     _check_table(data, TOP_KEYS, CONFIG_NAME, "", 0, keys, path, diags)
+    check_characters(data, keys, path, diags)
 
     language = data.get("language")
     if isinstance(language, str) and language.strip() and (why := language_problem(language)):
@@ -345,12 +489,10 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     if isinstance(identifier, str) and identifier.strip() and (why := check_identifier(identifier)):
         diags.error(path, keys.of("identifier"), "config-identifier", why)
     date = data.get("date")
-    if isinstance(date, str) and not DATE_RE.match(date):
-        diags.error(
-            path, keys.of("date"), "config-date", f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD"
-        )
+    if isinstance(date, str) and (why := date_problem(date)):
+        diags.error(path, keys.of("date"), "config-date", why)
     slug = data.get("slug")
-    if isinstance(slug, str) and not SLUG_RE.match(slug):
+    if isinstance(slug, str) and not SLUG_RE.fullmatch(slug):
         diags.error(
             path,
             keys.of("slug"),

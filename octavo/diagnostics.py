@@ -83,8 +83,10 @@ class Diagnostics:
 
 
 class ManuscriptError(Exception):
-    """Raised by a stage that cannot go on; carries every error it found."""
+    """Raised by a stage that cannot go on; carries every error it found (``diagnostics``) and
+    the warnings found with them (``warnings``), so that a stopped build still reports everything."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
+    def __init__(self, diagnostics: Iterable[Diagnostic], warnings: Iterable[Diagnostic] = ()):
         self.diagnostics = list(diagnostics)
+        self.warnings = list(warnings)
         super().__init__("\n".join(str(d) for d in self.diagnostics))

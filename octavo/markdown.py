@@ -26,6 +26,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
 MAX_NESTING = 50
+#: Longest run of inline text (a paragraph, a heading, a table cell) parsed; a longer one is an
+#: error. markdown-it's smart quotes are quadratic inside one paragraph (each quote looks back
+#: over every unmatched one), so a paragraph is bounded; a chapter of many is linear.
+MAX_INLINE = 256 * 1024
 
 #: Quotation marks by primary language subtag: double open/close, single open/close.
 QUOTES = {
@@ -135,6 +139,18 @@ def text_join(state: StateCore) -> None:
             note["tokens"] = _join(note["tokens"])
 
 
+def bound_inline(state: StateCore) -> None:
+    """Core rule before ``inline``: a run of inline text over ``MAX_INLINE`` is not parsed.
+
+    Its line goes in ``env["too_long"]`` for the parser to report; the text is emptied.
+    """
+    for token in state.tokens:
+        if token.type == "inline" and len(token.content) > MAX_INLINE:
+            line = token.map[0] + 1 if token.map else 0
+            state.env.setdefault("too_long", []).append((line, len(token.content)))
+            token.content = ""
+
+
 @lru_cache(maxsize=16)
 def parser(language: str) -> MarkdownIt:
     """The markdown-it parser for a book in ``language`` (BCP 47)."""
@@ -150,4 +166,5 @@ def parser(language: str) -> MarkdownIt:
     md.core.ruler.before("smartquotes", "octavo_heading_attrs", heading_attrs)
     md.core.ruler.after("smartquotes", "octavo_typography", typography)
     md.core.ruler.at("text_join", text_join)
+    md.core.ruler.before("inline", "octavo_bound_inline", bound_inline)
     return md

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from .config import Config, ContentEntry, slugify
 from .diagnostics import Diagnostics
-from .markdown import MAX_NESTING, parser
+from .markdown import MAX_INLINE, MAX_NESTING, parser
 from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from .resolve import FIXED_IDS, resolve
@@ -25,7 +25,8 @@ from .textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
 SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
-UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: A note call markdown-it left as text; a label holds no bracket, so a run of ``[^`` is linear.
+UNDEFINED_REF = re.compile(r"\[\^([^\[\]\s]++)\]")
 #: Blocks that hold text directly get a ``block`` id, unique in the book.
 TEXT_BLOCKS = frozenset({"paragraph", "heading", "list_item", "th", "td"})
 
@@ -65,14 +66,16 @@ class _Refs:
     order: list[str] = field(default_factory=list)  # keys: "label" or "#inline-id"
     calls: dict[str, int] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
 
     def call(self, key: str, line: int) -> Node:
         if key not in self.calls:
             self.order.append(key)
+            self.numbers[key] = len(self.order)
             self.calls[key] = 0
             self.lines[key] = line
         self.calls[key] += 1
-        number = self.order.index(key) + 1
+        number = self.numbers[key]
         note_id = f"{self.section_id}-n{number}"
         count = self.calls[key]
         call_id = f"{note_id}-call" if count == 1 else f"{note_id}-call-{count}"
@@ -109,6 +112,7 @@ class _Converter:
         self.in_note = False
         self.blocks = 0
         self.skipping = ""  # inside <script> or the like: drop until its end tag
+        self.skipping_line = 0
 
     def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
         # Each frame: (type, attrs, line, children, hidden)
@@ -148,7 +152,13 @@ class _Converter:
             kind, attrs, start, children, _ = stack.pop()
             attrs = tuple(a for a in attrs if a[0] != "_html")
             stack[-1][3].append(Node(kind, tuple(children), attrs=attrs, line=start))
-        self.skipping = ""
+        if self.skipping:  # never closed: what followed it in the paragraph went with it
+            self.warn_html(
+                self.skipping_line,
+                f"<{self.skipping}> is not closed in its paragraph: "
+                "the text after it to the paragraph's end was removed with it",
+            )
+            self.skipping = ""
         return tuple(root)
 
     def warn_html(self, line: int, message: str) -> None:
@@ -164,12 +174,15 @@ class _Converter:
         if parsed is None:
             self.warn_html(line, f"raw HTML {html.strip()[:40]!r} was removed")
             return
-        closing, name, attrs = parsed
+        closing, name, attrs, empty = parsed
         if name == "br":
             stack[-1][3].append(Node("hardbreak", line=line))
             return
         if name in DROPPED_WITH_CONTENT and not closing:
-            self.skipping = name
+            if empty:  # <embed src=x>, <svg/>: nothing to remove but the tag
+                self.warn_html(line, f"<{name}> was removed")
+                return
+            self.skipping, self.skipping_line = name, line
             self.warn_html(line, f"<{name}> was removed with its content")
             return
         kind = INLINE.get(name)
@@ -179,7 +192,8 @@ class _Converter:
             )
             return
         if not closing:
-            stack.append((kind, (*attrs, ("_html", name)), line, [], False))
+            if not empty:  # a self-closed <span/> holds nothing
+                stack.append((kind, (*attrs, ("_html", name)), line, [], False))
             return
         for depth in range(len(stack) - 1, 0, -1):
             if ("_html", name) in stack[depth][1]:
@@ -303,6 +317,16 @@ def parse_section(
             "nesting-too-deep",
             f"quotes or lists nest more than {MAX_NESTING - 3} deep; octavo stops rather than drop text",
         )
+        return None
+    for where, length in env.get("too_long", []):
+        diags.error(
+            path,
+            where,
+            "paragraph-too-long",
+            f"a paragraph of {length:,} characters; octavo parses at most {MAX_INLINE:,} in one "
+            "(split it with a blank line)",
+        )
+    if env.get("too_long"):
         return None
     body, definitions = _split_definitions(tokens)
 

@@ -110,16 +110,22 @@ class BuildResult:
                 self.progress(name, {"state": "end", "pages": self.pages, "seconds": elapsed})
 
 
+#: The times a ZIP entry (the EPUB, the bag) can hold, and so every output's.
+EARLIEST, LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2107, 12, 31, 23, 59, 58, tzinfo=UTC)
+
+
 def build_timestamp(book: Book) -> datetime:
-    """SOURCE_DATE_EPOCH if set, else 1 January of the book's date, else 1980-01-01 (UTC)."""
+    """SOURCE_DATE_EPOCH if set, else 1 January of the book's date, else 1980-01-01 (UTC),
+    kept within the years 1980 to 2107 that a ZIP file can hold."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
+        seconds = min(int(epoch), int(LATEST.timestamp()))
+        return max(datetime.fromtimestamp(seconds, tz=UTC), EARLIEST)
     date = book.metadata.date
     if date:
         parts = [int(p) for p in date.split("-")] + [1, 1]
-        return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
-    return datetime(1980, 1, 1, tzinfo=UTC)
+        return min(max(datetime(parts[0], parts[1], parts[2], tzinfo=UTC), EARLIEST), LATEST)
+    return EARLIEST
 
 
 @contextmanager
@@ -156,7 +162,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
             diags.error(
                 out, 0, "out-locked", "another octavo build is writing to this folder; try again when it ends"
             )
-            raise ManuscriptError(diags.errors) from None
+            raise ManuscriptError(diags.errors, diags.warnings) from None
         recover(out)  # a swap it left half done is finished first, its staging folder cleared
         for stale in out.glob(f".*{TEMP_SUFFIX}"):  # only files octavo itself names so
             if stale.is_dir():
@@ -171,7 +177,7 @@ def output_lock(out: Path, diags: Diagnostics) -> Iterator[int]:
 def _stop_if_errors(diags: Diagnostics, strict: bool) -> None:
     problems = diags.errors + (diags.warnings if strict else [])
     if problems:
-        raise ManuscriptError(problems)
+        raise ManuscriptError(problems, [] if strict else diags.warnings)
 
 
 def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> None:
@@ -186,6 +192,14 @@ def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> No
                 f"out-in-{ident}",
                 f"the output folder must not be the {ident} folder or inside it",
             )
+    existing = next(p for p in (out, *out.parents) if p.exists())  # the root always exists
+    if not existing.is_dir():
+        diags.error(
+            options.out,
+            0,
+            "out-not-folder",
+            f"{existing} is a file, not a folder: give --out a folder (it is made if it does not exist)",
+        )
 
 
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
@@ -206,19 +220,18 @@ def build(options: BuildOptions) -> BuildResult:
     # so a file edited during the build leaves a key that the next build does not match.
     inputs = input_digests(options.manuscript, styles.root)
     check_styles(styles, diags)
-    if not options.check_only:
-        check_out_dir(options, styles.root, diags)
+    check_out_dir(options, styles.root, diags)  # at --check too: what --check accepts must build
     with result.stage("config"):
         config = load_config(options.manuscript, diags)
     if config is None:
-        raise ManuscriptError(diags.errors)
+        raise ManuscriptError(diags.errors, diags.warnings)
     result.print_options = config.print
 
     # 2. Parse every file into one Book.
     with result.stage("parse"):
         book = parse_book(config, diags)
     if book is None:
-        raise ManuscriptError(diags.errors)
+        raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
     images = pictures(book)
     key = build_key(options.manuscript, styles.root, options.formats, options.strict, images, inputs)
@@ -238,7 +251,7 @@ def build(options: BuildOptions) -> BuildResult:
                 layout = _render_and_write(run, lock)
             except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
                 template_problem(exc, styles.templates, diags)
-                raise ManuscriptError(diags.errors) from None
+                raise ManuscriptError(diags.errors, diags.warnings) from None
             if options.referee is not None:
                 result.verdicts = options.referee(result, list(result.outputs))
             if any(getattr(v, "ok", None) is False for v in result.verdicts.values()):

@@ -10,9 +10,11 @@ The subset is what a book's text needs and nothing that runs or fetches:
 
 Everything else is removed: ``script``, ``style``, ``iframe``, ``object``,
 ``embed``, ``svg``, ``math``, ``template`` and ``noscript`` with their
-content; other tags (``img``, ``a``, ``link``, ``div``…) keep only their text;
-event handlers and URLs go with them. Block HTML is cleaned by nh3 (the
-Ammonia sanitiser) and parsed by lxml; inline tags are matched one by one.
+content (a void or self-closing one, ``<embed src=x>`` or ``<svg/>``, has
+none: it goes alone and the text after it stays); other tags (``img``,
+``a``, ``link``, ``div``…) keep only their text; event handlers and URLs
+go with them. Block HTML is cleaned by nh3 (the Ammonia sanitiser) and
+parsed by lxml; inline tags are matched one by one.
 Whatever the input, the result is ``Node`` trees, which render as
 well-formed XHTML. Each removal is reported as a warning.
 """
@@ -51,29 +53,48 @@ ATTRS = frozenset({"lang", "title", "class", "dir"})
 DROPPED_WITH_CONTENT = frozenset(
     {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript"}
 )
-TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*?)?)\s*(/?)>$", re.S)
-ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+#: Elements that never have content in HTML: ``<embed src=x>`` ends where it stands.
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track"}
+    | {"wbr"}
+)
+# Every pattern below is linear in its input: no quantifier that can give back
+# what it took to try again (possessive ``*+``, and an attribute name starts
+# only where a name cannot already have started).
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)([\s/][^<>]*+)?>", re.S)
+ATTR = re.compile(r"""(?<![-\w:.])([A-Za-z_:][-\w:.]*+)\s*+=\s*+("[^"]*+"|'[^']*+'|[^\s"'=<>`]++)""")
+#: A self-closing tag of an element removed with its content: an HTML parser
+#: ignores the ``/`` and would take the rest of the block as its content.
+SELF_CLOSED_DROPPED = re.compile(
+    r"<(?:" + "|".join(sorted(DROPPED_WITH_CONTENT)) + r")(?![A-Za-z0-9-])[^<>]*+(?<=/)>", re.I
+)
 MAX_DEPTH = 40
 
 Warn = Callable[[int, str], None]
 
 
-def parse_tag(html: str) -> tuple[bool, str, tuple[tuple[str, str], ...]] | None:
-    """(closing, tag name, safe attributes) of one inline tag, or None if it is not a plain tag."""
-    match = TAG.match(html.strip())
+def parse_tag(html: str) -> tuple[bool, str, tuple[tuple[str, str], ...], bool] | None:
+    """(closing, tag name, safe attributes, empty) of one inline tag, or None if it is not a plain tag.
+
+    ``empty`` is true for a tag that has no content: a void element or one
+    written self-closing (``<svg/>``).
+    """
+    match = TAG.fullmatch(html.strip())
     if not match:
         return None
-    closing, name, rest, _ = match.groups()
+    closing, name, rest = match.groups()
+    rest = (rest or "").rstrip()
     attrs = tuple(
         sorted((key.lower(), value.strip("\"'")) for key, value in ATTR.findall(rest) if key.lower() in ATTRS)
     )
-    return bool(closing), name.lower(), attrs
+    name = name.lower()
+    return bool(closing), name, attrs, name in VOID or rest.endswith("/")
 
 
 def block_nodes(html: str, line: int, warn: Warn) -> list[Node]:
     """Nodes for an HTML block, after cleaning it down to the safe subset."""
     cleaned = nh3.clean(
-        html,
+        SELF_CLOSED_DROPPED.sub("", html),
         tags=set(BLOCK) | {"br"},
         attributes={"*": set(ATTRS)},
         clean_content_tags=set(DROPPED_WITH_CONTENT),

@@ -121,11 +121,20 @@ REFEREES: dict[str, Callable[[Path, PrintOptions, int], Verdict]] = {
 }
 
 
-def fidelity(verdict: Verdict, path: Path, options: PrintOptions, pages: int, book: Book, where) -> Verdict:
-    """The fidelity referee's problems added to a PDF's verdict (``fidelity.print_problems``)."""
+def fidelity(
+    verdict: Verdict,
+    path: Path,
+    options: PrintOptions,
+    pages: int,
+    book: Book,
+    where,
+    memo: dict | None = None,
+) -> Verdict:
+    """The fidelity referee's problems added to a PDF's verdict (``fidelity.print_problems``;
+    ``memo`` shared across the print and archive PDFs)."""
     from .fidelity import print_problems
 
-    found = tuple(print_problems(path, book, options, pages, where))
+    found = tuple(print_problems(path, book, options, pages, where, memo))
     if not found:
         return dataclasses.replace(verdict, detail=f"{verdict.detail}; every word in place, on the page")
     ids = Counter(d.id for d in found)
@@ -135,12 +144,18 @@ def fidelity(verdict: Verdict, path: Path, options: PrintOptions, pages: int, bo
 
 
 def _judge(
-    kind: str, path: Path, options: PrintOptions, pages: int, book: Book | None = None, where=str
+    kind: str,
+    path: Path,
+    options: PrintOptions,
+    pages: int,
+    book: Book | None = None,
+    where=str,
+    memo: dict | None = None,
 ) -> Verdict:
     try:
         verdict = REFEREES[kind](path, options, pages)
         if book is not None and kind in ("pdf", "archive"):
-            verdict = fidelity(verdict, path, options, pages, book, where)
+            verdict = fidelity(verdict, path, options, pages, book, where, memo)
         return verdict
     except Exception as exc:  # an output a referee cannot even read is a broken output
         return Verdict(NAMES[kind], False, f"cannot read {path.name}: {type(exc).__name__}: {exc}")
@@ -159,10 +174,11 @@ def judge(
     ``where`` names a manuscript file in its diagnostics.
     """
     verdicts: dict[Path, Verdict] = {}
+    memo: dict = {}  # the print PDF's reading, for an archive that draws the same
     with ThreadPoolExecutor(max_workers=1) as pool:
         slow = {p: pool.submit(_judge, k, p, options, pages) for p, k in outputs if k == "epub"}
         for path, kind in outputs:
             if kind in REFEREES and kind != "epub":
-                verdicts[path] = _judge(kind, path, options, pages, book, where)
+                verdicts[path] = _judge(kind, path, options, pages, book, where, memo)
         verdicts.update({path: future.result() for path, future in slow.items()})
     return {path: verdicts[path] for path, _ in outputs if path in verdicts}

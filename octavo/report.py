@@ -377,14 +377,18 @@ class Reporter:
             flunked = [r for r in result.preflight if not r.ok]
             print(f"preflight: {len(result.preflight) - len(flunked)} passed, {len(flunked)} failed")
 
-    def failed(self, options: BuildOptions, diagnostics: list[Diagnostic]) -> None:
-        """The build stopped on problems in the manuscript."""
-        for diagnostic in diagnostics:
+    def failed(
+        self, options: BuildOptions, diagnostics: list[Diagnostic], warnings: list[Diagnostic] | None = None
+    ) -> None:
+        """The build stopped on problems in the manuscript; the warnings found with them are shown too."""
+        warnings = warnings or []
+        for diagnostic in sorted(diagnostics + warnings, key=lambda d: (d.file, d.line)):
             print(diagnostic, file=sys.stderr)
         count = len(diagnostics)
-        print(f"octavo: {count} problem{'s' * (count != 1)}; nothing was written", file=sys.stderr)
+        also = f" and {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
+        print(f"octavo: {count} problem{'s' * (count != 1)}{also}; nothing was written", file=sys.stderr)
         if self.as_json:
-            self._json(False, options.manuscript, options.out, 0, diagnostics)
+            self._json(False, options.manuscript, options.out, 0, diagnostics + warnings)
 
     def aborted(self, options: BuildOptions, message: str) -> None:
         """Interrupted, or an internal error: the JSON still says so."""

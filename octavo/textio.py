@@ -1,13 +1,16 @@
-"""Reading manuscript text files: UTF-8 only, BOM and CRLF accepted, NUL refused."""
+"""Reading manuscript text files: UTF-8 only, BOM and CRLF accepted, NUL and control characters refused."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .diagnostics import Diagnostics
 
 #: Largest manuscript file accepted (a whole book is far smaller; a bigger one is refused, not read).
 MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Characters XML 1.0 cannot hold: C0 controls but tab and line ends (NUL is reported apart), U+FFFE, U+FFFF.
+CONTROL_CHARS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -51,4 +54,17 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
         line = text.count("\n", 0, nul) + 1
         diags.error(path, line, "nul-byte", f"contains a NUL byte at offset {nul}")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if control := CONTROL_CHARS.search(text):
+        at = control.start()
+        line = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        diags.error(
+            path,
+            line,
+            "control-char",
+            f"holds the control character U+{ord(control.group()):04X} at column {column}, "
+            "which the EPUB and PDFs cannot hold (delete it)",
+        )
+        return None
+    return text

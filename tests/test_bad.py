@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tomllib
+import zlib
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,28 @@ from PIL import Image
 
 BAD = Path(__file__).parent / "bad"
 CASES = sorted(p for p in BAD.iterdir() if (p / "expect.toml").is_file())
+
+
+def png_bomb(path: Path, side: int = 30_000) -> None:
+    """A side x side black RGB PNG, written in a blink: one compressed run of rows, repeated.
+
+    Each run ends with a full flush, so the runs are independent and can be
+    repeated as they are; the zlib checksum of N zero bytes is (N mod 65521) << 16 | 1.
+    """
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = 1 + 3 * side  # the filter byte, then the pixels
+    rows = 100 if side % 100 == 0 else 1
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    run = deflate.compress(bytes(row * rows)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    checksum = struct.pack(">I", (row * side % 65521) << 16 | 1)
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    data = b"\x78\xda" + run * (side // rows) + end + checksum
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
 
 
 def generate(kind: str, folder: Path) -> None:
@@ -40,6 +64,28 @@ def generate(kind: str, folder: Path) -> None:
     elif kind in ("small-png", "big-png"):
         size = (40, 30) if kind == "small-png" else (2600, 2000)
         Image.new("RGB", size, (200, 190, 170)).save(folder / "pic.png")
+    elif kind == "deep-toml":  # 5,000 arrays deep: Python's TOML parser would overflow its stack
+        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
+            handle.write("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    elif kind == "long-key-toml":  # 100 kB, one dotted key: Python's TOML parser takes gigabytes
+        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
+            handle.write("a" + ".a" * 50_000 + " = 1\n")
+    elif kind == "big-toml":
+        config = folder / "book.toml"
+        size = config.stat().st_size
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write(("# padding\n" * 40_000)[: 300 * 1024 - size])
+    elif kind == "png-bomb":  # 2.6 MB on disk, 2.7 GB decoded
+        png_bomb(folder / "pic.png")
+    elif kind == "png-damaged":  # a sound header, then the pixel data cut short
+        png_bomb(folder / "whole.png", side=600)
+        (folder / "pic.png").write_bytes((folder / "whole.png").read_bytes()[:400])
+        (folder / "whole.png").unlink()
+    elif kind == "long-paragraph":
+        with chapter.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + "\"a 'b " * (300 * 1024 // 6) + "\n")
+    elif kind == "out-file":
+        folder.with_suffix(".out").write_text("a file where the output folder should be\n")
     else:
         raise ValueError(kind)
 

@@ -108,3 +108,21 @@ def test_fence_info_string_is_not_a_human_language(tmp_path):
     proc = run(str(ms), "--out", str(tmp_path / "dist"), "--check")
     assert proc.returncode == 0, proc.stderr
     assert "lang-invalid" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_stopped_check_still_shows_its_warnings(tmp_path, capsys):
+    """Errors stop the build, but the warnings found with them are printed too (and in --json)."""
+    import json
+
+    from octavo import cli
+
+    text = "# One\n\nA call[^x] and two  spaces.\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    assert cli.main([str(ms), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "one.md:3: note-undefined" in err
+    assert "one.md:3: warning: double-space" in err
+    assert "1 problem and 1 warning; nothing was written" in err
+    assert cli.main([str(ms), "--check", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert {d["id"] for d in doc["diagnostics"]} >= {"note-undefined", "double-space"}

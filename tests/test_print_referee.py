@@ -14,12 +14,23 @@ import pikepdf
 import pytest
 import weasyprint
 from conftest import ROOT, make_manuscript
+from textutil import pdfium_pages
 
 from octavo import checks
 from octavo.cli import main
 from octavo.config import load_config
 from octavo.diagnostics import Diagnostics
-from octavo.fidelity import PageText, _check_notes, _Report, block_words, notdef_glyphs, print_problems
+from octavo.fidelity import (
+    PageText,
+    _check_notes,
+    _matches,
+    _Report,
+    block_words,
+    destinations,
+    notdef_glyphs,
+    print_problems,
+    read_pages,
+)
 from octavo.parse import parse_book
 from octavo.report import kind_of
 
@@ -66,6 +77,50 @@ def test_good_books_pass(fixture, request):
     assert len(pdfs) == 2
     for pdf in pdfs:
         assert print_problems(pdf, result.book, result.print_options, result.pages) == [], pdf
+
+
+def _read_both(pdf, result):
+    note_ids = {n.id for s in result.book.sections for n in s.notes}
+    with pikepdf.open(pdf) as opened:
+        tops: dict[int, list[float]] = {}
+        for name, (page, y) in destinations(opened).items():
+            if name in note_ids:
+                tops.setdefault(page, []).append(y)
+        fast, _ = read_pages(opened, result.print_options, result.pages, tops)
+    return fast, pdfium_pages(pdf, result.print_options, result.pages, tops)
+
+
+@pytest.mark.parametrize("fixture", ["seed_book", "sampler"])
+def test_the_content_streams_read_as_pdfium_reads_them(fixture, request):
+    """The referee reads the content streams itself (fast); pdfium, char by char, is the reference:
+    the same words of each page's body and note area, the same glyphs off the page."""
+    result = request.getfixturevalue(fixture).result
+    pdf = next(p for p in result.outputs if kind_of(p, result.book.metadata.slug) == "pdf")
+    fast, reference = _read_both(pdf, result)
+    assert len(fast) == len(reference)
+    for number, (mine, theirs) in enumerate(zip(fast, reference, strict=True), 1):
+        assert (mine.body, mine.notes, mine.hyphenated) == (theirs.body, theirs.notes, theirs.hyphenated), (
+            number
+        )
+        assert [o.split(" ", 3)[:3] for o in mine.overflow] == [o.split(" ", 3)[:3] for o in theirs.overflow]
+
+
+def test_the_alignment_passes_over_inserts_and_finds_losses():
+    """The linear walk keeps every word of identical streams, passes over a few words the PDF adds
+    (note numbers), and where a word is lost hands the rest to difflib, which finds just that word."""
+    expected = [f"w{k}" for k in range(5000)]
+    assert _matches(expected, expected) == {k: k for k in range(5000)}
+    got = expected[:100] + ["1"] + expected[100:4000] + ["extra"] * 5 + expected[4000:] + ["next", "section"]
+    matched = _matches(expected, got)
+    assert len(matched) == 5000 and matched[100] == 101 and matched[4000] == 4006
+    lost = expected[:2500] + expected[2501:]
+    assert [k for k in range(5000) if k not in _matches(expected, lost)] == [2500]
+    changed = [*expected[:10], "changed", *expected[11:]]
+    assert [k for k in range(5000) if k not in _matches(expected, changed)] == [10]
+    repeated = [f"w{k % 7}" for k in range(300)]  # whatever the walk does, a kept word is there, in order
+    kept = sorted(_matches(repeated, repeated[150:]).items())
+    assert all(repeated[a] == repeated[150 + b] for a, b in kept) and len(kept) >= 140
+    assert [b for _, b in kept] == sorted(b for _, b in kept)
 
 
 @pytest.mark.parametrize(
@@ -180,3 +235,39 @@ def test_a_fallback_font_keeps_it_a_warning(tmp_path, capsys):
     assert code == 0
     assert "ms/one.md:3: warning: glyph-missing: U+05D0 HEBREW LETTER ALEF" in err
     assert "it would print from another font (" in err
+
+
+def test_words_in_separate_runs_keep_their_spaces(tmp_path, capsys):
+    """Links (or any inline elements) side by side are separate text runs; the space between them is
+    a gap, not a glyph, and narrower on a line set loose than a justified one (CommonMark ex. 507)."""
+    text = "# One\n\n[link](https://a.example/ 'title')\n[link](https://b.example/)\n[word](https://c.example/)\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
+    assert code == 0, err
+    assert "print-lost" not in err
+
+
+def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_book, tmp_path, monkeypatch):
+    """The archive, written from the print PDF's layout, is hashed, not parsed again; an archive
+    that draws anything else (here: a page's text cut out) is read in full and judged on its own."""
+    from octavo import fidelity
+
+    result = seed_book.result
+    slug = result.book.metadata.slug
+    printed = next(p for p in result.outputs if kind_of(p, slug) == "pdf")
+    archive = next(p for p in result.outputs if kind_of(p, slug) == "archive")
+    reads = []
+    original = fidelity.read_pages
+    monkeypatch.setattr(fidelity, "read_pages", lambda *a: reads.append(1) or original(*a))
+    memo: dict = {}
+    args = (result.book, result.print_options, result.pages)
+    assert print_problems(printed, *args, memo=memo) == []
+    assert print_problems(archive, *args, memo=memo) == []
+    assert len(reads) == 1
+    broken = tmp_path / "archive.pdf"
+    with pikepdf.open(archive) as pdf:
+        page = pdf.pages[8]
+        page.obj.Contents = pdf.make_stream(b"")  # the page's text is gone
+        pdf.save(broken)
+    problems = print_problems(broken, *args, memo=memo)
+    assert len(reads) == 2 and any(d.id == "print-lost" for d in problems)

@@ -132,3 +132,90 @@ def epub_streams(path: Path) -> Streams:
         body_text.append(" ".join(body.itertext()))
     streams.body = words(" ".join(body_text))
     return streams
+
+
+def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[float]]):
+    """Every page's ``fidelity.PageText`` as the referee read it before it read content streams:
+    pypdfium2, character by character (slow, kept as the reference the fast reader is held to)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from octavo.fidelity import HYPHENS, PT, TOLERANCE, PageText
+
+    pdf = pdfium.PdfDocument(str(path))
+    margins = {k: v * PT for k, v in options.margins(pages).items()}
+    raw_pages = []
+    sizes: Counter[float] = Counter()
+    for index in range(len(pdf)):
+        page = pdf[index]
+        text = page.get_textpage()
+        chars = []
+        for i in range(text.count_chars()):
+            code = raw.FPDFText_GetUnicode(text, i)
+            box = text.get_charbox(i)
+            chars.append((chr(code) if code else "", raw.FPDFText_GetFontSize(text, i), *box))
+        raw_pages.append((page.get_trimbox(), chars))
+        sizes.update(round(c[1], 1) for c in chars if c[0].strip())
+    text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
+    body_size = text_sizes[0] if text_sizes else (sizes.most_common(1)[0][0] if sizes else 0.0)
+    at_notes: Counter[float] = Counter()
+    for index, tops in note_tops.items():
+        for top in tops:
+            at_notes.update(
+                round(c[1], 1) for c in raw_pages[index][1] if c[0].strip() and top - 16 < c[5] <= top + 2
+            )
+    smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
+    note_size = smaller[0] if smaller else None
+    out = []
+    for index, (trim, chars) in enumerate(raw_pages):
+        x0, y0, x1, y1 = trim
+        left, right = (
+            (margins["inside"], margins["outside"])
+            if index % 2 == 0
+            else (margins["outside"], margins["inside"])
+        )
+        area = (x0 + left, y0 + margins["bottom"], x1 - right, y1 - margins["top"])
+        in_area = [
+            c
+            for c in chars
+            if c[0].strip() and area[1] - TOLERANCE <= (c[3] + c[5]) / 2 <= area[3] + TOLERANCE
+        ]
+        big = [c[3] for c in in_area if note_size is None or c[1] > note_size * 1.08]
+        boundary = min(big) if big else float("inf")
+        lines = {"body": [""], "notes": [""]}
+        result = PageText()
+        region = "body"
+        for ch, size, left_, bottom, right_, top in chars:
+            if ch in "\r\n":
+                lines["body"].append("")
+                lines["notes"].append("")
+                continue
+            if not ch.strip():
+                lines[region][-1] += ch
+                continue
+            if x0 - 0.5 > left_ or right_ > x1 + 0.5 or y0 - 0.5 > bottom or top > y1 + 0.5:
+                result.overflow.append(f"{ch!r} off the trim")
+            elif size >= body_size * 0.95 and (
+                left_ < area[0] - TOLERANCE
+                or right_ > area[2] + TOLERANCE
+                or bottom < area[1] - TOLERANCE
+                or top > area[3] + TOLERANCE
+            ):
+                result.overflow.append(f"{ch!r} outside the text area")
+            if (
+                not area[1] - TOLERANCE <= (bottom + top) / 2 <= area[3] + TOLERANCE
+                and size < body_size * 0.95
+            ):
+                continue
+            is_note = note_size is not None and top <= boundary + 0.5 and size <= note_size * 1.08
+            region = "notes" if is_note else "body"
+            main = note_size if is_note else body_size
+            if size < main * 0.8 and not ch.isalpha():
+                continue
+            lines[region][-1] += ch
+        body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
+        result.body, result.notes = words(body), words(notes)
+        result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
+        out.append(result)
+    pdf.close()
+    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import weasyprint
@@ -71,22 +71,33 @@ def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
     return pages
 
 
-def _line_bottom(page: weasyprint.Page, ident: str) -> float | None:
-    """Bottom (pt) of the body line holding the element ``ident`` on ``page``."""
-    stack = [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox)]
+def _body_lines(page: weasyprint.Page) -> Iterator[LineBox]:
+    """The lines of ``page``'s text (not its notes), in reading order."""
+    stack = [c for c in reversed(page._page_box.children) if not isinstance(c, FootnoteAreaBox)]
     while stack:
         box = stack.pop()
         if isinstance(box, LineBox):
-            inner = [box]
-            while inner:
-                current = inner.pop()
-                element = getattr(current, "element", None)
-                if element is not None and element.get("id") == ident:
-                    return box.position_y + box.height
-                inner.extend(getattr(current, "children", []))
-            continue
-        stack.extend(getattr(box, "children", []))
-    return None
+            yield box
+        else:
+            stack.extend(reversed(getattr(box, "children", [])))
+
+
+def _holds(line: LineBox, ident: str) -> bool:
+    """True when the element ``ident`` stands in ``line``."""
+    stack = [line]
+    while stack:
+        current = stack.pop()
+        element = getattr(current, "element", None)
+        if element is not None and element.get("id") == ident:
+            return True
+        stack.extend(getattr(current, "children", []))
+    return False
+
+
+def _line_bottom(page: weasyprint.Page, ident: str) -> float | None:
+    """Bottom (CSS px) of the body line holding the element ``ident`` on ``page``."""
+    line = next((line for line in _body_lines(page) if _holds(line, ident)), None)
+    return None if line is None else line.position_y + line.height
 
 
 @dataclass(frozen=True)
@@ -135,20 +146,8 @@ def _notes_above(page: weasyprint.Page, own: set[str]) -> float:
 
 def _opens_page(page: weasyprint.Page, ident: str) -> bool:
     """True when the element ``ident`` stands in the first line of ``page``'s text."""
-    stack = [c for c in reversed(page._page_box.children) if not isinstance(c, FootnoteAreaBox)]
-    while stack:
-        box = stack.pop()
-        if isinstance(box, LineBox):
-            inner = [box]
-            while inner:
-                current = inner.pop()
-                element = getattr(current, "element", None)
-                if element is not None and element.get("id") == ident:
-                    return True
-                inner.extend(getattr(current, "children", []))
-            return False
-        stack.extend(reversed(getattr(box, "children", [])))
-    return False
+    first = next(_body_lines(page), None)
+    return first is not None and _holds(first, ident)
 
 
 def _parts(plan: SplitPlan, note: Note) -> list[str]:
