@@ -55,8 +55,9 @@ def listed() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[st
     ids), known print failures (the referees' diagnostic ids in the book of every other example)."""
     doc = tomllib.loads(LIST.read_text(encoding="utf-8"))
     refused = {name: set(group["ids"]) for group in doc["refused"] for name in group["examples"]}
-    epub = {n: set(g["epubcheck"]) for g in doc.get("known", []) if "epubcheck" in g for n in g["examples"]}
-    prints = {n: set(g["diagnostics"]) for g in doc.get("known", []) if "diagnostics" in g for n in g["examples"]}
+    known = doc.get("known", [])
+    epub = {n: set(g["epubcheck"]) for g in known if "epubcheck" in g for n in g["examples"]}
+    prints = {n: set(g["diagnostics"]) for g in known if "diagnostics" in g for n in g["examples"]}
     return refused, epub, prints
 
 
