@@ -2,7 +2,8 @@
 
 Footnotes (``[^label]`` with indented multi-paragraph definitions, and inline
 ``^[...]``), bracketed spans with attributes (``[Vojd]{lang=ru-Latn}``),
-block attributes, and tables. Typography is normalised per language: straight
+block attributes, attributes at the end of a heading (``## Methods {#methods}``),
+and tables. Typography is normalised per language: straight
 quotes become curly, ``--``/``---`` become dashes and ``...`` an ellipsis;
 characters that are already right are left alone. markdown-it's own
 ``replacements`` rule stays off: it would also turn ``(c)`` into a copyright
@@ -19,6 +20,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
@@ -70,6 +73,72 @@ def typography(state: StateCore) -> None:
             note["typeset"] = True
 
 
+#: ``{…}`` at the end of a heading's text: its attributes (Pandoc's ``## Methods {#methods .x}``).
+HEADING_ATTRS = re.compile(r"\s*(\{[^{}\n]*\})$")
+
+
+def heading_attrs(state: StateCore) -> None:
+    """Attributes written at the end of a heading move to the heading (run before smartquotes)."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or inline.type != "inline" or not inline.children:
+            continue
+        last = inline.children[-1]
+        match = HEADING_ATTRS.search(last.content) if last.type == "text" else None
+        if match is None:
+            continue
+        try:
+            end, attrs = parse_attrs(match.group(1))
+        except ParseError:
+            continue
+        if end != len(match.group(1)) - 1:  # the closing brace ends the heading
+            continue
+        for key, value in attrs.items():
+            token.attrSet(key, value)
+        last.content = last.content[: match.start()]
+        if not last.content:
+            inline.children.pop()
+        inline.content = inline.content[: len(inline.content) - len(match.group(0))].rstrip()
+
+
+def _join(tokens: list[Token]) -> list[Token]:
+    """markdown-it's ``text_join``, that also records in ``meta["escaped"]`` the offsets of the
+    characters a backslash escaped (so that ``\\[^1]`` is known to be text, not a note call)."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.children:  # an image's alt text
+            token.children = _join(token.children)
+        escaped = token.type == "text_special" and token.info == "escape"
+        if token.type == "text_special":
+            token.type = "text"
+        if token.type != "text":
+            out.append(token)
+            continue
+        if out and out[-1].type == "text":
+            joined = out[-1]
+        else:
+            joined = token
+            out.append(token)
+            offsets = [0] if escaped else []
+            joined.meta = {**(joined.meta or {}), "escaped": offsets}
+            continue
+        if escaped:
+            joined.meta["escaped"].append(len(joined.content))
+        joined.content += token.content
+    return out
+
+
+def text_join(state: StateCore) -> None:
+    """Join text and escapes, in the text and in inline notes (kept apart in env)."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _join(token.children)
+    for note in state.env.get("footnotes", {}).get("list", {}).values():
+        if "tokens" in note:
+            note["tokens"] = _join(note["tokens"])
+
+
 def bound_inline(state: StateCore) -> None:
     """Core rule before ``inline``: a run of inline text over ``MAX_INLINE`` is not parsed.
 
@@ -94,6 +163,8 @@ def parser(language: str) -> MarkdownIt:
     footnote_plugin(md, inline=True, move_to_end=False)
     attrs_plugin(md, spans=True)
     attrs_block_plugin(md)
+    md.core.ruler.before("smartquotes", "octavo_heading_attrs", heading_attrs)
     md.core.ruler.after("smartquotes", "octavo_typography", typography)
+    md.core.ruler.at("text_join", text_join)
     md.core.ruler.before("inline", "octavo_bound_inline", bound_inline)
     return md

@@ -103,6 +103,8 @@ class Section:
     file: Path
     line: int
     lang: str = ""
+    #: The author's ``{#id}`` on the title (``# One {#one}``): a link to it leads to the section.
+    anchor: str = ""
 
     @property
     def part(self) -> str:

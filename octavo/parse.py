@@ -20,6 +20,7 @@ from .diagnostics import Diagnostics
 from .markdown import MAX_INLINE, MAX_NESTING, parser
 from .model import BLOCK_TYPES, Book, Node, Note, Section
 from .rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
+from .resolve import FIXED_IDS, resolve
 from .textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
@@ -142,7 +143,9 @@ class _Converter:
                         attrs = self.block_id(attrs)
                     parent.append(Node(kind, tuple(children), attrs=attrs, line=start))
             else:
-                stack[-1][3].extend(self.leaf(token, line))
+                siblings = stack[-1][3]
+                after = bool(siblings) and siblings[-1].type not in ("softbreak", "hardbreak")
+                stack[-1][3].extend(self.leaf(token, line, after))
                 if token.type in ("softbreak", "hardbreak"):
                     line += 1
         while len(stack) > 1:  # unbalanced input: close what is open
@@ -219,14 +222,15 @@ class _Converter:
         self.blocks += 1
         return tuple(sorted((*attrs, ("block", f"{self.refs.section_id}-b{self.blocks}"))))
 
-    def leaf(self, token: Token, line: int) -> list[Node]:
+    def leaf(self, token: Token, line: int, after: bool = False) -> list[Node]:
+        """``after``: the token follows inline content on its line (a word, an emphasis…)."""
         kind = token.type
         if kind == "inline":
             return list(self.nodes(token.children or [], line))
         if kind == "text":
             if self.skipping:
                 return []
-            self.undefined_refs(token.content, line)
+            self.undefined_refs(token.content, line, (token.meta or {}).get("escaped", ()), after)
             return [Node("text", text=token.content, line=line)]
         if kind == "code_inline":
             return [Node("code", text=token.content, line=line)]
@@ -259,8 +263,16 @@ class _Converter:
             return Node("text", text=shown, line=line)
         return self.refs.call(key, line)
 
-    def undefined_refs(self, text: str, line: int) -> None:
+    def undefined_refs(self, text: str, line: int, escaped=(), after: bool = False) -> None:
+        """A ``[^label]`` the footnote plugin left as text (no such note) is a misspelt call where
+        a call stands: straight after a word or punctuation. Escaped (``\\[^1]``), after a space
+        or at the start of a line, it is text, as CommonMark and the footnote plugin read it."""
         for match in UNDEFINED_REF.finditer(text):
+            start = match.start()
+            if start in escaped:
+                continue
+            if text[start - 1].isspace() if start else not after:
+                continue
             self.diags.error(
                 self.path,
                 line,
@@ -273,25 +285,17 @@ def _split_definitions(tokens: list[Token]) -> tuple[list[Token], list[_Definiti
     """Take footnote definitions out of the stream, wherever they stand."""
     body: list[Token] = []
     definitions: list[_Definition] = []
-    current: list[Token] | None = None
-    depth = 0
+    open_: list[list[Token]] = [body]  # a definition indented inside another is a note of its own
     for token in tokens:
         if token.type == "footnote_reference_open":
-            if depth == 0:
-                line = token.map[0] + 1 if token.map else 0
-                definitions.append(_Definition(token.meta["label"], line, []))
-                current = definitions[-1].tokens
-            else:
-                current.append(token)
-            depth += 1
+            line = token.map[0] + 1 if token.map else 0
+            definitions.append(_Definition(token.meta["label"], line, []))
+            open_.append(definitions[-1].tokens)
         elif token.type == "footnote_reference_close":
-            depth -= 1
-            if depth > 0:
-                current.append(token)
-        elif depth > 0:
-            current.append(token)
+            if len(open_) > 1:
+                open_.pop()
         else:
-            body.append(token)
+            open_[-1].append(token)
     return body, definitions
 
 
@@ -341,7 +345,7 @@ def parse_section(
 
     headings = [(i, t) for i, t in enumerate(body) if t.type == "heading_open"]
     title_nodes: tuple[Node, ...] = ()
-    title, line = path.stem, 1
+    title, line, anchor = path.stem, 1, ""
     refs = _Refs(section_id)
     convert = _Converter(path, env, refs, diags)
     first_content = next((i for i, t in enumerate(body) if t.level == 0), None)
@@ -352,6 +356,7 @@ def parse_section(
     else:
         start, heading = headings[0]
         line = heading.map[0] + 1
+        anchor = str((heading.attrs or {}).get("id", ""))
         title_nodes = convert.nodes([body[start + 1]], line)
         title = "".join(n.text for node in title_nodes for n in node.walk()).strip()
         if not title:
@@ -388,7 +393,11 @@ def parse_section(
             para = Node("paragraph", convert.nodes(inline["tokens"], refs.lines[key]), line=refs.lines[key])
             notes.append(Note(note_id, number, "", (para,), path, refs.lines[key]))
             continue
-        definition = defined[key]
+        definition = defined.get(key)
+        if definition is None:  # markdown-it knew a note octavo did not take out of the text
+            diags.error(path, refs.lines[key], "note-undefined", f"footnote [^{key}] is never defined")
+            notes.append(Note(note_id, number, key, (), path, refs.lines[key]))
+            continue
         note_blocks = convert.nodes(definition.tokens, definition.line)
         if not note_blocks:
             diags.error(path, definition.line, "note-empty", f"footnote [^{key}] has no text")
@@ -410,6 +419,7 @@ def parse_section(
         notes=tuple(notes),
         file=path,
         line=line,
+        anchor=anchor,
     )
 
 
@@ -421,7 +431,7 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
         if not base[0].isalpha():
             base = f"s-{base}"
         candidate, n = base, 2
-        while candidate in ids:
+        while candidate in ids or candidate in FIXED_IDS:
             candidate, n = f"{base}-{n}", n + 1
         ids.append(candidate)
     return ids
@@ -459,4 +469,4 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
             sections.append(section)
     if not ok:
         return None
-    return Book(metadata=config.metadata, sections=tuple(sections), root=config.root)
+    return resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)

@@ -55,8 +55,9 @@ def listed() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[st
     ids), known print failures (the referees' diagnostic ids in the book of every other example)."""
     doc = tomllib.loads(LIST.read_text(encoding="utf-8"))
     refused = {name: set(group["ids"]) for group in doc["refused"] for name in group["examples"]}
-    epub = {n: set(g["epubcheck"]) for g in doc["known"] if "epubcheck" in g for n in g["examples"]}
-    prints = {n: set(g["diagnostics"]) for g in doc["known"] if "diagnostics" in g for n in g["examples"]}
+    known = doc.get("known", [])
+    epub = {n: set(g["epubcheck"]) for g in known if "epubcheck" in g for n in g["examples"]}
+    prints = {n: set(g["diagnostics"]) for g in known if "diagnostics" in g for n in g["examples"]}
     return refused, epub, prints
 
 
@@ -186,6 +187,8 @@ def test_every_other_example_builds_with_every_referee_passing(tmp_path, capsys)
 def test_the_known_failures_fail_as_listed(tmp_path, capsys):
     """They build, their PDFs pass, and EPUBCheck reports exactly the listed message ids for each."""
     _, known, _ = listed()
+    if not known:
+        pytest.skip("no known EPUB failures are listed")
     examples = [e for e in all_examples() if e.name in known]
     assert len(examples) == len(known)
     book = write_book(tmp_path / "ms", "Known failures", examples)

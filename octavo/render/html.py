@@ -56,6 +56,7 @@ class HtmlRenderer:
         self.fit = fit
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
+        self._copy = False  # writing a title again (contents): without its ids, which stand once
 
     # -- entry points used by the templates -------------------------------------------
     def blocks(self, nodes: Iterable[Node]) -> Markup:
@@ -67,9 +68,13 @@ class HtmlRenderer:
     def inline(self, nodes: Iterable[Node]) -> Markup:
         """Inline content without note calls (titles in contents, running heads)."""
         out: list[str] = []
-        for node in nodes:
-            if node.type != "noteref":
-                self.node(node, out)
+        self._copy = True
+        try:
+            for node in nodes:
+                if node.type != "noteref":
+                    self.node(node, out)
+        finally:
+            self._copy = False
         return Markup("".join(out))
 
     def title(self, section: Section) -> Markup:
@@ -91,7 +96,7 @@ class HtmlRenderer:
     def lang_attrs(self, node: Node) -> list[tuple[str, str]]:
         pairs = []
         for key in ("id", "class", "title", "dir"):
-            if node.attr(key):
+            if node.attr(key) and not (key == "id" and self._copy):
                 pairs.append((key, node.attr(key)))
         if node.attr("lang"):
             pairs.append(("lang", node.attr("lang")))
@@ -133,7 +138,10 @@ class HtmlRenderer:
             tag = TAGS.get(node.type, "span")
         extra: list[tuple[str, str]] = []
         if node.type == "link":
-            extra.append(("href", node.attr("href")))
+            target = node.attr("target")
+            extra.append(
+                ("href", self.target_href(*target.partition("#")[::2]) if target else node.attr("href"))
+            )
         elif node.type == "ordered_list" and node.attr("start"):
             extra.append(("start", node.attr("start")))
         elif node.type in ("th", "td") and node.attr("align"):
@@ -149,6 +157,10 @@ class HtmlRenderer:
     def image(self, node: Node, out: list[str]) -> None:
         extra = [("src", self.image_src(node.attr("src"))), ("alt", node.attr("alt"))]
         out.append(f"<img{attr_string(extra + self.lang_attrs(node))}/>")
+
+    def target_href(self, section_id: str, fragment: str) -> str:
+        """The href of a link the resolver led to a section (and an id in it): one document here."""
+        return f"#{fragment or section_id}"
 
     def noteref(self, node: Node) -> str:
         raise NotImplementedError

@@ -179,6 +179,10 @@ class EpubRenderer(HtmlRenderer):
         pieces.append(str(escape(text[start:])))
         return "".join(pieces)
 
+    def target_href(self, section_id: str, fragment: str) -> str:
+        """One XHTML document per section, side by side in the package's text folder."""
+        return f"{section_id}.xhtml" + (f"#{fragment}" if fragment else "")
+
     def noteref(self, node: Node) -> str:
         attrs = attr_string(
             [
