@@ -23,9 +23,10 @@ from .diagnostics import Diagnostics
 from .model import ROLES, SECTION_KINDS, Creator, Metadata
 from .printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from .textio import read_text
-from .tomlbounds import config_bounds
-
-CONFIG_NAME = "book.toml"
+from .tomlbounds import (
+    CONFIG_NAME,
+    config_bounds,
+)
 
 # key -> (type, required)
 TOP_KEYS: dict[str, tuple[type, bool]] = {
