@@ -389,12 +389,32 @@ def parse_section(
     )
 
 
+#: Names octavo gives its own documents, ids and package items: a section never takes one.
+RESERVED_IDS = frozenset(
+    (
+        "cover",
+        "titlepage",
+        "copyright",
+        "nav",
+        "ncx",
+        "toc",
+        "toc-title",
+        "halftitle",
+        "landmarks",
+        "page-list",
+    )
+)
+RESERVED_PREFIXES = ("cover-", "image-", "font-", "css-", "page-")
+
+
 def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
-    """Unique XML ids from file names: 'introduction', 'chapter-1', …"""
+    """Unique XML ids from file names: 'introduction', 'chapter-1', …; one that does not start
+    with a letter, or would be a name of octavo's own (``nav.md``, ``cover.md``…), starts with
+    ``s-``. The id names the section's EPUB document too (``s-nav.xhtml``)."""
     ids: list[str] = []
     for entry in entries:
         base = slugify(entry.file.stem)
-        if not base[0].isalpha():
+        if not base[0].isalpha() or base in RESERVED_IDS or base.startswith(RESERVED_PREFIXES):
             base = f"s-{base}"
         candidate, n = base, 2
         while candidate in ids:
