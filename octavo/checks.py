@@ -15,9 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image
-
-from . import gate
+from . import gate, pictures
 from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
@@ -75,7 +73,9 @@ def check_unlisted(book: Book, diags: Diagnostics) -> None:
 
 
 def check_images(book: Book, diags: Diagnostics) -> None:
-    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is read."""
+    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is
+    read, decoded by Pillow to the end; each named by its real name (see ``octavo.pictures``)."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
     for where, node in gate.book_nodes(book):
         if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
             diags.error(
@@ -88,44 +88,58 @@ def check_images(book: Book, diags: Diagnostics) -> None:
             continue
         src = node.attr("src")
         try:
-            check_image_size(book.root, gate.reference(book.root, src), where, node.line, diags)
-        except gate.Refused as refused:
-            if refused.kind == "outside":
-                diags.error(
-                    where, node.line, "image-outside", f"image {src!r} is outside the manuscript folder"
-                )
-            elif refused.kind == "missing":
-                diags.error(where, node.line, "image-missing", f"image {src!r} not found")
-            else:
-                diags.error(where, node.line, "image-unreadable", f"image {src!r} cannot be read: {refused}")
-        if not node.attr("alt").strip():
-            diags.warning(where, node.line, "image-alt", f"image {src!r} has no alt text")
+            name = gate.reference_name(src)
+        except gate.Refused:
+            name = src
+        if name not in seen:
+            seen[name] = inspect_image(book.root, src, name)
+        for severity, problem, message in seen[name]:
+            getattr(diags, severity)(where, node.line, problem, message)
+        check_alt(node, name, where, diags)
+
+
+def check_alt(node: Node, name: str, where: Path, diags: Diagnostics) -> None:
+    """A picture says what it shows, or is marked ``{.decorative}`` and says nothing."""
+    decorative = "decorative" in node.attr("class").split()
+    described = bool(node.attr("alt").strip())
+    if decorative and described:
+        message = f"image {name!r} is marked {{.decorative}} but has alt text: keep one or the other"
+        diags.error(where, node.line, "image-alt", message)
+    elif not decorative and not described:
+        message = (
+            f"image {name!r} has no alt text: describe it, or mark it {{.decorative}} if it only decorates"
+        )
+        diags.error(where, node.line, "image-alt", message)
 
 
 MAX_IMAGE_BYTES = 1_500_000
 MAX_IMAGE_PIXELS = 4_000_000
 
 
-def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diagnostics) -> None:
-    """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels); the file is opened
-    through the gate (``gate.Refused`` if it cannot be)."""
-    with gate.open_file(root, path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > MAX_IMAGE_BYTES:
-            diags.warning(
-                where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
-            )
-            return
-        try:
-            with Image.open(handle) as image:
-                pixels = image.width * image.height
-        except (OSError, Image.DecompressionBombError):
-            diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
-            return
+def inspect_image(root: Path, src: str, name: str) -> list[tuple[str, str, str]]:
+    """(severity, id, message) for one picture: refused by the gate, not decodable to the end by
+    Pillow, or too big for e-readers (> 1.5 MB or > 4 megapixels)."""
+    problems: list[tuple[str, str, str]] = []
+    try:
+        with gate.open_file(root, gate.reference(root, src)) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            image = pictures.decode(handle)
+            pixels = image.width * image.height
+    except gate.Refused as refused:
+        if refused.kind == "outside":
+            return [("error", "image-outside", f"image {name!r} is outside the manuscript folder")]
+        if refused.kind == "missing":
+            return [("error", "image-missing", f"image {name!r} not found")]
+        return [("error", "image-unreadable", f"image {name!r} cannot be read: {refused}")]
+    except pictures.Unreadable as exc:
+        return [("error", "image-unreadable", f"image {name!r} is not a picture octavo can read: {exc}")]
+    if size > MAX_IMAGE_BYTES:
+        message = f"image {name!r} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
+        problems.append(("warning", "image-large", message))
     if pixels > MAX_IMAGE_PIXELS:
-        diags.warning(
-            where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
-        )
+        message = f"image {name!r} has {pixels / 1e6:.1f} megapixels (keep under 4)"
+        problems.append(("warning", "image-large", message))
+    return problems
 
 
 def check_languages(book: Book, diags: Diagnostics) -> None:

@@ -97,6 +97,23 @@ def _attrs(token: Token) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items()))
 
 
+def plain_text(tokens: list[Token]) -> str:
+    """An image description as plain text (CommonMark: an image's ``alt`` is the plain-text
+    content of its description): the text and code of the inline tokens, emphasis, links and
+    raw HTML dropped, line breaks as spaces, nested images by their own description."""
+    parts: list[str] = []
+    stack = list(reversed(tokens))
+    while stack:
+        token = stack.pop()
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            stack.extend(reversed(token.children or []))
+    return " ".join("".join(parts).split())
+
+
 class _Converter:
     """Turns tokens into nodes for one section, resolving note calls."""
 
@@ -228,7 +245,7 @@ class _Converter:
         if kind == "image":
             attrs = dict(_attrs(token))
             attrs["src"] = str(token.attrs.get("src", ""))
-            attrs["alt"] = token.content
+            attrs["alt"] = plain_text(token.children or [])
             if token.attrs.get("title"):
                 attrs["title"] = str(token.attrs["title"])
             return [Node("image", attrs=tuple(sorted(attrs.items())), line=line)]

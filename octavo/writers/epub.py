@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +38,7 @@ from ..pagemap import PageStart, page_starts
 from ..render.rules import EpubRenderer
 from ..render.templates import EPUB_TYPES, environment, template_values
 from ..styles import Styles
-from .epub_assets import book_images, image_name, subset_font
+from .epub_assets import book_images, image_names, subset_font
 
 if TYPE_CHECKING:
     import weasyprint
@@ -184,10 +185,15 @@ def add_accessibility(
 
 def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> int:
     """The book's images, and the cover picture marked cover-image; returns the book's count."""
-    images = book_images(book)
-    for i, (name, media, data) in enumerate(images, start=1):
+    images, _ = book_images(book)
+    for i, picture in enumerate(images, start=1):
         package.add_item(
-            epub.EpubItem(uid=f"image-{i}", file_name=f"images/{name}", media_type=media, content=data)
+            epub.EpubItem(
+                uid=f"image-{i}",
+                file_name=f"images/{picture.epub}",
+                media_type=picture.media,
+                content=picture.data,
+            )
         )
     if cover is not None:
         item = epub.EpubItem(
@@ -304,12 +310,18 @@ def page_marks(
     return marks, pages
 
 
+def image_src(book: Book) -> Callable[[str], str]:
+    """A picture's ``src`` in a document of ``text/``: its file in ``images/`` (a picture in a
+    title shows in the contents too)."""
+    names = image_names(book)
+    return lambda src: f"../images/{quote(names.get(src, ''))}"
+
+
 def render_documents(
     book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]], cover: bool
 ) -> list[Document]:
     env = environment(styles.templates)
-    image_src = lambda src: f"../images/{quote(image_name(src))}"  # noqa: E731
-    renderer = EpubRenderer(book, image_src=image_src, page_marks=marks)
+    renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks)
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
@@ -388,7 +400,7 @@ def render_navigation(
     xhtml = (
         env.get_template("epub/nav.xhtml")
         .render(
-            **template_values(book, EpubRenderer(book, page_marks=marks)),
+            **template_values(book, EpubRenderer(book, image_src=image_src(book), page_marks=marks)),
             href=lambda s: f"{s.id}.xhtml",
             landmarks=landmarks,
             pages=pages,
