@@ -59,9 +59,9 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise FetchRefused(f"refused to fetch {url}: only files of the book are read")
         path = Path(unquote(parts.path))
-        if path in self.replaced:
+        if path in self.replaced:  # not a file: URL, or WeasyPrint would read the file itself
             data, media = self.replaced[path]
-            return URLFetcherResponse(url, data, {"Content-Type": media}, 200)
+            return URLFetcherResponse(f"octavo-converted:{url}", data, {"Content-Type": media}, 200)
         data = self._read(path) if path.is_absolute() else None
         if data is None:
             self.refused.append(url)

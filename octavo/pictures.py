@@ -43,7 +43,7 @@ from PIL import Image, ImageFile, ImageOps
 from . import gate
 from .model import Book
 
-#: Formats packed as they are: Pillow's name -> (media type, extension).
+#: Formats packed as they are (see ``kept``): Pillow's name -> (media type, extension).
 KEPT = {
     "PNG": ("image/png", ".png"),
     "JPEG": ("image/jpeg", ".jpg"),
@@ -100,16 +100,23 @@ def decode(data: bytes | BinaryIO) -> Image.Image:
     return image
 
 
-def media_of(image_format: str | None) -> tuple[str, str]:
-    """(media type, extension) of what is packed for a picture in ``image_format``."""
-    return KEPT.get(image_format or "", CONVERTED)
+def kept(image_format: str, mode: str) -> bool:
+    """Whether a picture is packed as it is: a JPEG, or a PNG or GIF of 8 bits or fewer per
+    channel in grey, a palette or RGB (WeasyPrint 70 prints a 16-bit PNG black and a CMYK TIFF not
+    at all)."""
+    return image_format in ("JPEG", "MPO") or (image_format in KEPT and mode in PNG_MODES)
 
 
-def sniff(data: bytes | BinaryIO) -> str:
-    """Pillow's name for the format of ``data`` (its header only); ``Unreadable`` if none."""
+def media_of(found: tuple[str, str] | None) -> tuple[str, str]:
+    """(media type, extension) of what is packed for a picture of (format, mode) ``found``."""
+    return KEPT[found[0]] if found is not None and kept(*found) else CONVERTED
+
+
+def sniff(data: bytes | BinaryIO) -> tuple[str, str]:
+    """Pillow's (format, mode) of ``data``, from its header only; ``Unreadable`` if none."""
     try:
         with Image.open(io.BytesIO(data) if isinstance(data, bytes) else data) as image:
-            return image.format or ""
+            return image.format or "", image.mode
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise Unreadable(str(exc) or type(exc).__name__) from None
 
@@ -117,9 +124,9 @@ def sniff(data: bytes | BinaryIO) -> str:
 def packed(data: bytes) -> tuple[bytes, str]:
     """(bytes, media type) of what the outputs carry for a picture file: the file itself when
     readers show its format, else a PNG made from it, the same bytes every time."""
-    image_format = sniff(data)
-    if image_format in KEPT:
-        return data, KEPT[image_format][0]
+    found = sniff(data)
+    if kept(*found):
+        return data, media_of(found)[0]
     image = decode(data)
     profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)
@@ -272,7 +279,7 @@ def converted(book: Book, names: Iterable[str] | None = None) -> dict[Path, tupl
         try:
             path = locate(book.root, name)
             raw = gate.read(book.root, path)
-            if sniff(raw) not in KEPT:
+            if not kept(*sniff(raw)):
                 out[path] = packed(raw)
         except (gate.Refused, Unreadable):
             continue

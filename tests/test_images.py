@@ -15,6 +15,7 @@ import posixpath
 import subprocess
 import sys
 import zipfile
+from hashlib import sha256
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -90,22 +91,47 @@ def test_two_names_that_flatten_alike_are_two_files(tmp_path):
     ![A red square](a/b.png) and ![a blue square](a-b.png).
 
     ![A green square](Case.png) and ![a yellow square](case.png).
+
+    ![A photograph named like the cover](cover.jpg) and ![a GIF](dot.gif)
     """
     ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml(["one.md"], page_list=False))
     picture(ms / "a" / "b.png", (200, 0, 0))
     picture(ms / "a-b.png", (0, 0, 200))
     picture(ms / "Case.png", (0, 200, 0))
     picture(ms / "case.png", (200, 200, 0))
+    picture(ms / "cover.jpg", (90, 90, 90), fmt="JPEG")
+    picture(ms / "dot.gif", (0, 90, 0), fmt="GIF")
     built = build_book(ms, tmp_path / "dist", formats=("epub",))
     shown = epub_pictures(built.epub)
     by_alt = {alt: data for _, _, alt, data in shown}
-    assert by_alt.keys() == {"A red square", "a blue square", "A green square", "a yellow square"}
+    assert by_alt.keys() == {
+        "A red square",
+        "a blue square",
+        "A green square",
+        "a yellow square",
+        "A photograph named like the cover",
+        "a GIF",
+    }
+    # PNG, JPEG and GIF are packed as they are
+    assert by_alt["A photograph named like the cover"] == (ms / "cover.jpg").read_bytes()
+    assert by_alt["a GIF"] == (ms / "dot.gif").read_bytes()
+    assert by_alt["A red square"] == (ms / "a" / "b.png").read_bytes()
     assert pixels(by_alt["A red square"]) == expected(ms / "a" / "b.png")
     assert pixels(by_alt["a blue square"]) == expected(ms / "a-b.png")
     assert pixels(by_alt["A green square"]) == expected(ms / "Case.png")
     assert pixels(by_alt["a yellow square"]) == expected(ms / "case.png")
-    hrefs = [h for h in opf_items(built.epub) if h.startswith("images/") and h != "images/cover.jpg"]
-    assert len({h.casefold() for h in hrefs}) == len(hrefs) == 4
+    items = opf_items(built.epub)
+    hrefs = [h for h in items if h.startswith("images/") and h != "images/cover.jpg"]
+    assert len({h.casefold() for h in hrefs}) == len(hrefs) == 6
+    assert "images/a/b.png" in hrefs and "images/a-b.png" in hrefs
+    assert {h for h in hrefs if h.casefold().startswith("images/case")} == {
+        f"images/Case-{sha256(b'Case.png').hexdigest()[:8]}.png",
+        f"images/case-{sha256(b'case.png').hexdigest()[:8]}.png",
+    }
+    assert f"images/cover-{sha256(b'cover.jpg').hexdigest()[:8]}.jpg" in hrefs
+    with zipfile.ZipFile(built.epub) as z:
+        cover = z.read("EPUB/images/cover.jpg")
+    assert cover != (ms / "cover.jpg").read_bytes() and items["images/cover.jpg"] == "image/jpeg"
     counts, lines = epubcheck_counts(built.epub)
     assert counts == CLEAN, "\n".join(lines)
 
@@ -151,6 +177,64 @@ def test_a_tiff_and_a_picture_without_extension_become_png(tmp_path):
     assert [m for h, m in items.items() if h.startswith("images/plates/")] == ["image/png", "image/png"]
     counts, lines = epubcheck_counts(built.epub)
     assert counts == CLEAN, "\n".join(lines)
+
+
+def grey16(path: Path) -> None:
+    """A 16-bit grey gradient, left to right, as PNG."""
+    image = Image.new("I;16", (64, 8))
+    for x in range(64):
+        for y in range(8):
+            image.putpixel((x, y), x * 1000)
+    image.save(path, format="PNG")
+
+
+@pytest.mark.parametrize(
+    "name, fmt, mode",
+    [("plate.bmp", "BMP", "RGB"), ("plate.webp", "WEBP", "RGB"), ("plate.tiff", "TIFF", "CMYK")],
+)
+def test_other_formats_become_png_with_their_pixels(tmp_path, name, fmt, mode):
+    ms = make_manuscript(
+        tmp_path / "ms", {"one.md": f"# One\n\n![A plate]({name})\n"}, toml=toml(["one.md"], page_list=False)
+    )
+    image = Image.new(mode, (24, 16), (0, 255, 255, 0) if mode == "CMYK" else (40, 90, 140))
+    image.save(ms / name, format=fmt, **({"lossless": True} if fmt == "WEBP" else {}))
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    [(_, src, _, data)] = epub_pictures(built.epub)
+    assert src == "../images/plate.png" and data.startswith(b"\x89PNG")
+    assert pixels(data) == expected(ms / name)
+    counts, lines = epubcheck_counts(built.epub)
+    assert counts == CLEAN, "\n".join(lines)
+
+
+def test_a_16_bit_png_becomes_an_8_bit_one(tmp_path):
+    ms = make_manuscript(
+        tmp_path / "ms", {"one.md": "# One\n\n![A gradient](g.png)\n"}, toml=toml(["one.md"], page_list=False)
+    )
+    grey16(ms / "g.png")
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    [(_, _, _, data)] = epub_pictures(built.epub)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "L"
+        row = [image.getpixel((x, 4)) for x in range(64)]
+    assert row == sorted(row) and row[0] == 0 and row[-1] == round(63000 / 257)
+
+
+def test_the_print_pdf_shows_a_cmyk_tiff_and_a_16_bit_png(tmp_path):
+    """WeasyPrint 70 alone prints a 16-bit PNG black and a CMYK TIFF not at all."""
+    import pypdfium2 as pdfium
+
+    text = "# One\n\n![A red plate](red.tif)\n\n![A gradient](g.png)\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml(["one.md"]))
+    Image.new("CMYK", (120, 60), (0, 255, 255, 0)).save(ms / "red.tif", format="TIFF")
+    grey16(ms / "g.png")
+    built = build_book(ms, tmp_path / "dist")
+    assert len(pdf_images(built.pdf)) == 2
+    colours: set = set()
+    for page in pdfium.PdfDocument(built.pdf):
+        colours.update(c for _, c in page.render(scale=1).to_pil().convert("RGB").getcolors(1 << 20))
+    assert (255, 0, 0) in colours
+    greys = {c[0] for c in colours if c[0] == c[1] == c[2]}
+    assert len(greys & set(range(60, 200))) > 10  # the gradient's middle, not black
 
 
 def test_names_with_spaces_and_accents_are_found_as_commonmark_says(tmp_path):
