@@ -44,13 +44,13 @@ def picture(path: Path, colour: tuple[int, int, int], fmt: str = "PNG", size=(24
     image.save(path, format=fmt)
 
 
-def pixels(data: bytes) -> tuple[tuple[int, int], list]:
+def pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
     with Image.open(io.BytesIO(data)) as image:
         rgb = image.convert("RGB")
-        return rgb.size, list(rgb.getdata())
+        return rgb.size, rgb.tobytes()
 
 
-def expected(path: Path) -> tuple[tuple[int, int], list]:
+def expected(path: Path) -> tuple[tuple[int, int], bytes]:
     return pixels(path.read_bytes())
 
 
@@ -435,6 +435,8 @@ def test_every_img_of_the_picture_book_shows_its_own_pixels(picture_book):
         assert page.find(f".//{XHTML}h1//{XHTML}img").get("alt") == "A compass"
         rule = next(i for i in page.iter(f"{XHTML}img") if i.get("alt") == "")
         assert rule.get("role") == "presentation"
+        nav = etree.fromstring(z.read("EPUB/text/nav.xhtml"))
+    assert [i.get("alt") for i in nav.iter(f"{XHTML}img")] == ["A compass"]  # the title's, in the contents
 
 
 def pdf_images(path: Path) -> set[tuple[int, int]]:
