@@ -18,9 +18,9 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image, ImageFile
+from PIL import Image
 
-from . import gate
+from . import gate, pictures
 from .config import language_problem
 from .diagnostics import Diagnostics
 from .model import Book, Node, Section
@@ -79,7 +79,9 @@ def check_unlisted(book: Book, diags: Diagnostics) -> None:
 
 
 def check_images(book: Book, diags: Diagnostics) -> None:
-    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is read."""
+    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is
+    read, decoded by Pillow to the end; each named by its real name (see ``octavo.pictures``)."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
     for where, node in gate.book_nodes(book):
         if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
             diags.error(
@@ -92,18 +94,28 @@ def check_images(book: Book, diags: Diagnostics) -> None:
             continue
         src = node.attr("src")
         try:
-            check_image_size(book.root, gate.reference(book.root, src), where, node.line, diags)
-        except gate.Refused as refused:
-            if refused.kind == "outside":
-                diags.error(
-                    where, node.line, "image-outside", f"image {src!r} is outside the manuscript folder"
-                )
-            elif refused.kind == "missing":
-                diags.error(where, node.line, "image-missing", f"image {src!r} not found")
-            else:
-                diags.error(where, node.line, "image-unreadable", f"image {src!r} cannot be read: {refused}")
-        if not node.attr("alt").strip():
-            diags.warning(where, node.line, "image-alt", f"image {src!r} has no alt text")
+            name = gate.reference_name(src)
+        except gate.Refused:
+            name = src
+        if name not in seen:
+            seen[name] = inspect_image(book.root, src, name)
+        for severity, problem, message in seen[name]:
+            getattr(diags, severity)(where, node.line, problem, message)
+        check_alt(node, name, where, diags)
+
+
+def check_alt(node: Node, name: str, where: Path, diags: Diagnostics) -> None:
+    """A picture says what it shows, or is marked ``{.decorative}`` and says nothing."""
+    decorative = "decorative" in node.attr("class").split()
+    described = bool(node.attr("alt").strip())
+    if decorative and described:
+        message = f"image {name!r} is marked {{.decorative}} but has alt text: keep one or the other"
+        diags.error(where, node.line, "image-alt", message)
+    elif not decorative and not described:
+        message = (
+            f"image {name!r} has no alt text: describe it, or mark it {{.decorative}} if it only decorates"
+        )
+        diags.error(where, node.line, "image-alt", message)
 
 
 MAX_IMAGE_BYTES = 1_500_000
@@ -113,73 +125,52 @@ MAX_IMAGE_PIXELS = 4_000_000
 DECODE_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 
 
-class _Damaged(Exception):
-    """An image whose header is sound but whose pixels cannot all be decoded."""
-
-
-def _decode(image: Image.Image) -> None:
-    """Decode every pixel, as the PDF writer will; a file cut short is damaged here.
-
-    WeasyPrint sets Pillow's ``LOAD_TRUNCATED_IMAGES``, so it would print
-    such a picture with its missing rows grey; the check turns it off.
-    """
-    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
+def inspect_image(root: Path, src: str, name: str) -> list[tuple[str, str, str]]:
+    """(severity, id, message) for one picture: refused by the gate, more pixels than the print
+    PDF's writer decodes (read from the header alone), not decodable to the end by Pillow, or too
+    big for e-readers (> 1.5 MB or > 4 megapixels)."""
+    problems: list[tuple[str, str, str]] = []
+    too_large = (
+        f"image {name!r} has more than {DECODE_PIXELS / 1e6:.1f} megapixels, more than the print PDF "
+        "can decode: it would be missing from the PDFs (scale it down; 4 megapixels fill a page)"
+    )
     try:
-        image.load()
-    except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError) as exc:
-        raise _Damaged from exc
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+        with gate.open_file(root, gate.reference(root, src)) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    with Image.open(handle) as header:
+                        if header.width * header.height > DECODE_PIXELS:
+                            return [("error", "image-too-large", too_large)]
+            except Image.DecompressionBombError:
+                return [("error", "image-too-large", too_large)]
+            except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError):
+                pass  # pictures.decode says why
+            handle.seek(0)
+            image = pictures.decode(handle)
+            pixels = image.width * image.height
+    except gate.Refused as refused:
+        if refused.kind == "outside":
+            return [("error", "image-outside", f"image {name!r} is outside the manuscript folder")]
+        if refused.kind == "missing":
+            return [("error", "image-missing", f"image {name!r} not found")]
+        return [("error", "image-unreadable", f"image {name!r} cannot be read: {refused}")]
+    except pictures.Unreadable as exc:
+        return [("error", "image-unreadable", f"image {name!r} is not a picture octavo can read: {exc}")]
+    if size > MAX_IMAGE_BYTES:
+        message = f"image {name!r} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
+        problems.append(("warning", "image-large", message))
+    if pixels > MAX_IMAGE_PIXELS:
+        message = f"image {name!r} has {pixels / 1e6:.1f} megapixels (keep under 4)"
+        problems.append(("warning", "image-large", message))
+    return problems
 
 
 def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diagnostics) -> None:
-    """Warn about images too big for e-readers (> 1.5 MB or > 4 megapixels); the file is opened
-    through the gate (``gate.Refused`` if it cannot be).
-
-    An image the print PDF's writer cannot decode (too many pixels, damaged
-    data) is an error: WeasyPrint would leave it out of the PDFs.
-    """
-    too_large = (
-        f"{path.name} has more than {DECODE_PIXELS / 1e6:.1f} megapixels, more than the print PDF can "
-        "decode: it would be missing from the PDFs (scale it down; 4 megapixels fill a page)"
-    )
-    with gate.open_file(root, path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > MAX_IMAGE_BYTES:
-            diags.warning(
-                where, line, "image-large", f"{path.name} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
-            )
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                with Image.open(handle) as image:
-                    pixels = image.width * image.height
-                    if pixels > DECODE_PIXELS:
-                        diags.error(where, line, "image-too-large", too_large)
-                        return
-                    _decode(image)
-        except Image.DecompressionBombError:
-            diags.error(where, line, "image-too-large", too_large)
-            return
-        except _Damaged as exc:
-            diags.error(
-                where,
-                line,
-                "image-unreadable",
-                f"{path.name} is damaged ({exc.__cause__}): its pictures would print cut short or not at all",
-            )
-            return
-        except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError):
-            diags.error(where, line, "image-unreadable", f"{path.name} is not an image octavo can read")
-            return
-    if pixels > MAX_IMAGE_PIXELS and size <= MAX_IMAGE_BYTES:
-        diags.warning(
-            where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
-        )
-        diags.warning(
-            where, line, "image-large", f"{path.name} has {pixels / 1e6:.1f} megapixels (keep under 4)"
-        )
+    """``inspect_image``'s problems for the file ``path`` under ``root``, as diagnostics at ``where``."""
+    for severity, ident, message in inspect_image(root, path.relative_to(root).as_posix(), path.name):
+        getattr(diags, severity)(where, line, ident, message)
 
 
 def check_languages(book: Book, diags: Diagnostics) -> None:

@@ -33,9 +33,12 @@ class FetchRefused(ValueError):
 class SafeFetcher(URLFetcher):
     """Serve ``file:`` URLs under ``roots``; refuse everything else."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], replaced: dict[Path, tuple[bytes, str]] | None = None):
+        """``replaced``: file -> (bytes, media type) served in its place (a picture converted to
+        PNG, read through the gate beforehand)."""
         super().__init__(allowed_protocols=("file",))
         self.roots = [r.resolve() for r in roots]
+        self.replaced = replaced or {}
         self.refused: list[str] = []
 
     def allowed(self, path: Path) -> bool:
@@ -56,6 +59,9 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise FetchRefused(f"refused to fetch {url}: only files of the book are read")
         path = Path(unquote(parts.path))
+        if path in self.replaced:  # not a file: URL, or WeasyPrint would read the file itself
+            data, media = self.replaced[path]
+            return URLFetcherResponse(f"octavo-converted:{url}", data, {"Content-Type": media}, 200)
         data = self._read(path) if path.is_absolute() else None
         if data is None:
             self.refused.append(url)

@@ -101,6 +101,23 @@ def _attrs(token: Token) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items()))
 
 
+def plain_text(tokens: list[Token]) -> str:
+    """An image description as plain text (CommonMark: an image's ``alt`` is the plain-text
+    content of its description): the text and code of the inline tokens, emphasis, links and
+    raw HTML dropped, line breaks as spaces, nested images by their own description."""
+    parts: list[str] = []
+    stack = list(reversed(tokens))
+    while stack:
+        token = stack.pop()
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            stack.extend(reversed(token.children or []))
+    return " ".join("".join(parts).split())
+
+
 class _Converter:
     """Turns tokens into nodes for one section, resolving note calls."""
 
@@ -246,7 +263,7 @@ class _Converter:
         if kind == "image":
             attrs = dict(_attrs(token))
             attrs["src"] = str(token.attrs.get("src", ""))
-            attrs["alt"] = token.content
+            attrs["alt"] = plain_text(token.children or [])
             if token.attrs.get("title"):
                 attrs["title"] = str(token.attrs["title"])
             return [Node("image", attrs=tuple(sorted(attrs.items())), line=line)]
@@ -423,12 +440,32 @@ def parse_section(
     )
 
 
+#: Names octavo gives its own documents, ids and package items: a section never takes one.
+RESERVED_IDS = frozenset(
+    (
+        "cover",
+        "titlepage",
+        "copyright",
+        "nav",
+        "ncx",
+        "toc",
+        "toc-title",
+        "halftitle",
+        "landmarks",
+        "page-list",
+    )
+)
+RESERVED_PREFIXES = ("cover-", "image-", "font-", "css-", "page-")
+
+
 def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
-    """Unique XML ids from file names: 'introduction', 'chapter-1', …"""
+    """Unique XML ids from file names: 'introduction', 'chapter-1', …; one that does not start
+    with a letter, or would be a name of octavo's own (``nav.md``, ``cover.md``…), starts with
+    ``s-``. The id names the section's EPUB document too (``s-nav.xhtml``)."""
     ids: list[str] = []
     for entry in entries:
         base = slugify(entry.file.stem)
-        if not base[0].isalpha():
+        if not base[0].isalpha() or base in RESERVED_IDS or base.startswith(RESERVED_PREFIXES):
             base = f"s-{base}"
         candidate, n = base, 2
         while candidate in ids or candidate in FIXED_IDS:

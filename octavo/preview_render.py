@@ -23,11 +23,11 @@ from .config import Config, load_config
 from .diagnostics import Diagnostic, Diagnostics, ManuscriptError, Severity, of_severity
 from .model import Book
 from .parse import parse_book
+from .pictures import names_in_epub
 from .pipeline import build_timestamp
 from .render.templates import template_problem
 from .styles import Styles, check_styles
 from .writers.epub import Document, check_wellformed, render_documents
-from .writers.epub_assets import image_name
 from .writers.pdf import print_html
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -42,7 +42,7 @@ class Render:
     diagnostics: tuple[Diagnostic, ...]
     print_html: str | None = None
     epub_xhtml: bytes | None = None
-    #: EPUB image name (``images/<name>``) -> its path in the manuscript folder
+    #: EPUB image name (``images/<name>``) -> its real name in the manuscript folder
     images: dict[str, str] = field(default_factory=dict)
     title: str = ""
 
@@ -113,11 +113,6 @@ def render(manuscript: Path, styles: Styles) -> Render:
     except TemplateError as exc:
         template_problem(exc, styles.templates, diags)
         return Render(tuple(diags))
-    images = {
-        image_name(node.attr("src")): node.attr("src")
-        for section in book.sections
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks)
-        for node in block.walk()
-        if node.type == "image"
-    }
+    names = names_in_epub(book)
+    images = {epub: name for name, epub in names.items()}
     return Render(tuple(diags), html, epub, images, book.metadata.title)

@@ -130,8 +130,8 @@ def test_sampler_image_has_alt_and_words_are_marked(sampler):
     _, z = package(sampler.epub)
     one = etree.fromstring(z.read("EPUB/text/one.xhtml"))
     image = one.find(f".//{XHTML}img")
-    assert image.get("alt").startswith("A bar chart") and image.get("src") == "../images/images-chart.png"
-    assert "EPUB/images/images-chart.png" in z.namelist()
+    assert image.get("alt").startswith("A bar chart") and image.get("src") == "../images/images/chart.png"
+    assert "EPUB/images/images/chart.png" in z.namelist()
     langs = {s.text: s.get("lang") for s in one.iter(f"{XHTML}span") if s.get("lang")}
     assert langs == {"fait accompli": "fr", "Schadenfreude": "de"}
     notes = one.findall(f".//{XHTML}aside")

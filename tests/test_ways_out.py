@@ -255,9 +255,8 @@ def test_a_picture_in_a_note_and_a_heading_reaches_the_epub(tmp_path):
     with zipfile.ZipFile(epub) as z:
         names = set(z.namelist())
         one = z.read("EPUB/text/one.xhtml").decode()
-    assert "EPUB/images/pics-a.png" in names and "../images/pics-a.png" in one
-    pictures = [n for n in names if n.startswith("EPUB/images/pics-b")]
-    assert len(pictures) == 1
+    assert "EPUB/images/pics/a.png" in names and "../images/pics/a.png" in one
+    assert "EPUB/images/pics/b-c.png" in names and "../images/pics/b-c.png" in one
 
 
 # -- styles ----------------------------------------------------------------------------------------

@@ -155,7 +155,10 @@ class HtmlRenderer:
             self.node(child, out)
 
     def image(self, node: Node, out: list[str]) -> None:
+        """A picture; one marked ``{.decorative}`` has an empty ``alt`` and is presentation only."""
         extra = [("src", self.image_src(node.attr("src"))), ("alt", node.attr("alt"))]
+        if "decorative" in node.attr("class").split():
+            extra = [extra[0], ("alt", ""), ("role", "presentation")]
         out.append(f"<img{attr_string(extra + self.lang_attrs(node))}/>")
 
     def target_href(self, section_id: str, fragment: str) -> str:

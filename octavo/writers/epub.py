@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ from ..pagemap import PageStart, page_starts
 from ..render.rules import EpubRenderer
 from ..render.templates import EPUB_TYPES, environment, template_values
 from ..styles import Styles
-from .epub_assets import book_images, image_name, subset_font
+from .epub_assets import book_images, image_names, subset_font
 
 if TYPE_CHECKING:
     import weasyprint
@@ -143,10 +144,15 @@ def add_accessibility(package: epub.EpubBook, book: Book, options: EpubOptions, 
 
 def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> dict[str, bytes]:
     """The book's images, and the cover picture marked cover-image; returns the book's, by path."""
-    images = book_images(book)
-    for i, (name, media, data) in enumerate(images, start=1):
+    images, _ = book_images(book)
+    for i, picture in enumerate(images, start=1):
         package.add_item(
-            epub.EpubItem(uid=f"image-{i}", file_name=f"images/{name}", media_type=media, content=data)
+            epub.EpubItem(
+                uid=f"image-{i}",
+                file_name=f"images/{picture.epub}",
+                media_type=picture.media,
+                content=picture.data,
+            )
         )
     if cover is not None:
         item = epub.EpubItem(
@@ -155,7 +161,7 @@ def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> dict[
         item.properties = ["cover-image"]
         package.add_item(item)
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    return {f"{package.FOLDER_NAME}/images/{name}": data for name, _, data in images}
+    return {f"{package.FOLDER_NAME}/images/{p.epub}": p.data for p in images}
 
 
 def add_styles(package: epub.EpubBook, styles: Styles) -> None:
@@ -263,12 +269,18 @@ def page_marks(
     return marks, pages
 
 
+def image_src(book: Book) -> Callable[[str], str]:
+    """A picture's ``src`` in a document of ``text/``: its file in ``images/`` (a picture in a
+    title shows in the contents too)."""
+    names = image_names(book)
+    return lambda src: f"../images/{quote(names.get(src, ''))}"
+
+
 def render_documents(
     book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]], cover: bool
 ) -> list[Document]:
     env = environment(styles.templates)
-    image_src = lambda src: f"../images/{quote(image_name(src))}"  # noqa: E731
-    renderer = EpubRenderer(book, image_src=image_src, page_marks=marks)
+    renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks)
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
@@ -347,7 +359,7 @@ def render_navigation(
     xhtml = (
         env.get_template("epub/nav.xhtml")
         .render(
-            **template_values(book, EpubRenderer(book, page_marks=marks)),
+            **template_values(book, EpubRenderer(book, image_src=image_src(book), page_marks=marks)),
             href=lambda s: f"{s.id}.xhtml",
             landmarks=landmarks,
             pages=pages,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import mimetypes
-from urllib.parse import unquote
 
 import pypdfium2 as pdfium
 import uharfbuzz as hb
@@ -13,6 +11,7 @@ from PIL import Image
 from .. import gate
 from ..diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from ..model import Book
+from ..pictures import Picture, Unreadable, book_pictures, names_in_epub, real_names
 from .cover import CoverGeometry
 
 #: OpenType features the EPUB CSS may use; glyphs reachable only through others are dropped.
@@ -34,14 +33,6 @@ FONT_FEATURES = [
     "sups",
     "frac",
 ]
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
 #: Width of the cover picture in pixels (its height follows the trim's proportions).
 COVER_WIDTH = 1600
 
@@ -70,31 +61,26 @@ def subset_font(data: bytes, chars: set[str]) -> bytes:
     return bytes(face.blob.data)
 
 
-def image_name(src: str) -> str:
-    """The image's file name inside the EPUB's images/ folder (its manuscript path, decoded and
-    flattened; a link to it percent-encodes it again)."""
-    return unquote(src).strip("/").replace("/", "-")
+def image_names(book: Book) -> dict[str, str]:
+    """``src`` as parsed -> the picture's name in the EPUB's images/ folder."""
+    names = names_in_epub(book)
+    return {src: names[name] for src, name in real_names(book).items()}
 
 
-def book_images(book: Book) -> list[tuple[str, str, bytes]]:
-    """(name in the EPUB, media type, bytes) of every image the book shows (text, notes, titles),
-    once each, read through the gate."""
-    found: dict[str, tuple[str, str, bytes]] = {}
-    for where, node in gate.book_nodes(book):
-        if node.type != "image" or node.attr("src") in found:
-            continue
-        src = node.attr("src")
-        try:
-            path = gate.reference(book.root, src)
-            data = gate.read(book.root, path)
-        except gate.Refused as refused:
-            problem = "image-outside" if refused.kind == "outside" else "image-missing"
-            where = Diagnostics(root=book.root).where(where)
-            message = f"image {src!r} cannot be read"
-            raise ManuscriptError([Diagnostic(where, node.line, problem, message)]) from None
-        media = IMAGE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or ""
-        found[src] = (image_name(src), media, data)
-    return list(found.values())
+def book_images(book: Book) -> tuple[list[Picture], dict[str, str]]:
+    """The pictures the book shows (text, notes, titles), once each, as the EPUB packs them, and
+    ``src`` -> name in its images/ folder (see ``octavo.pictures``)."""
+    try:
+        return book_pictures(book)
+    except (gate.Refused, Unreadable) as exc:  # the checks report these before anything is built
+        name = exc.path if isinstance(exc, gate.Refused) else exc.name
+        problem = "image-outside" if getattr(exc, "kind", "") == "outside" else "image-unreadable"
+        file, line = next(
+            ((f, n.line) for f, n in gate.book_nodes(book) if real_names(book).get(n.attr("src")) == name),
+            (book.root, 0),
+        )
+        where = Diagnostics(root=book.root).where(file)
+        raise ManuscriptError([Diagnostic(where, line, problem, f"image {name!r} cannot be read")]) from None
 
 
 def cover_picture(cover_pdf: bytes, geometry: CoverGeometry) -> bytes:
