@@ -267,9 +267,12 @@ def test_pictures_tables_and_languages_are_in_the_summary(manuscript, tmp_path):
     assert claims_problems(epub) == []
 
 
-def test_a_picture_without_alt_text_claims_no_alternative_text(manuscript, tmp_path):
+def test_a_picture_without_alt_text_claims_no_alternative_text(manuscript, tmp_path, monkeypatch):
+    """--check refuses such a picture (image-alt); should one get through, the metadata says so."""
+    from octavo import checks
     from octavo.a11y import claims_problems
 
+    monkeypatch.setattr(checks, "check_alt", lambda *args: None)
     epub = _epub_book(manuscript, tmp_path, "# One\n\n![](pic.png)\n\nText.\n", picture=True)
     meta = _package_meta(epub)
     assert "alternativeText" not in _values(meta, "schema:accessibilityFeature")
@@ -294,6 +297,9 @@ def _rewrite_opf(epub: Path, target: Path, change) -> Path:
 
 
 def test_a_false_conformance_claim_fails_the_epub_referee(manuscript, tmp_path, monkeypatch):
+    from octavo import checks
+
+    monkeypatch.setattr(checks, "check_alt", lambda *args: None)  # (--check refuses it: image-alt)
     epub = _epub_book(manuscript, tmp_path, "# One\n\n![](pic.png)\n\nText.\n", picture=True)
     claim = '<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>\n'
     feature = '<meta property="schema:accessibilityFeature">alternativeText</meta>\n'

@@ -332,4 +332,4 @@ def test_slugs_titles_and_author_ids_as_link_targets(tmp_path):
 
 def test_a_file_named_like_a_template_id_gets_a_section_id_of_its_own():
     entries = tuple(ContentEntry(Path(name), "chapter", 1) for name in ("toc.md", "cover.md", "one.md"))
-    assert section_ids(entries) == ["toc-2", "cover-2", "one"]
+    assert section_ids(entries) == ["s-toc", "s-cover", "one"]
