@@ -457,3 +457,17 @@ def test_folders_given_as_relative_paths_go_through_the_gate(tmp_path, monkeypat
     assert build_key(Path("ms"), Path("mystyles"), ("epub",), False, [".img/pic.png"]) == build_key(
         ms, tmp_path / "mystyles", ("epub",), False, [".img/pic.png"]
     )
+
+
+def test_the_catalogues_build_of_a_hostile_manuscript_opens_nothing_outside(tmp_path, outside):
+    """The catalogue builds each book with ``catalogue.build_one`` (in a forked worker): the same
+    function, run here under the audit hook, refuses the hostile book and opens nothing outside."""
+    from octavo.catalogue import build_one
+
+    ms = hostile_manuscript(tmp_path, outside)
+    out = tmp_path / "dist"
+    with spy() as found:
+        row = build_one(str(ms), str(out))
+    assert row["ok"] is False and "image-outside" in row["message"], row
+    assert outside_opens(found, [ms, ROOT, out], [outside]) == [], "opened outside the book"
+    assert found.started == []
