@@ -588,7 +588,8 @@ def read_pages(pdf, options: PrintOptions, pages: int, note_tops: dict[int, list
     smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
     note_size = smaller[0] if smaller else None  # notes set no smaller than the text: no note area
     texts = [
-        _page_text(i, trim, runs, margins, body_size, note_size) for i, (trim, runs) in enumerate(raw_pages)
+        _page_text(i, trim, runs, margins, body_size, note_size, note_tops.get(i, []))
+        for i, (trim, runs) in enumerate(raw_pages)
     ]
     return texts, reader.notdefs
 
@@ -632,12 +633,17 @@ def _same_line(before: _Run, after: _Run) -> tuple[bool, bool]:
     return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
 
 
-def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size) -> PageText:
+def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size, tops=()) -> PageText:
+    """A page's body and note-area words. The note area is what stands below the top of the
+    highest note (or note part) that starts on the page, read from the named destinations
+    (``tops``, y in pt), and below the text's last line: a page with no note has none, whatever
+    size its text is set in (a table at its foot), and a note set in the text is in none."""
     x0, y0, x1, y1 = trim
     inside, outside = (margins["inside"], margins["outside"])
     left, right = (inside, outside) if index % 2 == 0 else (outside, inside)  # page 1 is a recto
     area = (x0 + left, y0 + margins["bottom"], x1 - right, y1 - margins["top"])
     low, high = area[1] - TOLERANCE, area[3] + TOLERANCE
+    # and above it, no text larger than the notes (a note set in the text is not in a note area)
     big = [
         run.box[1]
         for run in runs
@@ -645,7 +651,7 @@ def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size) -> 
         and low <= (run.box[1] + run.box[3]) / 2 <= high
         and (note_size is None or run.size > note_size * 1.08)
     ]
-    boundary = min(big) if big else INF
+    boundary = min(max(tops) + 1.0 if tops else -INF, min(big) + 0.5 if big else INF)
     lines = {"body": [""], "notes": [""]}
     result = PageText()
     region = "body"
@@ -667,9 +673,9 @@ def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size) -> 
         size = run.size
         if not low <= (run.box[1] + run.box[3]) / 2 <= high and size < body_size * 0.95:
             continue  # running heads and folios
-        is_note = note_size is not None and run.box[3] <= boundary + 0.5 and size <= note_size * 1.08
+        is_note = run.box[3] <= boundary
         region = "notes" if is_note else "body"
-        main = note_size if is_note else body_size
+        main = (note_size or body_size) if is_note else body_size
         if size < main * 0.8:
             text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
         lines[region][-1] += text
@@ -879,6 +885,16 @@ def drawn_digest(pdf, dests: dict[str, tuple[int, float]]) -> str:
     return digest.hexdigest()
 
 
+def note_tops(book: Book, dests: dict[str, tuple[int, float]]) -> dict[int, list[float]]:
+    """Page index -> y (pt) of the top of every note, and every part of a long note, on it."""
+    note_ids = {n.id for s in book.sections for n in s.notes}
+    tops: dict[int, list[float]] = {}
+    for name, (page, y) in dests.items():
+        if name in note_ids or name.split("-cont-")[0] in note_ids:
+            tops.setdefault(page, []).append(y)
+    return tops
+
+
 def print_problems(
     path: Path,
     book: Book,
@@ -901,18 +917,13 @@ def print_problems(
     import pikepdf
 
     report = _Report(where, path.name)
-    note_ids = {n.id for s in book.sections for n in s.notes}
     with pikepdf.open(path) as pdf:
         dests = destinations(pdf)
         key = drawn_digest(pdf, dests) if memo is not None else ""
         if memo is not None and key in memo:
             texts, notdefs = memo[key]
         else:
-            tops: dict[int, list[float]] = {}
-            for name, (page, y) in dests.items():
-                if name in note_ids:
-                    tops.setdefault(page, []).append(y)
-            texts, notdefs = read_pages(pdf, options, pages, tops)
+            texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests))
             if memo is not None:
                 memo[key] = (texts, notdefs)
     spans = _section_pages(book, dests, len(texts))

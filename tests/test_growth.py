@@ -1,6 +1,7 @@
-"""Growth, not speed: each parser input five times larger takes at most ~8 times longer (linear is 5).
+"""Growth, not speed: each parser input five times larger takes at most 12 times longer (linear is 5,
+quadratic 25).
 
-Times are CPU seconds (``time.process_time``), the best of three, so a
+Times are CPU seconds (``time.process_time``), the best of five, so a
 busy machine does not fail them; only ratios are asserted. The chapter
 patterns are ``benchmarks/limits.py``'s (markdown-it's and CommonMark's
 known pathological inputs); that script prints the README's table.
@@ -23,10 +24,13 @@ _spec = importlib.util.spec_from_file_location("limits", ROOT / "benchmarks" / "
 limits = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(limits)
 
-MAX_RATIO = 8.0
+#: Five times the input: linear work takes 5 times as long, n log n about 6, quadratic 25. The bound
+#: sits between, far enough from 5 that the noise of a shared 2-core machine (ratios of 9 were seen
+#: for linear work while other builds ran) does not fail a linear parser, and far below 25.
+MAX_RATIO = 12.0
 
 
-def best(work: Callable[[], object], repeats: int = 3) -> float:
+def best(work: Callable[[], object], repeats: int = 5) -> float:
     times = []
     for _ in range(repeats):
         started = time.process_time()
@@ -36,8 +40,9 @@ def best(work: Callable[[], object], repeats: int = 3) -> float:
 
 
 def ratio(make: Callable[[int], Callable[[], object]], small: int, factor: int = 5) -> float:
-    """time(factor × small) / time(small), each the best of three; small sizes are grown until measurable."""
-    while best(make(small), 1) < 0.02:
+    """time(factor × small) / time(small), each the best of five; small sizes are grown until measurable
+    (50 ms of CPU)."""
+    while best(make(small), 1) < 0.05:
         small *= 2
     return best(make(small * factor)) / best(make(small))
 

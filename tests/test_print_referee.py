@@ -28,6 +28,7 @@ from octavo.fidelity import (
     block_words,
     destinations,
     notdef_glyphs,
+    note_tops,
     print_problems,
     read_pages,
 )
@@ -80,12 +81,8 @@ def test_good_books_pass(fixture, request):
 
 
 def _read_both(pdf, result):
-    note_ids = {n.id for s in result.book.sections for n in s.notes}
     with pikepdf.open(pdf) as opened:
-        tops: dict[int, list[float]] = {}
-        for name, (page, y) in destinations(opened).items():
-            if name in note_ids:
-                tops.setdefault(page, []).append(y)
+        tops = note_tops(result.book, destinations(opened))
         fast, _ = read_pages(opened, result.print_options, result.pages, tops)
     return fast, pdfium_pages(pdf, result.print_options, result.pages, tops)
 
@@ -271,3 +268,17 @@ def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_bo
         pdf.save(broken)
     problems = print_problems(broken, *args, memo=memo)
     assert len(reads) == 2 and any(d.id == "print-lost" for d in problems)
+
+
+def test_a_small_type_table_above_a_pages_notes_is_text(tmp_path, capsys):
+    """A table set smaller than the text, last on a page that has notes, is read as text: the note
+    area begins at the page's first note (its named destination), not at the first small type."""
+    text = (
+        "# One\n\nThe keeper counted the steps.[^steps] There were one hundred and twelve.\n\n"
+        "| year | hours |\n|---|---|\n| 1901 | 3,120 |\n| 1902 | 3,344 |\n\n"
+        "[^steps]: His father had carved a notch into every tenth step.\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
+    assert code == 0, err
+    assert "print-lost" not in err

@@ -181,7 +181,8 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[floa
             if c[0].strip() and area[1] - TOLERANCE <= (c[3] + c[5]) / 2 <= area[3] + TOLERANCE
         ]
         big = [c[3] for c in in_area if note_size is None or c[1] > note_size * 1.08]
-        boundary = min(big) if big else float("inf")
+        tops = note_tops.get(index, [])
+        boundary = min(max(tops) + 1.0 if tops else -float("inf"), min(big) + 0.5 if big else float("inf"))
         lines = {"body": [""], "notes": [""]}
         result = PageText()
         region = "body"
@@ -207,9 +208,9 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[floa
                 and size < body_size * 0.95
             ):
                 continue
-            is_note = note_size is not None and top <= boundary + 0.5 and size <= note_size * 1.08
+            is_note = top <= boundary
             region = "notes" if is_note else "body"
-            main = note_size if is_note else body_size
+            main = (note_size or body_size) if is_note else body_size
             if size < main * 0.8 and not ch.isalpha():
                 continue
             lines[region][-1] += ch
