@@ -41,8 +41,8 @@ def best(work: Callable[[], object], repeats: int = 5) -> float:
 
 def ratio(make: Callable[[int], Callable[[], object]], small: int, factor: int = 5) -> float:
     """time(factor × small) / time(small), each the best of five; small sizes are grown until measurable
-    (50 ms of CPU)."""
-    while best(make(small), 1) < 0.05:
+    (20 ms of CPU)."""
+    while best(make(small), 1) < 0.02:
         small *= 2
     return best(make(small * factor)) / best(make(small))
 
