@@ -13,6 +13,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, ReplacedBox
 
 from .model import Book
+from .pagemap import anchor_pages
 
 #: A text page filled less than this (of the height its text may use) is underfull.
 UNDERFULL_FILL = 0.9
@@ -59,10 +60,7 @@ def measure(page: weasyprint.Page, index: int) -> PageFill:
 
 def text_pages(book: Book, document: weasyprint.Document) -> list[int]:
     """Pages inside a section's text that do not end the section (blank pages left out)."""
-    anchors: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, index)
+    anchors = anchor_pages(document)
     openers = sorted(anchors[s.id] for s in book.sections if s.id in anchors)
     pages = []
     for start, following in zip(openers, [*openers[1:], len(document.pages)], strict=True):

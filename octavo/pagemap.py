@@ -65,12 +65,18 @@ def roman(number: int) -> str:
     return out
 
 
-def page_labels(book: Book, document: weasyprint.Document) -> list[str]:
-    """Folio of every page: roman before the text, arabic from 1 where it starts."""
-    anchors: dict[str, int] = {}
+def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
+    """Element id -> 0-based index of the first page where WeasyPrint laid it out."""
+    pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
-            anchors.setdefault(anchor, index)
+            pages.setdefault(anchor, index)
+    return pages
+
+
+def page_labels(book: Book, document: weasyprint.Document) -> list[str]:
+    """Folio of every page: roman before the text, arabic from 1 where it starts."""
+    anchors = anchor_pages(document)
     body = [s for s in book.sections if s.part != "frontmatter"]
     start = anchors.get(body[0].id, len(document.pages)) if body else len(document.pages)
     return [roman(i + 1) if i < start else str(i - start + 1) for i in range(len(document.pages))]

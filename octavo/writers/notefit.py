@@ -20,6 +20,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
 
 from ..model import Book, Note
+from ..pagemap import anchor_pages
 from .notesplit import (
     NOTE_SHARE,
     NoteLine,
@@ -61,14 +62,6 @@ def placed_parts(document: weasyprint.Document) -> dict[str, Placed]:
                 bottom = box.position_y + box.margin_height()
                 found[ident] = Placed(index, box.position_y, bottom, bottom > limit, order)
     return found
-
-
-def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
-    pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, index)
-    return pages
 
 
 def _body_lines(page: weasyprint.Page) -> Iterator[LineBox]:

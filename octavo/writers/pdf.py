@@ -28,6 +28,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, Marg
 from .. import __version__, gate, pictures
 from ..fetch import SafeFetcher
 from ..model import Book
+from ..pagemap import anchor_pages
 from ..printspec import BLEED, PAGE_RANGE, PrintOptions
 from ..render.rules import PrintRenderer
 from ..render.templates import environment, template_values
@@ -66,11 +67,7 @@ class Layout:
 
     def anchor_pages(self) -> dict[str, int]:
         """Anchor id -> 0-based page index where it landed."""
-        pages: dict[str, int] = {}
-        for index, page in enumerate(self.document.pages):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, index)
-        return pages
+        return anchor_pages(self.document)
 
 
 class _DecorativeAlt(logging.Filter):
@@ -142,10 +139,7 @@ def padding(options: PrintOptions, pages: int) -> int:
 
 def deferred_notes(book: Book, document: weasyprint.Document) -> list[tuple[str, int]]:
     """(note id, call page) of every note laid out on another page than its call."""
-    pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, index)
+    pages = anchor_pages(document)
     return [
         (note.id, pages[note.call_id])
         for section in book.sections
