@@ -43,7 +43,7 @@ SEED = ROOT / "manuscript" / "source" / "serge-1945-burnham.txt"
 BUILD = """
 import json, resource, sys, time
 from pathlib import Path
-from octavo.pipeline import BuildOptions, build
+from octavo.build.pipeline import BuildOptions, build
 formats = tuple(sys.argv[3].split(","))
 styles = Path(sys.argv[4]) if len(sys.argv) > 4 else None
 started = time.perf_counter()
@@ -55,7 +55,7 @@ if result.layout is not None:
 fidelity = problems = None
 slug = result.book.metadata.slug if result.book is not None else ""
 if Path(sys.argv[2], slug + ".pdf") in result.outputs:  # the fidelity referee on the print PDF, apart
-    from octavo.fidelity import print_problems
+    from octavo.inspect.fidelity import print_problems
     checked = time.perf_counter()
     pdf = Path(sys.argv[2], slug + ".pdf")
     problems = len(print_problems(pdf, result.book, result.print_options, result.pages))
@@ -73,7 +73,7 @@ print(json.dumps({"total": total, "stages": result.timings, "pages": result.page
 WEASYPRINT_ALONE = """
 import json, resource, sys, time
 import weasyprint
-from octavo.fetch import SafeFetcher
+from octavo.layout.fetch import SafeFetcher
 from pathlib import Path
 html = Path(sys.argv[1]).read_text(encoding="utf-8")
 started = time.perf_counter()

@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from octavo.checks import check_images, check_typography
-from octavo.config import ContentEntry
+from octavo.check.lint import check_images, check_typography
+from octavo.config.book import ContentEntry
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata
-from octavo.parse import parse_section
+from octavo.source.parse import parse_section
 
 
 def repeat(unit: str, head: str = "", tail: str = "") -> Callable[[int], str]:

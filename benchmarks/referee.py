@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench import make_book  # noqa: E402
 
-from octavo.fidelity import print_problems  # noqa: E402
-from octavo.pipeline import BuildOptions, build  # noqa: E402
+from octavo.build.pipeline import BuildOptions, build  # noqa: E402
+from octavo.inspect.fidelity import print_problems  # noqa: E402
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from octavo.diagnostics import Diagnostics
 
 #: Largest manuscript file accepted (a whole book is far smaller; a bigger one is refused, not read).
 MAX_FILE_BYTES = 8 * 1024 * 1024

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 
-from octavo.pipeline import BuildOptions, BuildResult, build  # noqa: E402
+from octavo.build.pipeline import BuildOptions, BuildResult, build  # noqa: E402
 
 MANUSCRIPT = ROOT / "manuscript"
 SEED = MANUSCRIPT / "source" / "serge-1945-burnham.txt"

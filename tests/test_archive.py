@@ -15,7 +15,7 @@ from conftest import MANUSCRIPT, ROOT, SAMPLER, build_book
 from lxml import etree
 from textutil import words
 
-from octavo.pdfa import pdfa_problems
+from octavo.inspect.pdfa import pdfa_problems
 
 SLUG = "on-james-burnham"
 
@@ -205,7 +205,7 @@ def test_without_the_picture_naming_fix_folders_show_in_the_pdfs(tmp_path, monke
     """The test above guards something: WeasyPrint's own picture names differ between folders."""
     from weasyprint import document
 
-    from octavo.writers import weasyprint_fix
+    from octavo.layout import weasyprint_fix
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     original = weasyprint_fix.ORIGINAL["get_image_from_uri"]

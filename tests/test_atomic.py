@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_manuscript
 
-import octavo.staging
-from octavo.cache import CACHE_NAME, build_key, up_to_date
+import octavo.build.staging
+from octavo.build.cache import CACHE_NAME, build_key, up_to_date
+from octavo.build.pipeline import BuildOptions, build
+from octavo.build.staging import JOURNAL, STAGE_NAME, recover
 from octavo.locations import FORMATS, styles_root
-from octavo.pipeline import BuildOptions, build
-from octavo.staging import JOURNAL, STAGE_NAME, recover
 
 CHAPTER = "# One\n\nA first chapter, version {n}.[^a]\n\n[^a]: Its note, version {n}.\n"
 
@@ -82,15 +82,17 @@ def test_a_failure_at_any_step_leaves_dist_whole(tmp_path, monkeypatch):
     def interrupted(result, outputs):
         raise KeyboardInterrupt
 
-    import octavo.pipeline
-    from octavo.writers import pdf
+    import octavo.build.pipeline
+    from octavo.layout import interior as pdf
 
     probe, moves = tmp_path / "probe", []  # how many renames the swap makes (unchanged files: none)
     shutil.copytree(out, probe)
     with monkeypatch.context() as patch:
-        real_move = octavo.staging._move
+        real_move = octavo.build.staging._move
         patch.setattr(
-            octavo.staging, "_move", lambda source, target: (moves.append(target), real_move(source, target))
+            octavo.build.staging,
+            "_move",
+            lambda source, target: (moves.append(target), real_move(source, target)),
         )
         build(BuildOptions(manuscript=ms, out=probe, proofs=True))
     assert len(moves) >= 6, moves  # the EPUB, the PDF, the archive PDF, the bag and the proofs (2 each)
@@ -98,18 +100,18 @@ def test_a_failure_at_any_step_leaves_dist_whole(tmp_path, monkeypatch):
     faults = [
         ("render", pdf, "layout", fail_at(0, RuntimeError("render"))),
         *[
-            (f"write {n}", octavo.pipeline, "write_file", fail_at(n, OSError(28, "No space left")))
+            (f"write {n}", octavo.build.pipeline, "write_file", fail_at(n, OSError(28, "No space left")))
             for n in range(4)
         ],
-        ("bag", octavo.pipeline, "build_deposit", fail_at(0, OSError(28, "No space left"))),
-        ("proofs", octavo.pipeline, "write_proofs", fail_at(0, MemoryError())),
+        ("bag", octavo.build.pipeline, "build_deposit", fail_at(0, OSError(28, "No space left"))),
+        ("proofs", octavo.build.pipeline, "write_proofs", fail_at(0, MemoryError())),
         ("referees", None, None, None),
-        ("keep aside", octavo.staging, "_keep", fail_at(0, OSError(1, "no links"))),
+        ("keep aside", octavo.build.staging, "_keep", fail_at(0, OSError(1, "no links"))),
         *[
-            (f"swap {n}", octavo.staging, "_move", fail_at(n, OSError(5, "I/O error")))
+            (f"swap {n}", octavo.build.staging, "_move", fail_at(n, OSError(5, "I/O error")))
             for n in range(len(moves))
         ],
-        ("record", octavo.pipeline, "record", fail_at(0, OSError(28, "No space left"))),
+        ("record", octavo.build.pipeline, "record", fail_at(0, OSError(28, "No space left"))),
     ]
     for name, module, attribute, wrap in faults:
         with monkeypatch.context() as patch:
@@ -144,9 +146,11 @@ def test_a_swap_killed_midway_is_finished_by_the_next_build(tmp_path, monkeypatc
             raise Killed
         return real_journal(self, entries, direction)
 
-    real_journal = octavo.staging.Stage._journal
-    monkeypatch.setattr(octavo.staging.Stage, "_journal", dies)
-    monkeypatch.setattr(octavo.staging, "_move", fail_at(1, OSError(5, "I/O error"))(octavo.staging._move))
+    real_journal = octavo.build.staging.Stage._journal
+    monkeypatch.setattr(octavo.build.staging.Stage, "_journal", dies)
+    monkeypatch.setattr(
+        octavo.build.staging, "_move", fail_at(1, OSError(5, "I/O error"))(octavo.build.staging._move)
+    )
     with pytest.raises(Killed):
         build(BuildOptions(manuscript=ms, out=out, formats=("epub", "pdf")))
     assert (out / STAGE_NAME / JOURNAL).is_file()  # one output moved, the others not

@@ -12,13 +12,13 @@ from conftest import BOOK_TOML, make_manuscript
 from PIL import Image, ImageFile
 from test_bad import png_bomb
 
-from octavo.checks import check_image_size
-from octavo.config import ContentEntry, KeyLines, date_problem, load_config
+from octavo.build.pipeline import LATEST, BuildOptions, build, build_timestamp
+from octavo.check.lint import check_image_size
+from octavo.config.book import ContentEntry, KeyLines, date_problem, load_config
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata
-from octavo.parse import parse_section
-from octavo.pipeline import LATEST, BuildOptions, build, build_timestamp
-from octavo.rawhtml import block_nodes
+from octavo.source.parse import parse_section
+from octavo.source.rawhtml import block_nodes
 
 CONTENTS = '\n[[contents]]\nfile = "one.md"\nkind = "chapter"\n'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_manuscript
 
-from octavo.catalogue import find_manuscripts, jobs, run_dask, run_local, summary
+from octavo.build.catalogue import find_manuscripts, jobs, run_dask, run_local, summary
 
 
 @pytest.fixture
@@ -72,16 +72,16 @@ def test_a_killed_worker_is_a_failed_row_and_the_catalogue_goes_on(shelf, tmp_pa
     import os
     import signal
 
-    import octavo.pipeline
+    import octavo.build.pipeline
 
-    real_build = octavo.pipeline.build
+    real_build = octavo.build.pipeline.build
 
     def build(options):
         if options.manuscript.name == "beta":
             os.kill(os.getpid(), signal.SIGKILL)
         return real_build(options)
 
-    monkeypatch.setattr(octavo.pipeline, "build", build)
+    monkeypatch.setattr(octavo.build.pipeline, "build", build)
     work = [j for j in jobs(shelf, tmp_path / "out") if not j[0].endswith("broken")]
     results = run_local(work, workers=2)
     by_name = {Path(r["manuscript"]).name: r for r in results}
@@ -92,13 +92,13 @@ def test_a_killed_worker_is_a_failed_row_and_the_catalogue_goes_on(shelf, tmp_pa
 
 HANGING = """
 import sys, time
-import octavo.pipeline
-real_build = octavo.pipeline.build
+import octavo.build.pipeline
+real_build = octavo.build.pipeline.build
 def build(options):
     if options.manuscript.name == "alpha":
         time.sleep(300)
     return real_build(options)
-octavo.pipeline.build = build
+octavo.build.pipeline.build = build
 from octavo.cli import main
 sys.exit(main())
 """

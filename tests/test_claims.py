@@ -16,9 +16,9 @@ import pytest
 from conftest import SAMPLER, build_book
 from PIL import Image
 
-from octavo import referees
-from octavo.pdfa import pdfa_problems
-from octavo.printspec import PrintOptions
+from octavo.config.printspec import PrintOptions
+from octavo.inspect import referees
+from octavo.inspect.pdfa import pdfa_problems
 
 # -- books ------------------------------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def test_the_ingram_interior_has_no_transparency_nor_rgb(ingram):
             if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                 group = obj.get("/Group")
                 assert group is None or group.get("/S") != "/Transparency"
-    from octavo.pdfx import pdfx_problems
+    from octavo.inspect.pdfx import pdfx_problems
 
     assert pdfx_problems(interior) == []
     assert referees.print_pdf(interior, PrintOptions(vendor="ingram"), 14).ok
@@ -205,7 +205,7 @@ def test_the_bag_declares_the_bagit_version_its_readme_names(sampler):
 
 
 def _package_meta(epub: Path) -> list[tuple[str, str]]:
-    from octavo.a11y import epub_facts
+    from octavo.writers.a11y import epub_facts
 
     return epub_facts(epub)[1]
 
@@ -236,7 +236,7 @@ Words, and a *[mot juste]{lang=fr}*.
 
 
 def test_a_plain_book_claims_only_what_it_has(manuscript, tmp_path):
-    from octavo.a11y import claims_problems
+    from octavo.writers.a11y import claims_problems
 
     epub = _epub_book(manuscript, tmp_path, PLAIN)
     meta = _package_meta(epub)
@@ -252,7 +252,7 @@ def test_a_plain_book_claims_only_what_it_has(manuscript, tmp_path):
 
 
 def test_pictures_tables_and_languages_are_in_the_summary(manuscript, tmp_path):
-    from octavo.a11y import claims_problems
+    from octavo.writers.a11y import claims_problems
 
     epub = _epub_book(manuscript, tmp_path, RICH, picture=True)
     meta = _package_meta(epub)
@@ -269,8 +269,8 @@ def test_pictures_tables_and_languages_are_in_the_summary(manuscript, tmp_path):
 
 def test_a_picture_without_alt_text_claims_no_alternative_text(manuscript, tmp_path, monkeypatch):
     """--check refuses such a picture (image-alt); should one get through, the metadata says so."""
-    from octavo import checks
-    from octavo.a11y import claims_problems
+    from octavo.check import lint as checks
+    from octavo.writers.a11y import claims_problems
 
     monkeypatch.setattr(checks, "check_alt", lambda *args: None)
     epub = _epub_book(manuscript, tmp_path, "# One\n\n![](pic.png)\n\nText.\n", picture=True)
@@ -297,7 +297,7 @@ def _rewrite_opf(epub: Path, target: Path, change) -> Path:
 
 
 def test_a_false_conformance_claim_fails_the_epub_referee(manuscript, tmp_path, monkeypatch):
-    from octavo import checks
+    from octavo.check import lint as checks
 
     monkeypatch.setattr(checks, "check_alt", lambda *args: None)  # (--check refuses it: image-alt)
     epub = _epub_book(manuscript, tmp_path, "# One\n\n![](pic.png)\n\nText.\n", picture=True)
@@ -317,8 +317,8 @@ def test_a_false_conformance_claim_fails_the_epub_referee(manuscript, tmp_path, 
 
 
 def test_an_epubcheck_warning_is_shown_but_fails_nothing(manuscript, tmp_path, monkeypatch):
+    from octavo.cli.report import Row, referee_diagnostics, tally
     from octavo.diagnostics import Severity
-    from octavo.report import Row, referee_diagnostics, tally
 
     epub = _epub_book(manuscript, tmp_path, PLAIN)
     warning = "WARNING(RSC-017): a usage note about the package"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from octavo.config import check_identifier, isbn_valid, language_problem, load_config
+from octavo.config.book import check_identifier, isbn_valid, language_problem, load_config
 from octavo.diagnostics import Diagnostics
 
 

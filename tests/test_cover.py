@@ -9,12 +9,12 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import MANUSCRIPT
 
-from octavo.config import load_config
+from octavo.config.book import load_config
+from octavo.config.printspec import PrintOptions, spine_width
 from octavo.diagnostics import Diagnostics
-from octavo.parse import parse_book
-from octavo.printspec import PrintOptions, spine_width
-from octavo.styles import find_styles
-from octavo.writers.cover import cover_pdf, geometry
+from octavo.layout.cover import cover_pdf, geometry
+from octavo.source.parse import parse_book
+from octavo.source.styles import find_styles
 
 PT = 72.0
 

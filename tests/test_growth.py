@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import BOOK_TOML, ROOT, make_manuscript
 
-from octavo.config import KeyLines, load_config
+from octavo.config.book import KeyLines, load_config
 from octavo.diagnostics import Diagnostics
 
 _spec = importlib.util.spec_from_file_location("limits", ROOT / "benchmarks" / "limits.py")

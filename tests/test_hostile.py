@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT, make_manuscript
 from lxml import etree
 
+from octavo.build.pipeline import BuildOptions, build
 from octavo.diagnostics import ManuscriptError
-from octavo.fetch import FetchRefused, SafeFetcher, css_references
-from octavo.pipeline import BuildOptions, build
+from octavo.layout.fetch import FetchRefused, SafeFetcher, css_references
 
 # Runs a build with an audit hook that records every file opened and every network call.
 SPY = """

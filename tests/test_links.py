@@ -16,11 +16,11 @@ from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import XHTML
 
-from octavo.config import ContentEntry, load_config
+from octavo.build.pipeline import BuildOptions, build
+from octavo.config.book import ContentEntry, load_config
 from octavo.diagnostics import Diagnostics, ManuscriptError, Severity
-from octavo.parse import parse_book, section_ids
-from octavo.pipeline import BuildOptions, build
-from octavo.resolve import REGISTERED_SCHEMES, url_problem
+from octavo.source.parse import parse_book, section_ids
+from octavo.source.resolve import REGISTERED_SCHEMES, url_problem
 
 CLEAN = {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}
 

@@ -161,7 +161,7 @@ def test_readme_pictures_of_a_continued_note_are_the_proofs(tmp_path, picture):
     from conftest import ROOT
     from PIL import Image, ImageChops, ImageStat
 
-    from octavo.proofs import write_proofs
+    from octavo.writers.proofs import write_proofs
 
     assert f"]({picture})" in (ROOT / "README.md").read_text(encoding="utf-8")
     built = build_book(ROOT / "tests" / "books" / "long-note", tmp_path / "dist", formats=("pdf",))
@@ -174,8 +174,8 @@ def test_readme_pictures_of_a_continued_note_are_the_proofs(tmp_path, picture):
 
 
 def test_cutting_a_note_keeps_every_character_and_marks_the_cut():
+    from octavo.layout.notesplit import cut_blocks, node_chars
     from octavo.model import Node
-    from octavo.writers.notesplit import cut_blocks, node_chars
 
     def text(value):
         return Node("text", text=value)

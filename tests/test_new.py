@@ -17,8 +17,8 @@ from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import EPUB_TYPE, XHTML, epub_spine
 
-from octavo import config
 from octavo.cli import main
+from octavo.config import book as config
 from octavo.diagnostics import Diagnostics
 
 #: A setting turned off in the scaffold: "# key = value".
@@ -32,7 +32,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def schemas() -> dict[str, dict]:
-    """Table name ('' for the top level) -> its schema, from config.py's own ``*_KEYS`` definitions.
+    """Table name ('' for the top level) -> its schema, from config/book.py's own ``*_KEYS`` definitions.
 
     A table's schema is named after it (``PRINT_KEYS`` for ``[print]``, ``CREATOR_KEYS`` for
     ``[[creators]]``); a new table or schema that breaks the rule fails here rather than
@@ -43,9 +43,9 @@ def schemas() -> dict[str, dict]:
     for key, (kind, _) in tables[""].items():
         if kind in (dict, list):
             stem = next((n for n in found if n[:-5].lower() in (key, key.removesuffix("s"))), None)
-            assert stem is not None, f"no *_KEYS schema in config.py for the table {key!r}"
+            assert stem is not None, f"no *_KEYS schema in config/book.py for the table {key!r}"
             tables[key] = found.pop(stem)
-    assert not found, f"schemas in config.py that no table of TOP_KEYS uses: {sorted(found)}"
+    assert not found, f"schemas in config/book.py that no table of TOP_KEYS uses: {sorted(found)}"
     return tables
 
 
@@ -133,7 +133,7 @@ def test_new_refuses_a_bad_language_and_writes_nothing(tmp_path, capsys):
 
 
 def test_every_config_key_is_in_the_scaffold_with_a_comment(tmp_path, capsys):
-    """Every key config.py accepts is set or commented out, under its table, after a comment line."""
+    """Every key config/book.py accepts is set or commented out, under its table, after a comment line."""
     folder, _ = new_book(tmp_path, capsys)
     lines = (folder / "book.toml").read_text(encoding="utf-8").splitlines()
     tables = schemas()

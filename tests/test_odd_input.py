@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MANUSCRIPT, build_book, make_manuscript
 
-from octavo import pipeline
+from octavo.build import pipeline
 
 
 def test_bom_and_crlf_are_accepted_silently(tmp_path):

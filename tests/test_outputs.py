@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_manuscript
 
-from octavo import referees
-from octavo.cache import CACHE_NAME
+from octavo.build.cache import CACHE_NAME
 from octavo.cli import main
+from octavo.inspect import referees
 
 CHAPTER = "# One\n\nA first chapter, version {n}.[^a]\n\n[^a]: Its note.\n"
 SLUG = "a-test-book"
@@ -81,7 +81,7 @@ def test_a_failure_in_the_bag_step_leaves_dist_as_it_was(built, monkeypatch, cap
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("octavo.pipeline.build_deposit", full)
+    monkeypatch.setattr("octavo.build.pipeline.build_deposit", full)
     code, _, err = run_main([str(ms), "--out", str(out), "--no-referees"], capsys)
     assert code == 1 and "No space left on device" in err
     assert "earlier outputs are unchanged" in err
@@ -197,7 +197,7 @@ def test_an_error_after_the_move_says_the_new_outputs_are_in_place(built, monkey
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("octavo.pipeline.record", full)
+    monkeypatch.setattr("octavo.build.pipeline.record", full)
     code, _, err = run_main([str(ms), "--out", str(out), "--no-referees"], capsys)
     assert code == 1 and "internal error: OSError" in err
     assert f"the new outputs are in {out}" in err and "unchanged" not in err

@@ -10,8 +10,8 @@ import pytest
 from conftest import build_book, make_manuscript
 
 from octavo.cli import main
-from octavo.pagemap import count_chars
-from octavo.printspec import PrintOptions
+from octavo.config.printspec import PrintOptions
+from octavo.layout.pagemap import count_chars
 from octavo.render.fit import break_points, breakable
 
 #: How far (points) a glyph's box may stray past the text area: side bearings, italic overhang.

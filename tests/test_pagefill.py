@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import build_book, make_manuscript
 
-from octavo import pagefill
+from octavo.layout import pagefill
 
 
 def test_seed_book_has_no_underfull_page(seed_book):

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from textutil import EPUB_TYPE, XHTML, words
 
-from octavo.pagemap import page_labels
+from octavo.layout.pagemap import page_labels
 
 
 @pytest.fixture(scope="module")

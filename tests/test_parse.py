@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from octavo.config import ContentEntry
+from octavo.config.book import ContentEntry
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata
-from octavo.parse import parse_section
 from octavo.render.rules import EpubRenderer, PrintRenderer
+from octavo.source.parse import parse_section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(FIXTURES.glob("*.md"))

@@ -103,7 +103,7 @@ def _three_chapters(root, monkeypatch):
     With that measure WeasyPrint 70's own line layout moves one note a chapter
     to the next page (to make room for a paragraph's second line).
     """
-    from octavo import printspec
+    from octavo.config import printspec
 
     monkeypatch.setattr(printspec, "KDP_GUTTER", ((828, 0.5),))
     seed = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()][3:]
@@ -118,7 +118,8 @@ def _three_chapters(root, monkeypatch):
 def test_notes_stay_with_calls_in_one_layout(tmp_path, monkeypatch):
     from weasyprint.layout import block
 
-    from octavo.writers import pdf, weasyprint_fix
+    from octavo.layout import interior as pdf
+    from octavo.layout import weasyprint_fix
 
     ms = _three_chapters(tmp_path / "ms", monkeypatch)
     built = build_book(ms, tmp_path / "out", formats=("pdf",))

@@ -113,7 +113,7 @@ def test_bleed_adds_three_edges_and_keeps_trim_boxes(tmp_path):
 
 
 def test_gutter_widens_when_the_page_count_crosses_a_tier(tmp_path, monkeypatch):
-    from octavo import printspec
+    from octavo.config import printspec
 
     monkeypatch.setattr(printspec, "KDP_GUTTER", ((4, 0.375), (828, 0.875)))
     chapters = {f"c{i}.md": f"# Chapter {i}\n\n" + "Words of text. " * 300 + "\n" for i in range(4)}

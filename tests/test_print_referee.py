@@ -16,11 +16,12 @@ import weasyprint
 from conftest import ROOT, make_manuscript
 from textutil import pdfium_pages
 
-from octavo import checks
+from octavo.check import lint as checks
 from octavo.cli import main
-from octavo.config import load_config
+from octavo.cli.report import kind_of
+from octavo.config.book import load_config
 from octavo.diagnostics import Diagnostics
-from octavo.fidelity import (
+from octavo.inspect.fidelity import (
     PageText,
     _check_notes,
     _matches,
@@ -32,8 +33,7 @@ from octavo.fidelity import (
     print_problems,
     read_pages,
 )
-from octavo.parse import parse_book
-from octavo.report import kind_of
+from octavo.source.parse import parse_book
 
 CHAPTERS = {
     "one.md": """\
@@ -247,7 +247,7 @@ def test_words_in_separate_runs_keep_their_spaces(tmp_path, capsys):
 def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_book, tmp_path, monkeypatch):
     """The archive, written from the print PDF's layout, is hashed, not parsed again; an archive
     that draws anything else (here: a page's text cut out) is read in full and judged on its own."""
-    from octavo import fidelity
+    from octavo.inspect import fidelity
 
     result = seed_book.result
     slug = result.book.metadata.slug

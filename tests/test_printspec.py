@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from octavo.printspec import PrintOptions, min_gutter, parse_trim, spine_has_text, spine_width
+from octavo.config.printspec import PrintOptions, min_gutter, parse_trim, spine_has_text, spine_width
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT
 from PIL import Image, ImageChops, ImageStat
 
-from octavo.proofs import spreads, write_proofs
+from octavo.writers.proofs import spreads, write_proofs
 
 
 def test_spread_pairing():

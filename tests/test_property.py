@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_epub import epubcheck_counts
 
+from octavo.build.pipeline import BuildOptions, build
 from octavo.diagnostics import ManuscriptError
-from octavo.pipeline import BuildOptions, build
 
 FRAGMENTS = [
     "word",

@@ -17,12 +17,12 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import ROOT, make_manuscript
 
-from octavo import referees
-from octavo.cache import CACHE_NAME
+from octavo.build.cache import CACHE_NAME
 from octavo.cli import main
-from octavo.printspec import PrintOptions
-from octavo.referees import Verdict
-from octavo.report import Row, kind_of, rich_table
+from octavo.cli.report import Row, kind_of, rich_table
+from octavo.config.printspec import PrintOptions
+from octavo.inspect import referees
+from octavo.inspect.referees import Verdict
 
 CHAPTERS = {
     "one.md": "# One\n\nA first chapter.[^a]\n\n[^a]: Its note.\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SAMPLER, build_book
 
-from octavo import sidejob
+from octavo.build import sidejob
 from octavo.writers import epub
 
 

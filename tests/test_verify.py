@@ -17,8 +17,8 @@ import bagit
 import pytest
 from conftest import build_book, make_manuscript
 
-from octavo import verify
-from octavo.verify import verify_bag
+from octavo.inspect import verify
+from octavo.inspect.verify import verify_bag
 
 PDF = "data/print/a-test-book.pdf"
 EPUB = "data/publication/a-test-book.epub"
@@ -177,7 +177,7 @@ def test_an_unreadable_payload_file_is_named(deposit, tmp_path, monkeypatch):
 
 
 def test_the_verify_command_prints_no_ok_for_a_missing_file(deposit, tmp_path, capsys):
-    from octavo.cli import verify as verify_command
+    from octavo.cli.verify import main as verify_command
 
     copy = tmp_path / "bag"
     shutil.copytree(deposit, copy)

@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from conftest import BOOK_TOML, ROOT, make_manuscript
 
-from octavo.cache import build_key
-from octavo.config import load_config
-from octavo.deposit import build_deposit
+from octavo.build.cache import build_key
+from octavo.build.pipeline import BuildOptions, build
+from octavo.build.preview import render
+from octavo.config.book import load_config
 from octavo.diagnostics import Diagnostics, ManuscriptError
-from octavo.parse import parse_book
-from octavo.pipeline import BuildOptions, build
-from octavo.preview_render import render
-from octavo.styles import Styles
+from octavo.source.parse import parse_book
+from octavo.source.styles import Styles
+from octavo.writers.deposit import build_deposit
 
 #: Audit events that start another program (``os.fork`` is octavo's own side job: logged apart).
 PROCESS_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.forkpty")
@@ -462,7 +462,7 @@ def test_folders_given_as_relative_paths_go_through_the_gate(tmp_path, monkeypat
 def test_the_catalogues_build_of_a_hostile_manuscript_opens_nothing_outside(tmp_path, outside):
     """The catalogue builds each book with ``catalogue.build_one`` (in a forked worker): the same
     function, run here under the audit hook, refuses the hostile book and opens nothing outside."""
-    from octavo.catalogue import build_one
+    from octavo.build.catalogue import build_one
 
     ms = hostile_manuscript(tmp_path, outside)
     out = tmp_path / "dist"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from octavo.fidelity import join_lines, missing_in_order, words
+from octavo.inspect.fidelity import join_lines, missing_in_order, words
 
 __all__ = ["missing_in_order", "words"]
 
@@ -140,7 +140,7 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[floa
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from octavo.fidelity import HYPHENS, PT, TOLERANCE, PageText
+    from octavo.inspect.fidelity import HYPHENS, PT, TOLERANCE, PageText
 
     pdf = pdfium.PdfDocument(str(path))
     margins = {k: v * PT for k, v in options.margins(pages).items()}

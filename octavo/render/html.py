@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 
 from markupsafe import Markup, escape
 
-from ..model import Book, Node, Note, Section
-from .fit import breakable, code_lines
+from octavo.model import Book, Node, Note, Section
+from octavo.render.fit import breakable, code_lines
 
 TAGS = {
     "paragraph": "p",

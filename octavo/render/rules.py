@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..model import BLOCK_TYPES, Node, Note, Section
-from .fit import code_lines
-from .html import HtmlRenderer, attr_string
+from octavo.model import BLOCK_TYPES, Node, Note, Section
+from octavo.render.fit import code_lines
+from octavo.render.html import HtmlRenderer, attr_string
 
 
 class PrintRenderer(HtmlRenderer):

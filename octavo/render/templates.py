@@ -26,12 +26,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import select_autoescape
 from markupsafe import Markup
 
-from .. import gate
-from ..diagnostics import Diagnostics
-from ..model import Book, Metadata, Node, Section
+from octavo.diagnostics import Diagnostics
+from octavo.model import Book, Metadata, Node, Section
+from octavo.source import gate
 
 if TYPE_CHECKING:
-    from .html import HtmlRenderer
+    from octavo.render.html import HtmlRenderer
 
 EPUB_TYPES = {
     "foreword": "foreword",

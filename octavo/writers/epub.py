@@ -31,15 +31,15 @@ from urllib.parse import quote
 from ebooklib import epub
 from lxml import etree
 
-from .. import a11y
-from ..config import EpubOptions
-from ..diagnostics import Diagnostic, ManuscriptError
-from ..model import Book, Metadata, Section
-from ..pagemap import PageStart, page_starts
-from ..render.rules import EpubRenderer
-from ..render.templates import EPUB_TYPES, environment, template_values
-from ..styles import Styles
-from .epub_assets import book_images, image_names, subset_font
+from octavo.config.book import EpubOptions
+from octavo.diagnostics import Diagnostic, ManuscriptError
+from octavo.layout.pagemap import PageStart, page_starts
+from octavo.model import Book, Metadata, Section
+from octavo.render.rules import EpubRenderer
+from octavo.render.templates import EPUB_TYPES, environment, template_values
+from octavo.source.styles import Styles
+from octavo.writers import a11y
+from octavo.writers.epub_assets import book_images, image_names, subset_font
 
 if TYPE_CHECKING:
     import weasyprint

@@ -8,11 +8,11 @@ import pypdfium2 as pdfium
 import uharfbuzz as hb
 from PIL import Image
 
-from .. import gate
-from ..diagnostics import Diagnostic, Diagnostics, ManuscriptError
-from ..model import Book
-from ..pictures import Picture, Unreadable, book_pictures, names_in_epub, real_names
-from .cover import CoverGeometry
+from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError
+from octavo.layout.cover import CoverGeometry
+from octavo.model import Book
+from octavo.source import gate
+from octavo.source.pictures import Picture, Unreadable, book_pictures, names_in_epub, real_names
 
 #: OpenType features the EPUB CSS may use; glyphs reachable only through others are dropped.
 FONT_FEATURES = [
@@ -69,7 +69,7 @@ def image_names(book: Book) -> dict[str, str]:
 
 def book_images(book: Book) -> tuple[list[Picture], dict[str, str]]:
     """The pictures the book shows (text, notes, titles), once each, as the EPUB packs them, and
-    ``src`` -> name in its images/ folder (see ``octavo.pictures``)."""
+    ``src`` -> name in its images/ folder (see ``octavo.source.pictures``)."""
     try:
         return book_pictures(book)
     except (gate.Refused, Unreadable) as exc:  # the checks report these before anything is built

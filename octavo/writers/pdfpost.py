@@ -32,7 +32,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from ..printspec import BLEED, PrintOptions
+from octavo.config.printspec import BLEED, PrintOptions
 
 PT = 72.0
 PDFX_VERSION = "PDF/X-3:2003"

@@ -1,0 +1,265 @@
+"""Lint checks on a parsed Book, each with a stable id.
+
+The parser already reports what parsing reveals (headings, undefined,
+unused and duplicate notes). These checks look at the finished Book: what
+typography normalisation left behind, spacing, files the contents leave
+out, images, characters the book face cannot print (an error when no
+installed font has them either: fontconfig's ``fc-list`` is asked), and
+tables too wide for the print measure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import warnings
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from PIL import Image
+
+from octavo.config.book import language_problem
+from octavo.config.printspec import TABLE_TYPE, PrintOptions, estimate_pages
+from octavo.diagnostics import Diagnostics
+from octavo.model import Book, Node, Section
+from octavo.source import gate, pictures
+from octavo.source.styles import Styles, fallback_families, glyph_name
+
+DOUBLE_SPACE = re.compile(r"\S  +\S")
+#: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
+#: Linear: possessive, and alt text holds no bracket (a run of ``![`` is not rescanned from each).
+REFUSED_IMAGE = re.compile(r"!\[[^\[\]]*+\]\(\s*+<?([A-Za-z][\w+.-]*+:[^)\s>]*+)")
+
+
+def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:
+    """(node, next sibling) pairs over the section's and its notes' inline content."""
+    roots = list(section.blocks) + [b for n in section.notes for b in n.blocks]
+    for root in roots:
+        for node in root.walk():
+            kids = node.children
+            for i, child in enumerate(kids):
+                yield child, kids[i + 1] if i + 1 < len(kids) else None, section.file
+
+
+def check_typography(book: Book, diags: Diagnostics) -> None:
+    for section in book.sections:
+        for node, following, path in _text_runs(section):
+            if node.type != "text":
+                continue
+            text = node.text
+            if '"' in text or "'" in text:
+                diags.warning(
+                    path,
+                    node.line,
+                    "straight-quote",
+                    "a straight quote was left after normalisation; use “ ” or ’",
+                )
+            if "--" in text:
+                diags.warning(path, node.line, "double-hyphen", "'--' left after normalisation")
+            if DOUBLE_SPACE.search(text):
+                diags.warning(path, node.line, "double-space", "two spaces between words")
+            if following is not None and following.type == "noteref" and text[-1:].isspace():
+                diags.warning(
+                    path,
+                    following.line,
+                    "space-before-call",
+                    f"space before note call {following.attr('number')}: "
+                    "attach the call to the word or punctuation before it",
+                )
+
+
+def check_unlisted(book: Book, diags: Diagnostics) -> None:
+    listed = {s.file.resolve() for s in book.sections}
+    for path in sorted(book.root.glob("*.md")):
+        if path.resolve() not in listed:
+            diags.warning(path, 0, "file-unlisted", "Markdown file is not listed in book.toml's contents")
+
+
+def check_images(book: Book, diags: Diagnostics) -> None:
+    """Every picture (in the text, in notes of both kinds, in titles) through the gate, as it is
+    read, decoded by Pillow to the end; each named by its real name (see ``octavo.source.pictures``)."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    for where, node in gate.book_nodes(book):
+        if node.type == "text" and (match := REFUSED_IMAGE.search(node.text)):
+            diags.error(
+                where,
+                node.line,
+                "image-outside",
+                f"image {match.group(1)!r} is refused: octavo uses only files in the manuscript folder",
+            )
+        if node.type != "image":
+            continue
+        src = node.attr("src")
+        try:
+            name = gate.reference_name(src)
+        except gate.Refused:
+            name = src
+        if name not in seen:
+            seen[name] = inspect_image(book.root, src, name)
+        for severity, problem, message in seen[name]:
+            getattr(diags, severity)(where, node.line, problem, message)
+        check_alt(node, name, where, diags)
+
+
+def check_alt(node: Node, name: str, where: Path, diags: Diagnostics) -> None:
+    """A picture says what it shows, or is marked ``{.decorative}`` and says nothing."""
+    decorative = "decorative" in node.attr("class").split()
+    described = bool(node.attr("alt").strip())
+    if decorative and described:
+        message = f"image {name!r} is marked {{.decorative}} but has alt text: keep one or the other"
+        diags.error(where, node.line, "image-alt", message)
+    elif not decorative and not described:
+        message = (
+            f"image {name!r} has no alt text: describe it, or mark it {{.decorative}} if it only decorates"
+        )
+        diags.error(where, node.line, "image-alt", message)
+
+
+MAX_IMAGE_BYTES = 1_500_000
+MAX_IMAGE_PIXELS = 4_000_000
+#: The most pixels the print PDF's writer decodes: Pillow's decompression-bomb limit, past which
+#: WeasyPrint leaves a picture out of the PDF (the EPUB would still ship it).
+DECODE_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+
+
+def inspect_image(root: Path, src: str, name: str) -> list[tuple[str, str, str]]:
+    """(severity, id, message) for one picture: refused by the gate, more pixels than the print
+    PDF's writer decodes (read from the header alone), not decodable to the end by Pillow, or too
+    big for e-readers (> 1.5 MB or > 4 megapixels)."""
+    problems: list[tuple[str, str, str]] = []
+    too_large = (
+        f"image {name!r} has more than {DECODE_PIXELS / 1e6:.1f} megapixels, more than the print PDF "
+        "can decode: it would be missing from the PDFs (scale it down; 4 megapixels fill a page)"
+    )
+    try:
+        with gate.open_file(root, gate.reference(root, src)) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    with Image.open(handle) as header:
+                        if header.width * header.height > DECODE_PIXELS:
+                            return [("error", "image-too-large", too_large)]
+            except Image.DecompressionBombError:
+                return [("error", "image-too-large", too_large)]
+            except (OSError, ValueError, SyntaxError, struct.error, zlib.error, EOFError):
+                pass  # pictures.decode says why
+            handle.seek(0)
+            image = pictures.decode(handle)
+            pixels = image.width * image.height
+    except gate.Refused as refused:
+        if refused.kind == "outside":
+            return [("error", "image-outside", f"image {name!r} is outside the manuscript folder")]
+        if refused.kind == "missing":
+            return [("error", "image-missing", f"image {name!r} not found")]
+        return [("error", "image-unreadable", f"image {name!r} cannot be read: {refused}")]
+    except pictures.Unreadable as exc:
+        return [("error", "image-unreadable", f"image {name!r} is not a picture octavo can read: {exc}")]
+    if size > MAX_IMAGE_BYTES:
+        message = f"image {name!r} is {size / 1e6:.1f} MB (keep images under 1.5 MB)"
+        problems.append(("warning", "image-large", message))
+    if pixels > MAX_IMAGE_PIXELS:
+        message = f"image {name!r} has {pixels / 1e6:.1f} megapixels (keep under 4)"
+        problems.append(("warning", "image-large", message))
+    return problems
+
+
+def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diagnostics) -> None:
+    """``inspect_image``'s problems for the file ``path`` under ``root``, as diagnostics at ``where``."""
+    for severity, ident, message in inspect_image(root, path.relative_to(root).as_posix(), path.name):
+        getattr(diags, severity)(where, line, ident, message)
+
+
+def check_languages(book: Book, diags: Diagnostics) -> None:
+    """Every lang attribute a valid BCP 47 tag."""
+    for section in book.sections:
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+            for node in block.walk():
+                tag = node.attr("lang")
+                if tag and (why := language_problem(tag)):
+                    diags.error(section.file, node.line, "lang-invalid", why)
+
+
+def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
+    missing = styles.missing_glyphs(book.text_chars())
+    for ch in missing:
+        where = next(
+            (
+                (s.file, n.line)
+                for s in book.sections
+                for b in s.blocks + tuple(x for nt in s.notes for x in nt.blocks)
+                for n in b.walk()
+                if ch in n.text
+            ),
+            (book.root / "book.toml", 0),
+        )
+        families = fallback_families(ch)
+        if families == []:
+            diags.error(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface} nor in any installed font: "
+                "it would print as a box (.notdef)",
+            )
+        elif families is None:
+            diags.warning(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface}; fontconfig's fc-list is not installed "
+                "to tell whether another font has it",
+            )
+        else:
+            diags.warning(
+                where[0],
+                where[1],
+                "glyph-missing",
+                f"{glyph_name(ch)} is not in {styles.typeface}: it would print from another font "
+                f"({', '.join(families[:3])})",
+            )
+
+
+def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
+    """A table with more columns than the print measure can set is an error (``table-too-wide``).
+
+    The measure is the one the book's estimated page count gives (the
+    gutter grows with it); ``PrintOptions.max_table_columns`` holds the rule.
+    """
+    pages = estimate_pages(book, options)
+    most = options.max_table_columns(pages)
+    for section in book.sections:
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+            for node in block.walk():
+                if node.type != "table":
+                    continue
+                columns = max(
+                    (
+                        sum(c.type in ("th", "td") for c in row.children)
+                        for row in node.walk()
+                        if row.type == "tr"
+                    ),
+                    default=0,
+                )
+                if columns > most:
+                    inches = options.measure(pages) / 72
+                    diags.error(
+                        section.file,
+                        node.line,
+                        "table-too-wide",
+                        f"a table of {columns} columns cannot be set in the {inches:.2f} in "
+                        f"text block: at most {most} fit at {TABLE_TYPE * options.font_size:.1f} pt; "
+                        "split the table or give it fewer columns",
+                    )
+
+
+def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOptions | None = None) -> None:
+    """Every lint check, in a fixed order; ``options`` is the book's [print] table (defaults if None)."""
+    check_typography(book, diags)
+    check_unlisted(book, diags)
+    check_images(book, diags)
+    check_languages(book, diags)
+    check_glyphs(book, styles, diags)
+    check_tables(book, options or PrintOptions(), diags)

@@ -1,0 +1,14 @@
+"""What every command shares: the exit codes and an argument parser that exits 2 with a short message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_MANUSCRIPT, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 already; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"octavo: error: {message}\n")

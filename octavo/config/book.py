@@ -1,0 +1,495 @@
+"""Load and validate ``book.toml`` in one pass.
+
+Every problem is reported at once, each with the line it is on: unknown keys,
+wrong types, missing required keys, bad language tags and identifiers. The
+result is a ``Config``: the book's ``Metadata`` and its reading order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import langcodes
+
+from octavo.config.bounds import CONFIG_NAME, config_bounds
+from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
+from octavo.diagnostics import Diagnostics
+from octavo.model import ROLES, SECTION_KINDS, Creator, Metadata
+from octavo.textio import read_text
+
+# key -> (type, required)
+TOP_KEYS: dict[str, tuple[type, bool]] = {
+    "title": (str, True),
+    "subtitle": (str, False),
+    "language": (str, True),
+    "identifier": (str, True),
+    "date": (str, False),
+    "publisher": (str, False),
+    "rights": (str, False),
+    "description": (str, False),
+    "source": (str, False),
+    "edition": (str, False),
+    "slug": (str, False),
+    "creators": (list, True),
+    "contents": (list, True),
+    "print": (dict, False),
+    "epub": (dict, False),
+    "archive": (dict, False),
+}
+ARCHIVE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "pdfa": (str, False),
+}
+EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "certified_by": (str, False),
+    "accessibility_summary": (str, False),
+    "page_list": (bool, False),
+}
+PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "trim": (str, False),
+    "paper": (str, False),
+    "bleed": (bool, False),
+    "vendor": (str, False),
+    "font_size": ((int, float), False),
+    "leading": ((int, float), False),
+    "pad": (bool, False),
+}
+KIND_NAMES = {str: "a string", list: "an array of tables", dict: "a table", bool: "true or false"}
+CREATOR_KEYS: dict[str, tuple[type, bool]] = {
+    "name": (str, True),
+    "role": (str, True),
+    "file_as": (str, False),
+}
+CONTENT_KEYS: dict[str, tuple[type, bool]] = {
+    "file": (str, True),
+    "kind": (str, True),
+}
+DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """The ``[epub]`` table: who certified the accessibility, an optional summary, the page-list."""
+
+    certified_by: str = ""
+    accessibility_summary: str = ""
+    page_list: bool = True  # the print edition's pages; false for a title with no print edition
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    """One ``[[contents]]`` entry: a Markdown file and its section kind."""
+
+    file: Path
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated ``book.toml``."""
+
+    root: Path
+    path: Path
+    metadata: Metadata
+    contents: tuple[ContentEntry, ...]
+    print: PrintOptions = field(default_factory=PrintOptions)
+    epub: EpubOptions = field(default_factory=lambda: EpubOptions())
+    pdfa: str = "2b"
+
+
+class KeyLines:
+    """Find the line of a key in a TOML text, table by table (tomllib gives none).
+
+    Linear in the text: a line is looked at once, by patterns that never
+    backtrack (a header's name is one character class, a key possessive).
+    """
+
+    _name = re.compile(r"[A-Za-z0-9_.\-\"' ]+")
+    _key = re.compile(r"\s*+([A-Za-z0-9_\-]++|\"[^\"]*+\")\s*+=")
+
+    @classmethod
+    def header(cls, line: str) -> tuple[str, str] | None:
+        """('[' or '[[', table name) of a table header line, else None."""
+        stripped = line.strip()
+        if not stripped.startswith("["):
+            return None
+        opener = "[[" if stripped.startswith("[[") else "["
+        close = stripped.find("]", len(opener))
+        if close < 0:
+            return None
+        name = stripped[len(opener) : close]
+        rest = stripped[close + 1 :]
+        if opener == "[[" and rest.startswith("]"):
+            rest = rest[1:]
+        rest = rest.lstrip()
+        if not cls._name.fullmatch(name) or (rest and not rest.startswith("#")):
+            return None
+        return opener, name.strip()
+
+    def __init__(self, text: str):
+        self.lines: dict[tuple[str, int, str], int] = {}
+        self.tables: dict[tuple[str, int], int] = {}
+        table, counts, index = "", {}, 0
+        in_multiline = None
+        for number, line in enumerate(text.split("\n"), start=1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = self.header(line)
+            if header:
+                opener, table = header
+                if opener == "[[":
+                    index = counts.get(table, -1) + 1
+                    counts[table] = index
+                else:
+                    index = 0
+                self.tables[(table, index)] = number
+                continue
+            key = self._key.match(line)
+            if key:
+                self.lines.setdefault((table, index, key.group(1).strip('"')), number)
+                for quote in ('"""', "'''"):
+                    if line.count(quote) % 2 == 1:
+                        in_multiline = quote
+
+    def of(self, key: str, table: str = "", index: int = 0) -> int:
+        return self.lines.get((table, index, key), self.tables.get((table, index), 0))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed value, however nested (no recursion)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+
+
+def check_characters(data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics) -> None:
+    """A string value holding a character XML cannot hold (a control character, a NUL) is an error."""
+    tables: list[tuple[str, int, dict[str, Any]]] = [("", 0, {})]
+    for key, value in data.items():
+        if isinstance(value, dict):  # [print], [epub], [archive]
+            tables.append((key, 0, value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables += [(key, index, entry) for index, entry in enumerate(value)]  # [[contents]]
+        else:
+            tables[0][2][key] = value
+    for table, index, entries in tables:
+        for key, value in entries.items():
+            for text in _strings(value):
+                if match := CONTROL_CHARS.search(text):
+                    diags.error(
+                        path,
+                        keys.of(key, table, index),
+                        "control-char",
+                        f"'{key}' holds the control character U+{ord(match.group()):04X}, "
+                        "which the EPUB and PDFs cannot hold",
+                    )
+                    break
+
+
+def date_problem(date: str) -> str | None:
+    """Why a ``date`` is not YYYY, YYYY-MM or YYYY-MM-DD of a real day, or None."""
+    why = f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD"
+    if not DATE_RE.fullmatch(date):
+        return why
+    parts = [int(p) for p in date.split("-")]
+    try:
+        datetime.date(*[*parts, 1, 1][:3])
+    except ValueError as exc:
+        return f"{why}, a real day: {exc}"
+    return None
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated: for output file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "book"
+
+
+def isbn_valid(digits: str) -> bool:
+    """Checksum of an ISBN-13 or ISBN-10 (hyphens and spaces already removed)."""
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    return False
+
+
+def check_identifier(value: str) -> str | None:
+    """Return why an identifier is invalid, or None."""
+    scheme, _, rest = value.partition(":")
+    if not rest or not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
+        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'isbn:978…'"
+    if value.startswith("urn:uuid:"):
+        try:
+            uuid.UUID(value[9:])
+        except ValueError:
+            return f"identifier {value!r} is not a valid UUID"
+    if scheme == "isbn" or value.startswith("urn:isbn:"):
+        digits = re.sub(r"[\s\-]", "", value.rsplit(":", 1)[1]).upper()
+        if not isbn_valid(digits):
+            return f"identifier {value!r} is not a valid ISBN (checksum or length)"
+    return None
+
+
+#: BCP 47's syntax (as EPUBCheck reads lang, xml:lang and dc:language): subtags
+#: of 1-8 ASCII letters or digits joined by hyphens, the first all letters.
+#: langcodes alone is too lenient: it reads ``fr_FR`` as ``fr-FR``.
+LANGUAGE_SYNTAX = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _tag_ok(tag: str) -> bool:
+    return bool(LANGUAGE_SYNTAX.fullmatch(tag)) and langcodes.tag_is_valid(tag)
+
+
+def language_problem(tag: str) -> str | None:
+    """Return why a BCP 47 tag is invalid (with a fix when one is plain), or None."""
+    if tag and _tag_ok(tag):
+        return None
+    why = f"{tag!r} is not a valid BCP 47 language tag"
+    hyphenated = "-".join(part for part in re.split(r"[-_\s]+", tag) if part)
+    if hyphenated != tag and _tag_ok(hyphenated):
+        return f"{why}: did you mean {hyphenated}?"
+    return why
+
+
+def _check_table(
+    data: dict[str, Any],
+    schema: dict[str, tuple[type | tuple[type, ...], bool]],
+    where: str,
+    table: str,
+    index: int,
+    keys: KeyLines,
+    path: Path,
+    diags: Diagnostics,
+) -> bool:
+    """Check one table against its schema; return True when it is usable."""
+    ok = True
+    for key, value in data.items():
+        line = keys.of(key, table, index)
+        if key not in schema:
+            known = ", ".join(schema)
+            diags.error(path, line, "config-unknown-key", f"unknown key '{key}' in {where} (known: {known})")
+            ok = False
+            continue
+        expected, _ = schema[key]
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            kind = KIND_NAMES.get(expected, "a number")
+            diags.error(
+                path, line, "config-type", f"'{key}' in {where} must be {kind}, not {type(value).__name__}"
+            )
+            ok = False
+        elif expected is str and not value.strip() and schema[key][1]:
+            diags.error(path, line, "config-empty", f"'{key}' in {where} must not be empty")
+            ok = False
+    for key, (_, required) in schema.items():
+        if required and key not in data:
+            diags.error(path, keys.of("", table, index) or 1, "config-missing-key", f"{where} needs '{key}'")
+            ok = False
+    return ok
+
+
+def _table_array(
+    data: dict[str, Any],
+    name: str,
+    schema: dict[str, tuple[type, bool]],
+    choice: tuple[str, tuple[str, ...]],
+    keys: KeyLines,
+    path: Path,
+    diags: Diagnostics,
+) -> list[tuple[int, dict[str, Any]]]:
+    """The usable entries of ``[[name]]``: checked against the schema and one closed-choice key."""
+    raw = data.get(name)
+    if not isinstance(raw, list):
+        return []
+    if not raw:
+        diags.error(path, keys.of(name), "config-missing-key", f"at least one [[{name}]] is needed")
+    usable_entries = []
+    key, allowed = choice
+    for i, entry in enumerate(raw):
+        where = f"[[{name}]] #{i + 1}"
+        if not isinstance(entry, dict):
+            diags.error(path, keys.of(name), "config-type", f"{where} must be a table")
+            continue
+        usable = _check_table(entry, schema, where, name, i, keys, path, diags)
+        value = entry.get(key)
+        if isinstance(value, str) and value not in allowed:
+            diags.error(
+                path,
+                keys.of(key, name, i),
+                f"config-{key}",
+                f"{key} {value!r} is not one of {', '.join(allowed)}",
+            )
+            usable = False
+        if usable:
+            usable_entries.append((i, entry))
+    return usable_entries
+
+
+def _print_options(
+    data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics
+) -> PrintOptions | None:
+    """The ``[print]`` table, defaults for what it leaves out."""
+    table = data.get("print", {})
+    if not isinstance(table, dict):
+        return None
+    if not _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags):
+        return None
+    ok = True
+    if "trim" in table and parse_trim(table["trim"]) is None:
+        diags.error(
+            path,
+            keys.of("trim", "print"),
+            "config-trim",
+            f"trim {table['trim']!r} is neither a named size ({', '.join(TRIMS)}) "
+            "nor dimensions such as '5.5x8.5' or '148mm x 210mm'",
+        )
+        ok = False
+    for key, allowed in (("paper", PAPERS), ("vendor", VENDORS)):
+        if key in table and table[key] not in allowed:
+            diags.error(
+                path,
+                keys.of(key, "print"),
+                f"config-{key}",
+                f"{key} {table[key]!r} is not one of {', '.join(allowed)}",
+            )
+            ok = False
+    for key, low, high in (("font_size", 6, 24), ("leading", 6, 36)):
+        if key in table and not low <= table[key] <= high:
+            diags.error(
+                path, keys.of(key, "print"), "config-range", f"{key} must be between {low} and {high} pt"
+            )
+            ok = False
+    if not ok:
+        return None
+    values = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
+    if "font_size" in values and "leading" not in values:
+        values["leading"] = round(values["font_size"] * 1.32, 2)
+    return PrintOptions(**values)
+
+
+def load_config(root: Path, diags: Diagnostics) -> Config | None:
+    """Read ``root/book.toml``; report every problem to ``diags``; None if unusable."""
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        diags.error(root, 0, "manuscript-missing", "manuscript folder not found")
+        return None
+    if not path.is_file():
+        diags.error(path, 0, "config-missing", f"no {CONFIG_NAME} in the manuscript folder")
+        return None
+    text = read_text(path, diags)
+    if text is None or not config_bounds(text, path, diags):
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        diags.error(path, line, "config-syntax", f"invalid TOML: {message}")
+        return None
+
+    keys = KeyLines(text)
+    before = len(diags.errors)
+    _check_table(data, TOP_KEYS, CONFIG_NAME, "", 0, keys, path, diags)
+    check_characters(data, keys, path, diags)
+
+    language = data.get("language")
+    if isinstance(language, str) and language.strip() and (why := language_problem(language)):
+        diags.error(path, keys.of("language"), "config-language", why)
+    identifier = data.get("identifier")
+    if isinstance(identifier, str) and identifier.strip() and (why := check_identifier(identifier)):
+        diags.error(path, keys.of("identifier"), "config-identifier", why)
+    date = data.get("date")
+    if isinstance(date, str) and (why := date_problem(date)):
+        diags.error(path, keys.of("date"), "config-date", why)
+    slug = data.get("slug")
+    if isinstance(slug, str) and not SLUG_RE.fullmatch(slug):
+        diags.error(
+            path,
+            keys.of("slug"),
+            "config-slug",
+            f"slug {slug!r} must be lower-case letters, digits and hyphens",
+        )
+
+    creators = [
+        Creator(entry["name"].strip(), entry["role"], entry.get("file_as", "").strip())
+        for _, entry in _table_array(
+            data, "creators", CREATOR_KEYS, ("role", tuple(ROLES)), keys, path, diags
+        )
+    ]
+
+    contents: list[ContentEntry] = []
+    seen: dict[str, int] = {}
+    for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
+        line = keys.of("file", "contents", i)
+        if entry["file"] in seen:
+            diags.error(
+                path,
+                line,
+                "contents-duplicate",
+                f"{entry['file']} is listed twice (first on line {seen[entry['file']]})",
+            )
+            continue
+        seen[entry["file"]] = line
+        contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
+
+    print_options = _print_options(data, keys, path, diags)
+    epub_table = data.get("epub", {})
+    epub_ok = isinstance(epub_table, dict) and _check_table(
+        epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags
+    )
+    archive_table = data.get("archive", {})
+    archive_ok = isinstance(archive_table, dict) and _check_table(
+        archive_table, ARCHIVE_KEYS, "[archive]", "archive", 0, keys, path, diags
+    )
+    pdfa = archive_table.get("pdfa", "2b") if archive_ok else "2b"
+    if archive_ok and pdfa not in ("2b", "3b"):
+        diags.error(path, keys.of("pdfa", "archive"), "config-pdfa", f"pdfa {pdfa!r} is not one of 2b, 3b")
+    if len(diags.errors) > before or print_options is None or not epub_ok or not archive_ok:
+        return None
+    metadata = Metadata(
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        language=data["language"].strip(),
+        identifier=data["identifier"].strip(),
+        creators=tuple(creators),
+        date=data.get("date", ""),
+        publisher=data.get("publisher", "").strip(),
+        rights=data.get("rights", "").strip(),
+        description=data.get("description", "").strip(),
+        source=data.get("source", "").strip(),
+        edition=data.get("edition", "").strip(),
+        slug=data.get("slug") or slugify(data["title"]),
+    )
+    return Config(
+        root=root,
+        path=path,
+        metadata=metadata,
+        contents=tuple(contents),
+        print=print_options,
+        epub=EpubOptions(**{k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}),
+        pdfa=pdfa,
+    )

@@ -1,0 +1,176 @@
+"""Print specifications: trim sizes, vendor rules, margins and the cover's geometry.
+
+Everything here is plain arithmetic in inches, kept apart from layout so it
+can be tested on its own and shared by the interior, the cover and preflight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from octavo.model import Book
+
+#: Named trim sizes, width x height in inches.
+TRIMS: dict[str, tuple[float, float]] = {
+    "5x8": (5.0, 8.0),
+    "5.25x8": (5.25, 8.0),
+    "5.5x8.5": (5.5, 8.5),
+    "6x9": (6.0, 9.0),
+    "a5": (148 / 25.4, 210 / 25.4),
+    "royal": (156 / 25.4, 234 / 25.4),
+}
+VENDORS = ("kdp", "ingram", "lulu")
+PAPERS = ("white", "cream")
+BLEED = 0.125  # inches, on every trimmed edge
+COVER_BLEED = 0.125
+
+#: KDP's minimum inside margin (gutter) by page count: (last page of the tier, inches).
+KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
+#: Pages a vendor accepts for a paperback (min, max). KDP's are its published limits;
+#: the IngramSpark and Lulu figures are octavo's conservative defaults.
+PAGE_RANGE = {"kdp": (24, 828), "ingram": (18, 1200), "lulu": (32, 800)}
+#: Spine text needs at least this many pages (KDP's rule; the same is assumed elsewhere).
+SPINE_TEXT_MIN_PAGES = {"kdp": 79, "ingram": 79, "lulu": 79}
+#: The gutter a reader needs beyond what the binding takes.
+VISIBLE_GUTTER = 0.3
+#: Room in the top and bottom margins for running heads and folios, which must
+#: themselves stay inside the vendor's minimum margins.
+FURNITURE = 0.33
+
+#: Tables in print (styles/css/print.css): type size relative to the body's, the narrowest
+#: column's text and its padding (left plus right) in ems of the table's type.
+TABLE_TYPE = 0.82
+MIN_COLUMN_EMS = 2.5
+TABLE_PADDING_EMS = 0.6
+
+_EXPLICIT = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*$", re.IGNORECASE
+)
+_UNIT = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, None: 1.0}
+
+
+def parse_trim(value: str) -> tuple[float, float] | None:
+    """A named trim or explicit dimensions ('5.5x8.5', '148mm x 210mm'); None if neither."""
+    if value.lower() in TRIMS:
+        return TRIMS[value.lower()]
+    match = _EXPLICIT.match(value)
+    if not match:
+        return None
+    w, wu, h, hu = match.groups()
+    wu, hu = (wu or hu), (hu or wu)
+    w_in, h_in = float(w) * _UNIT[wu and wu.lower()], float(h) * _UNIT[hu and hu.lower()]
+    if not (2 <= w_in <= 12 and 2 <= h_in <= 16):
+        return None
+    return (w_in, h_in)
+
+
+def min_gutter(vendor: str, pages: int) -> float:
+    """The vendor's minimum inside margin for a book of ``pages`` pages."""
+    if vendor in ("ingram", "lulu"):  # IngramSpark: 0.5 in all round; Lulu assumed the same
+        return 0.5
+    for last, inches in KDP_GUTTER:
+        if pages <= last:
+            return inches
+    return KDP_GUTTER[-1][1]
+
+
+def min_outer(vendor: str, bleed: bool) -> float:
+    """The vendor's minimum outside, top and bottom margin."""
+    if vendor in ("ingram", "lulu"):
+        return 0.5
+    return 0.375 if bleed else 0.25
+
+
+def spine_width(vendor: str, paper: str, pages: int) -> float:
+    """Spine width in inches from the page count and paper."""
+    if vendor == "lulu":
+        return pages / 444 + 0.06
+    per_page = 0.0025 if paper == "cream" else 0.002252
+    return pages * per_page
+
+
+def spine_has_text(vendor: str, pages: int) -> bool:
+    return pages >= SPINE_TEXT_MIN_PAGES.get(vendor, 79)
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """The ``[print]`` table of book.toml, with defaults that make a good book."""
+
+    trim: str = "5.5x8.5"
+    paper: str = "cream"
+    bleed: bool = False
+    vendor: str = "kdp"
+    font_size: float = 11.0
+    leading: float = 14.5
+    pad: bool = False
+
+    @property
+    def size(self) -> tuple[float, float]:
+        size = parse_trim(self.trim)
+        assert size is not None, "validated by config"
+        return size
+
+    def margins(self, pages: int) -> dict[str, float]:
+        """Inside, outside, top and bottom margins (inches) for a book of ``pages`` pages."""
+        width, height = self.size
+        outer = max(min_outer(self.vendor, self.bleed), round(width * 0.105, 3))
+        return {
+            "inside": max(min_gutter(self.vendor, pages) + VISIBLE_GUTTER, round(width * 0.13, 3)),
+            "outside": outer,
+            "top": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.08, 3)),
+            "bottom": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.1, 3)),
+        }
+
+    def measure(self, pages: int) -> float:
+        """The text block's width in points for a book of ``pages`` pages (trim less margins)."""
+        margins = self.margins(pages)
+        return (self.size[0] - margins["inside"] - margins["outside"]) * 72
+
+    def max_table_columns(self, pages: int) -> int:
+        """Most columns a table can have and still be set in the measure (print.css's table rules).
+
+        A table is set at ``TABLE_TYPE`` times the body size; a column
+        narrower than ``MIN_COLUMN_EMS`` ems of that type, plus its padding,
+        breaks its words every few letters (about five of EB Garamond's).
+        """
+        column = (MIN_COLUMN_EMS + TABLE_PADDING_EMS) * TABLE_TYPE * self.font_size  # points
+        return int(self.measure(pages) // column)
+
+    def cover_size(self, pages: int) -> tuple[float, float]:
+        """Full-wrap cover width and height in inches, bleed included."""
+        width, height = self.size
+        return (
+            2 * width + spine_width(self.vendor, self.paper, pages) + 2 * COVER_BLEED,
+            height + 2 * COVER_BLEED,
+        )
+
+
+#: Average advance of a character of running text and notes, in ems (measured on the seed book).
+AVERAGE_ADVANCE = 0.36
+#: Pages a book has besides its running text: half-title, title, copyright, contents.
+FURNITURE_PAGES = 4
+
+
+def estimate_pages(book: Book, options: PrintOptions) -> int:
+    """A rough page count from the text's length and the page's measure, to choose the gutter.
+
+    It only spares a layout: the vendor's gutter comes in wide page-count
+    tiers, and a wrong guess is corrected by laying out again.
+    """
+    width, height = options.size
+    chars = sum(
+        len(node.text)
+        for section in book.sections
+        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks)
+        for node in block.walk()
+    )
+    openings = round(1.5 * len(book.sections))  # a section opens on a recto, often after a blank
+    pages = 0
+    for _ in range(2):  # the measure depends on the gutter, which depends on the pages
+        margins = options.margins(pages)
+        line = (width - margins["inside"] - margins["outside"]) * 72 / (AVERAGE_ADVANCE * options.font_size)
+        lines = (height - margins["top"] - margins["bottom"]) * 72 / options.leading
+        pages = FURNITURE_PAGES + openings + round(chars / max(line * lines, 1))
+    return pages

@@ -1,0 +1,269 @@
+"""The print interior: the Book through the print template, laid out by WeasyPrint.
+
+``layout`` returns a ``Layout``: the WeasyPrint document and where every
+anchor landed, which the tests (and later the EPUB page-list) use; the PDF
+is written from that same layout.
+
+Notes stay on their call's page. WeasyPrint 70 moved a note to the next
+page when the paragraph that ends the page needed the room to honour its
+orphans; ``weasyprint_fix`` makes it push that paragraph to the next page
+instead, within the one layout. Should a note still land on another page
+than its call (a fix not applied, a note too tall for the room left), the
+paragraph straddling the page end is pushed whole to the next page (a short
+page, as a compositor would set it), or, if it is long, allowed an orphan
+line, and the page is laid out again.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import weasyprint
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
+
+from octavo import __version__
+from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
+from octavo.layout import notefit, weasyprint_fix
+from octavo.layout.fetch import SafeFetcher
+from octavo.layout.notesplit import NoteLine, SplitPlan, measure
+from octavo.layout.pagemap import anchor_pages
+from octavo.model import Book
+from octavo.render.rules import PrintRenderer
+from octavo.render.templates import environment, template_values
+from octavo.source import gate, pictures
+from octavo.source.styles import Styles
+
+weasyprint_fix.apply()
+
+#: Most lines a straddling paragraph may have on a page and still be moved whole.
+MAX_PUSHED_LINES = 3
+#: Most corrective re-layouts before giving up (each fixes at least one page).
+MAX_PASSES = 12
+#: Most layouts spent placing long notes' parts, at one gutter.
+MAX_SPLIT_PASSES = 6
+
+
+@dataclass
+class Layout:
+    """One WeasyPrint render of the print HTML."""
+
+    document: weasyprint.Document
+    html: str
+    fetcher: SafeFetcher
+    options: PrintOptions
+    margins: dict[str, float]
+    pad_pages: int = 0
+    passes: int = 1
+    corrections: int = 0  # layouts made again to bring notes back to their calls' pages
+    html_seconds: float = 0.0  # of the layout's time, what went to rendering the print HTML
+    plan: SplitPlan | None = None  # the long notes printed in parts
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Anchor id -> 0-based page index where it landed."""
+        return anchor_pages(self.document)
+
+
+class _DecorativeAlt(logging.Filter):
+    """WeasyPrint 70 logs an error for every ``<img alt="">`` of a tagged PDF. octavo refuses a
+    picture without alt text (``image-alt``) unless its author marked it ``{.decorative}``, so
+    the message only ever concerns those: it is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no required alt description" not in record.getMessage()
+
+
+logging.getLogger("weasyprint").addFilter(_DecorativeAlt())
+
+
+def _file_url(book: Book) -> Callable[[str], str]:
+    return lambda src: gate.reference(book.root, src).as_uri()
+
+
+def print_html(
+    book: Book,
+    styles: Styles,
+    timestamp: str,
+    options: PrintOptions,
+    margins: dict[str, float],
+    pad_pages: int = 0,
+    *,
+    stylesheet: str | None = None,
+    image_src: Callable[[str], str] | None = None,
+    plan: SplitPlan | None = None,
+) -> str:
+    """The whole book as one HTML document for the paged layout.
+
+    Images and the stylesheet are ``file:`` URLs for WeasyPrint unless
+    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
+    """
+
+    renderer = PrintRenderer(book, image_src=image_src or _file_url(book), plan=plan, fit=True)
+    env = environment(styles.templates)
+    width, height = options.size
+    body = [s for s in book.sections if s.part != "frontmatter"]
+    page = dict(
+        bleed=BLEED if options.bleed else 0,
+        width=round(width, 4),
+        height=round(height, 4),
+        font_size=options.font_size,
+        leading=options.leading,
+        **margins,
+    )
+    return env.get_template("print/book.html").render(
+        **template_values(book, renderer),
+        href=lambda section: f"#{section.id}",
+        typeface=styles.typeface,
+        first_body=body[0].id if body else "",
+        page=page,
+        pad_pages=pad_pages,
+        stylesheet=stylesheet or (styles.css / "print.css").resolve().as_uri(),
+        timestamp=timestamp,
+        version=__version__,
+    )
+
+
+def padding(options: PrintOptions, pages: int) -> int:
+    """Blank pages to add so the book reaches the vendor's minimum and an even count."""
+    if not options.pad:
+        return 0
+    target = max(pages, PAGE_RANGE[options.vendor][0])
+    return target + target % 2 - pages
+
+
+def deferred_notes(book: Book, document: weasyprint.Document) -> list[tuple[str, int]]:
+    """(note id, call page) of every note laid out on another page than its call."""
+    pages = anchor_pages(document)
+    return [
+        (note.id, pages[note.call_id])
+        for section in book.sections
+        for note in section.notes
+        if note.id in pages and note.call_id in pages and pages[note.id] != pages[note.call_id]
+    ]
+
+
+def _straddling_block(page: weasyprint.Page):
+    """The block box of the page's last body line and how many of its lines are on the page."""
+    stack = [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
+    last = None
+    while stack:
+        box = stack.pop(0)
+        if isinstance(box, FootnoteAreaBox):
+            continue
+        children = getattr(box, "children", [])
+        if any(isinstance(c, LineBox) for c in children):
+            last = box
+        stack = [c for c in children if not isinstance(c, LineBox | TextBox)] + stack
+    if last is None:
+        return None, 0
+    return last, sum(isinstance(c, LineBox) for c in last.children)
+
+
+def _push_straddlers(book: Book, document: weasyprint.Document) -> bool:
+    """Mark the paragraph before each deferred note to move or break; False if nothing can be done."""
+    changed = False
+    for _, call_page in deferred_notes(book, document):
+        block, lines = _straddling_block(document.pages[call_page])
+        element = getattr(block, "element", None)
+        if element is None:
+            continue
+        style = element.get("style", "")
+        if "break-before" not in style and lines <= MAX_PUSHED_LINES:
+            element.set("style", f"{style}; break-before: page".lstrip("; "))
+            changed = True
+        elif "orphans" not in style:
+            element.set("style", f"{style}; orphans: 1; widows: 1".lstrip("; "))
+            changed = True
+    return changed
+
+
+def layout(
+    book: Book,
+    styles: Styles,
+    timestamp: str,
+    options: PrintOptions | None = None,
+    pages_hint: int = 0,
+) -> Layout:
+    """Lay the book out: notes kept with their calls, the gutter fitted to the page count.
+
+    The vendor's minimum gutter depends on the final page count, known only
+    after a layout. The first layout assumes ``pages_hint`` (the last build's
+    count) or an estimate; when the result falls in another tier, or padding
+    is needed, the book is laid out again at once, before any correction for
+    notes, which are made only on a layout whose gutter is right. Only one
+    WeasyPrint document is alive at a time.
+    """
+    options = options or PrintOptions()
+    fetcher = SafeFetcher([book.root, styles.root], pictures.converted(book))
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    assumed_pages, pad, passes = pages_hint or estimate_pages(book, options), 0, 0
+    html_seconds = 0.0
+    document = None
+    plan = SplitPlan()
+    base_url = book.root.resolve().as_uri() + "/"
+    for _ in range(4):
+        margins = options.margins(assumed_pages)
+        measured: dict[str, list[NoteLine]] = {}  # at this measure: the notes' lines
+        split_passes = 0
+        started = time.perf_counter()
+        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+        html_seconds += time.perf_counter() - started
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        corrections = 0
+        while True:
+            if document is not None:  # drop the earlier layout (and its cycles) before the next one
+                document = None
+                gc.collect()
+            document = source.render()
+            passes += 1
+            content_pages = len(document.pages) - pad
+            wanted_pad = padding(options, content_pages)
+            total = content_pages + wanted_pad
+            fits = options.margins(total) == margins and wanted_pad == pad
+            if not fits:
+                break
+            if split_passes < MAX_SPLIT_PASSES:
+                measure_notes = _note_measurer(book, html, options, margins, base_url, fetcher, measured)
+                better = notefit.refine(book, document, plan, measure_notes)
+                if better is not None:
+                    plan, split_passes = better, split_passes + 1
+                    html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    continue
+            if corrections >= MAX_PASSES or not _push_straddlers(book, document):
+                break
+            corrections += 1
+        if fits:
+            break
+        assumed_pages, pad = total, wanted_pad
+    return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan)
+
+
+def _note_measurer(
+    book: Book,
+    html: str,
+    options: PrintOptions,
+    margins: dict[str, float],
+    base_url: str,
+    fetcher: SafeFetcher,
+    measured: dict[str, list[NoteLine]],
+) -> Callable[[list], dict[str, list[NoteLine]]]:
+    """A function laying notes out alone at this layout's measure (remembered in ``measured``)."""
+    head = html[html.index("<head>") : html.index("</head>") + len("</head>")]
+    width = (options.size[0] - margins["inside"] - margins["outside"]) * 72
+    renderer = PrintRenderer(book, image_src=_file_url(book), fit=True)
+
+    def measure_notes(notes: list) -> dict[str, list[NoteLine]]:
+        todo = [(n, renderer.note_part(n, n.blocks)) for n in notes if n.id not in measured]
+        if todo:
+            measured.update(measure(head, todo, width, base_url, fetcher))
+        return {n.id: measured[n.id] for n in notes if n.id in measured}
+
+    return measure_notes

@@ -1,0 +1,231 @@
+"""Reading a layout for notes that are not where they belong, and planning their parts.
+
+``refine`` looks at every note of a laid-out book: its first part must
+stand in the note area of its call's page, its parts on consecutive pages,
+none cut off by the note area's height, and none past the end of its
+section's pages. For the notes that fail, it plans parts from the room
+measured on that very layout (``notesplit.plan_parts``) and returns a new
+``SplitPlan``; the caller lays the book out again with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import weasyprint
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+
+from octavo.layout.notesplit import (
+    NOTE_SHARE,
+    NoteLine,
+    SplitPlan,
+    part_id,
+    plan_parts,
+    split_note,
+    word_starts,
+)
+from octavo.layout.pagemap import anchor_pages
+from octavo.model import Book, Note
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a note part was laid out: page index, its box's top and bottom in pt, clipped or not."""
+
+    page: int
+    top: float
+    bottom: float
+    clipped: bool
+    order: int  # its place in the page's note area
+
+
+def _area(page: weasyprint.Page) -> FootnoteAreaBox | None:
+    return next((c for c in page._page_box.children if isinstance(c, FootnoteAreaBox)), None)
+
+
+def placed_parts(document: weasyprint.Document) -> dict[str, Placed]:
+    """Every note part's place, by element id (the first place, if WeasyPrint drew one twice)."""
+    found: dict[str, Placed] = {}
+    for index, page in enumerate(document.pages):
+        area = _area(page)
+        if area is None:
+            continue
+        limit = area.content_box_y() + area.height + 0.5
+        for order, box in enumerate(area.children):
+            element = getattr(box, "element", None)
+            ident = element.get("id") if element is not None else None
+            if ident and ident not in found:
+                bottom = box.position_y + box.margin_height()
+                found[ident] = Placed(index, box.position_y, bottom, bottom > limit, order)
+    return found
+
+
+def _body_lines(page: weasyprint.Page) -> Iterator[LineBox]:
+    """The lines of ``page``'s text (not its notes), in reading order."""
+    stack = [c for c in reversed(page._page_box.children) if not isinstance(c, FootnoteAreaBox)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, LineBox):
+            yield box
+        else:
+            stack.extend(reversed(getattr(box, "children", [])))
+
+
+def _holds(line: LineBox, ident: str) -> bool:
+    """True when the element ``ident`` stands in ``line``."""
+    stack = [line]
+    while stack:
+        current = stack.pop()
+        element = getattr(current, "element", None)
+        if element is not None and element.get("id") == ident:
+            return True
+        stack.extend(getattr(current, "children", []))
+    return False
+
+
+def _line_bottom(page: weasyprint.Page, ident: str) -> float | None:
+    """Bottom (CSS px) of the body line holding the element ``ident`` on ``page``."""
+    line = next((line for line in _body_lines(page) if _holds(line, ident)), None)
+    return None if line is None else line.position_y + line.height
+
+
+@dataclass(frozen=True)
+class Room:
+    """The note area's limits on a page, in pt."""
+
+    first: float  # for a note's first part under its call
+    cap: float  # for one part on a page of its own notes' area
+
+
+def room(page: weasyprint.Page, call_id: str, before: float, area: FootnoteAreaBox | None) -> Room:
+    """The room for a note called at ``call_id`` on ``page``, in CSS px like every WeasyPrint box.
+
+    ``before``: px of notes placed above it; ``area``: a note area laid out with the book's @footnote
+    style (the page's own, or another page's when this one has none).
+    """
+    box = page._page_box
+    content_top, content_bottom = box.content_box_y(), box.content_box_y() + box.height
+    chrome = 0.0
+    limit = math.inf
+    if area is not None:
+        chrome = area.margin_top + area.padding_top + area.border_top_width
+        chrome += area.margin_bottom + area.padding_bottom + area.border_bottom_width
+        if isinstance(area.max_height, int | float):
+            limit = float(area.max_height)
+    height = content_bottom - content_top
+    if area is None:  # no page has notes yet: the share octavo aims at
+        limit = NOTE_SHARE * height
+    cap = min(limit, NOTE_SHARE * height - chrome)
+    call_bottom = _line_bottom(page, call_id)
+    first = 0.0 if call_bottom is None else min(content_bottom - call_bottom - chrome, limit) - before
+    return Room(max(first, 0.0), max(cap, 0.0))
+
+
+def _notes_above(page: weasyprint.Page, own: set[str]) -> float:
+    """Height in px of the notes in ``page``'s note area before the first of ``own``."""
+    area = _area(page)
+    height = 0.0
+    for box in area.children if area is not None else []:
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") in own:
+            break
+        height += box.margin_height()
+    return height
+
+
+def _opens_page(page: weasyprint.Page, ident: str) -> bool:
+    """True when the element ``ident`` stands in the first line of ``page``'s text."""
+    first = next(_body_lines(page), None)
+    return first is not None and _holds(first, ident)
+
+
+def _parts(plan: SplitPlan, note: Note) -> list[str]:
+    split = plan.splits.get(note.id)
+    return [part_id(note, i) for i in range(len(split.parts) if split else 1)]
+
+
+def misplaced(note: Note, ids: list[str], places: dict[str, Placed], call_page: int) -> bool:
+    """True unless the parts stand in order on consecutive pages from the call's, none clipped."""
+    spots = [places.get(i) for i in ids]
+    if any(s is None for s in spots) or spots[0].page != call_page:  # type: ignore[union-attr]
+        return True
+    pages = [s.page for s in spots]  # type: ignore[union-attr]
+    if any(b - a != 1 for a, b in itertools.pairwise(pages)):
+        return True
+    return any(s.clipped for s in spots)  # type: ignore[union-attr]
+
+
+def refine(
+    book: Book,
+    document: weasyprint.Document,
+    plan: SplitPlan,
+    measure: Callable[[list[Note]], dict[str, list[NoteLine]]],
+) -> SplitPlan | None:
+    """A new plan if some note is misplaced in ``document`` and splitting can help, else None.
+
+    ``measure`` lays notes out alone and returns their lines (in CSS px,
+    WeasyPrint's unit: 0.75 pt). A note placed right but whose first part
+    could take more of the room under its call is planned again too.
+    """
+    pages = anchor_pages(document)
+    places = placed_parts(document)
+    reference = next((a for a in map(_area, document.pages) if a is not None), None)
+    bad: set[str] = set()
+    todo: list[Note] = []
+    for section in book.sections:
+        for note in section.notes:
+            call_page = pages.get(note.call_id)
+            if call_page is None:
+                continue
+            if misplaced(note, _parts(plan, note), places, call_page):
+                bad.add(note.id)
+                todo.append(note)
+            elif note.id in plan.splits:  # well placed: its first part may take more room
+                todo.append(note)
+    new = SplitPlan(dict(plan.splits), dict(plan.overrun))
+    measured = measure(todo) if todo else {}
+    for note in todo:
+        lines = measured.get(note.id)
+        if not lines:
+            continue
+        starts = word_starts(note.blocks)
+        lines = [dataclasses.replace(ln, cut=ln.cut and ln.offset in starts) for ln in lines]
+        page = document.pages[pages[note.call_id]]
+        above = _notes_above(page, set(_parts(plan, note)))
+        limits = room(page, note.call_id, above, _area(page) or reference)
+        first = limits.first
+        if note.id in bad and pages[note.call_id] > 0 and _opens_page(page, note.call_id):
+            # the call's line was moved on to make room for the whole note: a short first
+            # part lets it stay at the foot of the page before, where the next pass fills the room
+            first = 0.0
+        offsets = plan_parts(lines, first, limits.cap)
+        old = plan.splits.get(note.id)
+        if note.id not in bad and (not offsets or offsets[0] <= old.offsets[0]):
+            continue  # keep a placed split unless its first part can grow
+        if offsets:
+            new.splits[note.id] = split_note(note, offsets)
+        else:
+            new.splits.pop(note.id, None)
+    _overrun(book, document, new, plan)
+    return None if new.key() == plan.key() else new
+
+
+def _overrun(book: Book, document: weasyprint.Document, new: SplitPlan, old: SplitPlan) -> None:
+    """Pages each section needs after its text for its notes' last parts (read on this layout)."""
+    pages = anchor_pages(document)
+    places = placed_parts(document)
+    for section in book.sections:
+        parts = [i for note in section.notes if note.call_id in pages for i in _parts(old, note)]
+        lost = sum(i not in places for i in parts)  # carried past the book's end and dropped
+        end = pages.get(f"{section.id}-notes-end")
+        if end is None:
+            if lost:  # the next layout marks where the section's text ends
+                new.overrun[section.id] = lost
+            continue
+        after = {places[i].page for i in parts if i in places and places[i].page > end}
+        if after or lost or section.id in new.overrun:
+            new.overrun[section.id] = len(after) + lost

@@ -1,0 +1,152 @@
+"""Where each print page begins, read from the layout, for the EPUB's page-list.
+
+Every block that holds text carries a ``block`` id from the parser; the print
+HTML writes it as ``data-block``. Walking WeasyPrint's pages in order, the
+first line of each page is found and expressed as (block, how many
+non-space characters of that block were on earlier pages). The EPUB renderer
+puts the page marker there, at the start of the word. Pages that begin with
+a section, or with the title page, copyright or contents, point at those.
+Blank pages and pages with no EPUB counterpart (the half-title, padding)
+share the marker position of the next page that has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import weasyprint
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
+
+from octavo.model import Book
+
+#: Ids of template parts that exist in the EPUB too (sections add theirs).
+TEMPLATE_TARGETS = ("titlepage", "copyright", "toc")
+#: Characters left out when counting: spaces, and the hyphen WeasyPrint adds at a break.
+HYPHEN = "\u2010"
+#: Invisible characters the print HTML adds and the EPUB has not (render/fit.py's word joiner).
+INVISIBLE = "\u200b\u2060"
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Print page ``label`` begins at ``target`` (a block or part id), ``offset`` characters in."""
+
+    index: int
+    label: str
+    target: str
+    offset: int = 0
+
+
+def count_chars(text: str) -> int:
+    """Characters that count for positions: not spaces, break hyphens or invisible joiners."""
+    return sum(1 for ch in text if not ch.isspace() and ch != HYPHEN and ch not in INVISIBLE)
+
+
+def roman(number: int) -> str:
+    numerals = (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    )
+    out = ""
+    for value, letters in numerals:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
+    """Element id -> 0-based index of the first page where WeasyPrint laid it out."""
+    pages: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index)
+    return pages
+
+
+def page_labels(book: Book, document: weasyprint.Document) -> list[str]:
+    """Folio of every page: roman before the text, arabic from 1 where it starts."""
+    anchors = anchor_pages(document)
+    body = [s for s in book.sections if s.part != "frontmatter"]
+    start = anchors.get(body[0].id, len(document.pages)) if body else len(document.pages)
+    return [roman(i + 1) if i < start else str(i - start + 1) for i in range(len(document.pages))]
+
+
+def _lines(page: weasyprint.Page):
+    """(line box, id of the innermost block or part holding it), in document order."""
+    stack = [
+        (child, "")
+        for child in reversed(page._page_box.children)
+        if not isinstance(child, FootnoteAreaBox | MarginBox)
+    ]
+    while stack:
+        box, owner = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and not isinstance(box, TextBox):
+            block = element.get("data-block")
+            ident = element.get("id", "")
+            if block:
+                owner = block
+            elif ident and (ident in TEMPLATE_TARGETS or element.tag == "section"):
+                owner = ident
+        if isinstance(box, LineBox):
+            yield box, owner
+            continue
+        stack.extend((child, owner) for child in reversed(getattr(box, "children", [])))
+
+
+def _line_text(line: LineBox) -> str:
+    """The text of a line, without generated content (note calls, markers)."""
+    parts = []
+    stack = list(reversed(line.children))
+    while stack:
+        box = stack.pop()
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            continue
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        if "footnote" in classes or "note-recall" in classes:
+            continue  # notes go to the foot; note numbers are not text
+        if isinstance(box, TextBox):
+            parts.append(box.text)
+        else:
+            stack.extend(reversed(getattr(box, "children", [])))
+    return "".join(parts)
+
+
+def page_starts(
+    book: Book, document: weasyprint.Document, blocks: set[str], parts: set[str]
+) -> list[PageStart]:
+    """Where each page begins, for every page of the layout, in order.
+
+    ``blocks`` are the block ids the EPUB renders, ``parts`` the sections and
+    template parts it has; a page whose first line belongs to neither shares
+    the next page's position (the target is empty after the last one).
+    """
+    labels = page_labels(book, document)
+    seen: dict[str, int] = {}
+    found: list[tuple[str, int] | None] = []
+    for page in document.pages:
+        first = None
+        for line, owner in _lines(page):
+            chars = count_chars(_line_text(line))
+            if first is None and chars and (owner in blocks or owner in parts):
+                first = (owner, seen.get(owner, 0) if owner in blocks else 0)
+            seen[owner] = seen.get(owner, 0) + chars
+        found.append(first)
+    starts: list[PageStart] = []
+    following: tuple[str, int] = ("", 0)
+    for index in range(len(found) - 1, -1, -1):
+        following = found[index] or following
+        starts.append(PageStart(index, labels[index], *following))
+    return starts[::-1]
