@@ -41,7 +41,8 @@ def render(path: Path) -> tuple[str, list[str]]:
 def test_fixture(case: Path, update_goldens: bool):
     html, problems = render(case)
     golden = case.with_suffix(".html")
-    if update_goldens or not golden.exists():
+    if update_goldens:
         golden.write_text(html, encoding="utf-8")
+    assert golden.exists(), f"no golden {golden.name}: run pytest --update-goldens and review it"
     assert all(f"{case.name}:" in p and "warning: html-removed" in p for p in problems), problems
     assert html == golden.read_text(encoding="utf-8")

@@ -61,15 +61,34 @@ def _normalise_text(tokens: list[Token]) -> None:
             token.content = text
 
 
+def _descriptions(tokens: list[Token]) -> list[list[Token]]:
+    """The children of every image among ``tokens``, nested images' too: the descriptions that
+    become ``alt`` text, which markdown-it's smart quotes do not reach."""
+    found: list[list[Token]] = []
+    stack = [t for t in tokens if t.type == "image" and t.children]
+    while stack:
+        image = stack.pop()
+        found.append(image.children or [])
+        stack.extend(t for t in image.children or [] if t.type == "image" and t.children)
+    return found
+
+
 def typography(state: StateCore) -> None:
-    """Core rule run after smartquotes; also reaches inline notes, kept apart in env."""
+    """Core rule run after smartquotes; also reaches inline notes, kept apart in env, and
+    images' descriptions (their ``alt`` text is typeset like the text around it)."""
     for token in state.tokens:
         if token.type == "inline" and token.children:
             _normalise_text(token.children)
+            for description in _descriptions(token.children):
+                process_inlines(description, state)
+                _normalise_text(description)
     for note in state.env.get("footnotes", {}).get("list", {}).values():
         if "tokens" in note and not note.get("typeset"):
             process_inlines(note["tokens"], state)
             _normalise_text(note["tokens"])
+            for description in _descriptions(note["tokens"]):
+                process_inlines(description, state)
+                _normalise_text(description)
             note["typeset"] = True
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from octavo.model import Book
 from octavo.source import gate
@@ -57,6 +57,13 @@ RESERVED = frozenset({"cover.jpg"})
 PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_PART = 100  # characters of one part of an EPUB name (OCF allows 255 bytes)
+
+
+def _why(exc: BaseException) -> str:
+    """Pillow's reason, in words a user can act on (never the repr of an open file)."""
+    if isinstance(exc, UnidentifiedImageError):
+        return "its bytes are in no picture format Pillow knows (PNG, JPEG, GIF, WebP, TIFF...)"
+    return re.sub(r"\s*<_io\.[A-Za-z]+ name=[^>]*>", "", str(exc)) or type(exc).__name__
 
 
 class Unreadable(Exception):
@@ -96,7 +103,7 @@ def decode(data: bytes | BinaryIO) -> Image.Image:
             image = Image.open(handle)
             image.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise Unreadable(str(exc) or type(exc).__name__) from None
+        raise Unreadable(_why(exc)) from None
     return image
 
 
@@ -118,7 +125,7 @@ def sniff(data: bytes | BinaryIO) -> tuple[str, str]:
         with Image.open(io.BytesIO(data) if isinstance(data, bytes) else data) as image:
             return image.format or "", image.mode
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise Unreadable(str(exc) or type(exc).__name__) from None
+        raise Unreadable(_why(exc)) from None
 
 
 def packed(data: bytes) -> tuple[bytes, str]:
