@@ -70,6 +70,55 @@ def check_typography(book: Book, diags: Diagnostics) -> None:
                 )
 
 
+#: Markup that did not take and was printed as text: (pattern, why). Each pattern is linear
+#: (no nested quantifiers); code spans and code blocks are not text nodes, so they are never read.
+MARKUP_AS_TEXT = (
+    (
+        re.compile(r"\]\s+\{[^{}\n]{1,200}\}"),
+        "attributes after a space are printed as text: write [words]{lang=fr} with no space before '{'",
+    ),
+    (
+        re.compile(r"\]\{[^{}\n]{0,200}\}"),
+        "this '{...}' after ']' is not an attribute list and was printed as text "
+        "(write {lang=fr}, {#id} or {.class}: key=value, with '=')",
+    ),
+    (
+        re.compile(r"!?\[[^\[\]\n]{0,500}\]\([^()\s<>]+ [^()<>\n]{0,500}\)"),
+        "a link or picture whose address holds a space was printed as text: "
+        "write the address in angle brackets, ![...](<my picture.png>)",
+    ),
+)
+
+
+def _text_spans(section: Section) -> Iterator[tuple[str, int]]:
+    """(text, line) of each run of adjacent text nodes, in the section and its notes: markdown-it
+    cuts text at brackets, so what a reader sees as one phrase can be several nodes."""
+    roots = list(section.blocks) + [b for n in section.notes for b in n.blocks]
+    for root in roots:
+        for node in root.walk():
+            run: list[Node] = []
+            for child in (*node.children, None):
+                if child is not None and child.type == "text":
+                    run.append(child)
+                    continue
+                if run:
+                    yield "".join(n.text for n in run), run[0].line
+                run = []
+
+
+def check_markup_as_text(book: Book, diags: Diagnostics) -> None:
+    """Warn (``markup-as-text``) where Markdown that was meant as markup reached the text as
+    characters: span attributes after a space or not in ``key=value`` form, an address with a space
+    not in angle brackets (CommonMark 0.31, 6.3: a link destination holds no space unless in ``<>``)."""
+    for section in book.sections:
+        for text, line in _text_spans(section):
+            if "]" not in text:
+                continue
+            for pattern, why in MARKUP_AS_TEXT:
+                for found in pattern.finditer(text):
+                    diags.warning(section.file, line, "markup-as-text", f"{found.group(0)!r}: {why}")
+
+
 def check_unlisted(book: Book, diags: Diagnostics) -> None:
     listed = {s.file.resolve() for s in book.sections}
     for path in sorted(book.root.glob("*.md")):
@@ -258,6 +307,7 @@ def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
 def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOptions | None = None) -> None:
     """Every lint check, in a fixed order; ``options`` is the book's [print] table (defaults if None)."""
     check_typography(book, diags)
+    check_markup_as_text(book, diags)
     check_unlisted(book, diags)
     check_images(book, diags)
     check_languages(book, diags)

@@ -25,6 +25,9 @@ from octavo.textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
 SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
+#: Attributes markdown-it itself sets on tokens (link and picture addresses, table alignment, a list's
+#: start): never the writer's, so never reported as unknown.
+NATIVE_ATTRS = frozenset({"href", "src", "alt", "style", "start"})
 #: A note call markdown-it left as text; a label holds no bracket, so a run of ``[^`` is linear.
 UNDEFINED_REF = re.compile(r"\[\^([^\[\]\s]++)\]")
 #: Blocks that hold text directly get a ``block`` id, unique in the book.
@@ -146,6 +149,7 @@ class _Converter:
                 continue
             if token.nesting == 1:
                 kind = OPENERS.get(token.type, token.type.removesuffix("_open"))
+                self.unknown_attrs(token, line)
                 stack.append((kind, _attrs(token), line, [], token.hidden))
             elif token.nesting == -1:
                 if len(stack) == 1:
@@ -177,6 +181,16 @@ class _Converter:
             )
             self.skipping = ""
         return tuple(root)
+
+    def unknown_attrs(self, token: Token, line: int) -> None:
+        """Warn (``attr-unknown``) for each attribute written in ``{...}`` that octavo drops."""
+        for key in sorted(set(token.attrs or {}) - SAFE_ATTRS - NATIVE_ATTRS):
+            self.diags.warning(
+                self.path,
+                line,
+                "attr-unknown",
+                f"attribute {key!r} is not one octavo keeps (id, class, lang, dir, title): it was dropped",
+            )
 
     def warn_html(self, line: int, message: str) -> None:
         self.diags.warning(self.path, line, "html-removed", message)
@@ -261,6 +275,7 @@ class _Converter:
         if kind == "hr":
             return [Node("hr", line=line)]
         if kind == "image":
+            self.unknown_attrs(token, line)
             attrs = dict(_attrs(token))
             attrs["src"] = str(token.attrs.get("src", ""))
             attrs["alt"] = plain_text(token.children or [])
