@@ -58,11 +58,13 @@ ENTRIES: tuple[Entry, ...] = (
         "config-missing-key", _E, "in-booktoml", "a required key, `[[creators]]` or `[[contents]]` is absent"
     ),
     Entry("config-type", _E, "in-booktoml", "a value of the wrong type (a string for a number, say)"),
-    Entry("config-empty", _E, "diagnostics", "a key that must not be empty is"),
+    Entry("config-empty", _E, "diagnostics", "a required text key that is empty or blank"),
     Entry("config-language", _E, "in-booktoml", "`language` is not a valid BCP 47 tag"),
-    Entry("config-identifier", _E, "diagnostics", "`identifier` is neither a valid ISBN nor a `urn:uuid:`"),
+    Entry(
+        "config-identifier", _E, "diagnostics", "`identifier` has no scheme, or is not a valid UUID or ISBN"
+    ),
     Entry("config-date", _E, "diagnostics", "`date` is not a valid date"),
-    Entry("config-slug", _E, "diagnostics", "`slug` is not usable as a file name"),
+    Entry("config-slug", _E, "diagnostics", "`slug` is not lower-case letters, digits and hyphens"),
     Entry("config-role", _E, "diagnostics", "a creator's `role` is not one octavo knows"),
     Entry("config-kind", _E, "in-booktoml", "a section's `kind` is not one octavo knows"),
     Entry("config-trim", _E, "diagnostics", "`[print] trim` is neither a named size nor dimensions"),
@@ -110,7 +112,7 @@ ENTRIES: tuple[Entry, ...] = (
         "control-char",
         _E,
         "diagnostics",
-        "a control character (but tab and line ends), U+FFFE or U+FFFF: the EPUB and PDFs cannot hold it",
+        "a control character (U+0001–U+001F but tab and line ends), U+FFFE or U+FFFF: XML cannot hold it",
     ),
     Entry(
         "file-unlisted", _W, "files-and-headings", "a Markdown file in the folder that `contents` leaves out"
@@ -162,7 +164,12 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("straight-quote", _W, "words-characters-and-pictures", "a straight quote octavo could not curl"),
     Entry("double-hyphen", _W, "diagnostics", "`--` left after normalisation"),
     Entry("double-space", _W, "words-characters-and-pictures", "two spaces between words"),
-    Entry("html-removed", _W, "diagnostics", "raw HTML, removed"),
+    Entry(
+        "html-removed",
+        _W,
+        "diagnostics",
+        "raw HTML removed from the text (an element octavo does not keep, or one left open)",
+    ),
     Entry(
         "glyph-missing",
         BOTH,
@@ -175,7 +182,7 @@ ENTRIES: tuple[Entry, ...] = (
         "image-outside",
         _E,
         "words-characters-and-pictures",
-        "a picture outside the manuscript folder, or from the network",
+        "a picture outside the manuscript folder (`..`, absolute, a link out) or a URL",
     ),
     Entry(
         "image-unreadable",
@@ -197,7 +204,12 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("image-large", _W, "diagnostics", "a picture over 1.5 MB or 4 megapixels, heavy for e-readers"),
     # the build
-    Entry("out-not-folder", _E, "diagnostics", "`--out` names a file, or a folder under a file"),
+    Entry(
+        "out-not-folder",
+        _E,
+        "diagnostics",
+        "`--out` names a file, or a folder under a file (at `--check` too)",
+    ),
     Entry("out-in-manuscript", _E, "the-build", "the output folder is the manuscript folder or inside it"),
     Entry("out-in-styles", _E, "the-build", "the output folder is the styles folder or inside it"),
     Entry("out-locked", _E, "the-build", "another build is writing to the output folder"),
@@ -239,7 +251,7 @@ ENTRIES: tuple[Entry, ...] = (
         "referee-warning",
         _W,
         "command-line",
-        "a referee's warning (an EPUBCheck warning or usage note), which fails nothing",
+        "a referee's warning (EPUBCheck's warnings, usage notes): fails nothing, even with `--strict`",
     ),
     Entry(
         "print-lost",
