@@ -197,8 +197,9 @@ def _leaves(expr: ast.expr) -> list[ast.expr]:
     return [expr]
 
 
-def emissions(modules: list[Module]) -> tuple[list[Emission], list[str]]:
-    """Every id the modules can emit, and what the walk could not tell."""
+def emissions(modules: list[Module], unresolved: set | None = None) -> tuple[list[Emission], list[str]]:
+    """Every id the modules can emit, and what the walk could not tell (the ``UNRESOLVED`` entries
+    it met go into ``unresolved``)."""
     sinks = derive_sinks(modules)
     found: list[Emission] = []
     problems: list[str] = []
@@ -219,6 +220,8 @@ def emissions(modules: list[Module]) -> tuple[list[Emission], list[str]]:
                         leaves = [leaf for value in values for leaf in _leaves(value)]
                     elif (module.name, argument.id) in UNRESOLVED:
                         leaves = []
+                        if unresolved is not None:
+                            unresolved.add((module.name, argument.id))
                 for leaf in leaves:
                     if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str):
                         found.append(Emission(leaf.value, severity, where))
@@ -251,7 +254,7 @@ def emissions(modules: list[Module]) -> tuple[list[Emission], list[str]]:
 
 @functools.cache
 def package() -> tuple[Module, ...]:
-    """The package's modules, parsed once (the registry itself emits nothing)."""
+    """The package's modules, parsed once (``octavo/registry.py`` among them: it emits nothing)."""
     return tuple(
         Module(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
         for path in sorted(PACKAGE.rglob("*.py"))
@@ -260,8 +263,10 @@ def package() -> tuple[Module, ...]:
 
 @pytest.fixture(scope="module")
 def emitted() -> list[Emission]:
-    found, problems = emissions(list(package()))
+    met: set[tuple[str, str]] = set()
+    found, problems = emissions(list(package()), met)
     assert not problems, "\n".join(problems)
+    assert met == set(UNRESOLVED), f"UNRESOLVED names what no longer is: {set(UNRESOLVED) - met}"
     return found
 
 
@@ -319,7 +324,8 @@ def test_every_registered_id_is_emitted(emitted):
 def test_severities_agree(emitted):
     wrong = []
     for ident, severities in sorted(expanded(emitted).items()):
-        entry = REGISTRY[ident]
+        if (entry := REGISTRY.get(ident)) is None:
+            continue  # test_every_emitted_id_is_registered says so
         allowed = {"error", "warning"} if entry.severity == BOTH else {entry.severity}
         if not severities <= allowed or (entry.severity == BOTH and severities != allowed):
             wrong.append(f"{ident}: registered {entry.severity}, emitted {sorted(severities)}")
