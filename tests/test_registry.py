@@ -559,3 +559,21 @@ def _troubleshooting(sections: dict[str, str]) -> list[str]:
     names = list(sections)
     start = names.index("troubleshooting")
     return names[start : names.index("outputs")]
+
+
+def test_the_ids_the_test_data_expects_are_registered():
+    """The ids ``tests/bad`` cases and ``tests/corpora-refused.toml`` expect (the corpora's tests
+    are skipped without the corpora, so a misspelt id there would go unseen)."""
+    named = set()
+    corpora = tomllib.loads((TESTS / "corpora-refused.toml").read_text(encoding="utf-8"))
+    for entry in corpora.get("refused", []):
+        named |= {(i, "corpora-refused.toml") for i in entry["ids"]}
+    for entry in corpora.get("known", []):
+        named |= {(i, "corpora-refused.toml") for i in entry.get("diagnostics", [])}
+    for expect in sorted((TESTS / "bad").glob("*/expect.toml")):
+        for message in tomllib.loads(expect.read_text(encoding="utf-8"))["messages"]:
+            if match := re.search(r"(?:^|: )(?:warning: )?([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?::|$)", message):
+                named.add((match.group(1), f"tests/bad/{expect.parent.name}"))
+    assert len(named) > 40
+    unknown = sorted(f"{ident} ({where})" for ident, where in named if ident not in REGISTRY)
+    assert not unknown, unknown
