@@ -5,19 +5,23 @@ the package's syntax tree finds every one: the id argument of every call to
 ``Diagnostic``, ``NewBookError`` and preflight's ``RuleResult``, and of every
 function that passes one of its parameters on as an id (``Diagnostics.error``
 and ``.warning``, the fidelity referee's ``_Report.add``, ``check_fonts``),
-found to a fixed point; an id held in a variable is followed to what the
-function assigns it; ``("error" | "warning", id, message)`` tuples (the
-picture checks); and the ``octavo: DIR: id: message`` lines the commands
-print. What the walk cannot tell fails the test, unless ``UNRESOLVED``
-says where those ids are found instead.
+found to a fixed point, ``getattr(diags, severity)(…)`` included; an id held
+in a variable is followed to what the function assigns it; f-string ids are
+expanded by ``registry.TEMPLATES``; ``("error" | "warning", id, message)``
+tuples (the picture checks); and the ``octavo: DIR: id: message`` lines the
+commands print. What the walk cannot tell fails the test, unless
+``UNRESOLVED`` says where those ids are found instead. Snippets with a
+made-up id, one for each way, show that the walk finds a new one.
 
 Then: every id emitted is registered, with a severity its entry allows;
-every entry is emitted; every entry is triggered by a test (its id
-asserted in a test's source, or in the expected messages of a
-``tests/bad`` case); and the README's table of diagnostics is the
-registry's (``python -m pytest tests/test_registry.py --update-goldens``
-rewrites it), every anchor a heading that mentions its id, and every id the
-README prints registered.
+every entry is emitted; every entry is triggered by a test. That last
+check reads the tests rather than running them: an id counts as triggered
+when a test function's strings name it (not in its docstring, nor in a
+``not in`` or ``!=`` test), or a ``tests/bad`` case expects it in its
+messages (``test_bad.py`` checks they are printed). Last, the README's
+table of diagnostics is the registry's (``python -m pytest
+tests/test_registry.py --update-goldens`` rewrites it), every anchor is a
+heading that names its id, and every id the README prints is registered.
 """
 
 from __future__ import annotations
