@@ -59,6 +59,7 @@ class Emission:
     id: str  # an id, or an f-string's template with {} for each value ("out-in-{}")
     severity: str  # "error" or "warning" (a preflight rule's FAIL counts as an error)
     where: str  # "octavo/build/pipeline.py:192"
+    kind: str = "diagnostic"  # or "command" (NewBookError, a printed line), "rule" (RuleResult)
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,14 @@ class Sink:
     keyword: str
     severity: str | None  # None: Diagnostic's own fifth argument says
     method: bool = False  # called as ``obj.name(…)`` only
+    kind: str = "diagnostic"  # what the id becomes: see Emission
 
 
 #: The calls that take an id: the diagnostic itself, ``octavo new``'s refusal, a preflight rule.
 BASE_SINKS = {
     "Diagnostic": Sink(2, "id", None),
-    "NewBookError": Sink(0, "id", "error"),
-    "RuleResult": Sink(0, "rule", "error"),
+    "NewBookError": Sink(0, "id", "error", kind="command"),
+    "RuleResult": Sink(0, "rule", "error", kind="rule"),
 }
 
 
@@ -162,9 +164,8 @@ def derive_sinks(modules: list[Module]) -> dict[str, Sink]:
                 if argument.id not in names:
                     continue
                 method = names[0] in ("self", "cls")
-                sinks[function.name] = Sink(
-                    names.index(argument.id) - method, argument.id, _severity(call, sink), method
-                )
+                position, severity = names.index(argument.id) - method, _severity(call, sink)
+                sinks[function.name] = Sink(position, argument.id, severity, method, sink.kind)
                 changed = True
     return sinks
 
@@ -228,9 +229,9 @@ def emissions(modules: list[Module], unresolved: set | None = None) -> tuple[lis
                             unresolved.add((module.name, argument.id))
                 for leaf in leaves:
                     if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str):
-                        found.append(Emission(leaf.value, severity, where))
+                        found.append(Emission(leaf.value, severity, where, sink.kind))
                     elif isinstance(leaf, ast.JoinedStr):
-                        found.append(Emission(_template(leaf), severity, where))
+                        found.append(Emission(_template(leaf), severity, where, sink.kind))
                     else:
                         problems.append(f"{where}: cannot tell which id {ast.unparse(leaf)!r} is")
             elif isinstance(node, ast.Tuple) and len(node.elts) == 3:
@@ -249,7 +250,7 @@ def emissions(modules: list[Module], unresolved: set | None = None) -> tuple[lis
             ):
                 text = _template(node) if isinstance(node, ast.JoinedStr) else node.value
                 if match := COMMAND_LINE.match(text):
-                    found.append(Emission(match.group(1), "error", where))
+                    found.append(Emission(match.group(1), "error", where, "command"))
     problems += [
         f"{e.where}: {e.id!r} is not an id" for e in found if "{}" not in e.id and not ID.match(e.id)
     ]
@@ -333,6 +334,18 @@ def test_severities_agree(emitted):
         allowed = {"error", "warning"} if entry.severity == BOTH else {entry.severity}
         if not severities <= allowed or (entry.severity == BOTH and severities != allowed):
             wrong.append(f"{ident}: registered {entry.severity}, emitted {sorted(severities)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_kinds_agree(emitted):
+    """A rule is only a RuleResult's; a command's id is never a Diagnostic's (a diagnostic's id may
+    also be printed by a command: ``preview`` refuses a missing folder with ``manuscript-missing``)."""
+    wrong = []
+    for e in emitted:
+        made = TEMPLATES.get(e.id, ()) if "{}" in e.id else (e.id,)
+        for entry in filter(None, map(REGISTRY.get, made)):
+            if e.kind != entry.kind and not (entry.kind == "diagnostic" and e.kind == "command"):
+                wrong.append(f"{e.where}: {entry.id} is registered as a {entry.kind}, emitted as a {e.kind}")
     assert not wrong, "\n".join(wrong)
 
 
