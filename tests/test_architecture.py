@@ -14,7 +14,14 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "octavo"
 STAGES = ["core", "config", "source", "check", "render", "layout", "writers", "inspect", "build", "cli"]
-CORE = {"octavo", "octavo.model", "octavo.diagnostics", "octavo.locations", "octavo.textio"}
+CORE = {
+    "octavo",
+    "octavo.model",
+    "octavo.diagnostics",
+    "octavo.registry",
+    "octavo.locations",
+    "octavo.textio",
+}
 
 
 def _modules() -> dict[str, Path]:
