@@ -171,6 +171,19 @@ ENTRIES: tuple[Entry, ...] = (
         "raw HTML removed from the text (an element octavo does not keep, or one left open)",
     ),
     Entry(
+        "markup-as-text",
+        _W,
+        "words-characters-and-pictures",
+        "Markdown meant as markup printed as text: span attributes after a space or without `=`, "
+        "an address with a space not in `<...>`",
+    ),
+    Entry(
+        "attr-unknown",
+        _W,
+        "words-characters-and-pictures",
+        "an attribute in `{...}` that octavo does not keep (only id, class, lang, dir, title): dropped",
+    ),
+    Entry(
         "glyph-missing",
         BOTH,
         "words-characters-and-pictures",
