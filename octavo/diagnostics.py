@@ -54,7 +54,7 @@ class Diagnostics:
         if self.root is not None:
             try:
                 return str(p.resolve().relative_to(self.root.resolve().parent))
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # outside the root, or a link loop
                 pass
         return str(p)
 

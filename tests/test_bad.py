@@ -61,6 +61,8 @@ def generate(kind: str, folder: Path) -> None:
         chapter.write_text("# One\n\n" + "- " * 1000 + "deep\n", encoding="utf-8")
     elif kind == "symlink-outside":
         os.symlink("/etc/hostname", folder / "link.md")
+    elif kind == "symlink-loop":
+        os.symlink("loop.md", folder / "loop.md")
     elif kind in ("small-png", "big-png"):
         size = (40, 30) if kind == "small-png" else (2600, 2000)
         Image.new("RGB", size, (200, 190, 170)).save(folder / "pic.png")

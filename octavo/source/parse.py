@@ -496,7 +496,14 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     root = config.root.resolve()
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
         path = config.root / entry.file
-        if entry.file.is_absolute() or not path.resolve().is_relative_to(root):
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError) as exc:  # a link loop (RuntimeError before Python 3.13)
+            why = "a symbolic link that leads back to itself" if "loop" in str(exc).lower() else str(exc)
+            diags.error(config.path, entry.line, "contents-missing", f"{entry.file} cannot be read: {why}")
+            ok = False
+            continue
+        if entry.file.is_absolute() or not resolved.is_relative_to(root):
             diags.error(
                 config.path,
                 entry.line,
