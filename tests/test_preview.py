@@ -225,3 +225,27 @@ def test_serves_only_the_manuscript_and_styles_folders(server: Server, tmp_path:
         assert raw_get(server.url, outside) == 404, outside
     # Another site's name pointed at this address (DNS rebinding) gets nothing.
     assert raw_get(server.url, "/manuscript/one.md", host="attacker.example") == 403
+
+
+def get(url: str, path: str) -> tuple[int, str, bytes]:
+    """(status, content type, body) of a GET."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        connection.close()
+
+
+def test_pictures_a_browser_cannot_show_are_served_as_png(server: Server) -> None:
+    """A TIFF (which browsers do not show) comes as the PNG the EPUB would carry; a JPEG as it is."""
+    from PIL import Image
+
+    Image.new("RGB", (30, 20), (200, 10, 10)).save(server.manuscript / "map.tiff")
+    Image.new("RGB", (30, 20), (10, 200, 10)).save(server.manuscript / "photo.jpg")
+    status, kind, body = get(server.url, "/manuscript/map.tiff")
+    assert (status, kind, body[:8]) == (200, "image/png", b"\x89PNG\r\n\x1a\n")
+    jpeg = (server.manuscript / "photo.jpg").read_bytes()
+    assert get(server.url, "/manuscript/photo.jpg") == (200, "image/jpeg", jpeg)

@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from octavo.build.preview import Render, render
 from octavo.diagnostics import Diagnostic
 from octavo.locations import styles_root
+from octavo.source.pictures import Unreadable, packed
 from octavo.source.styles import Styles
 
 VIEWS = (("print", "Print CSS"), ("epub", "EPUB CSS"))
@@ -35,6 +36,15 @@ FRAMES = {"print": "/print/book.html", "epub": "/epub/text/book.xhtml"}
 KEEPALIVE = 10.0
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1"}
 
+
+
+def browser_picture(data: bytes, kind: str) -> tuple[bytes, str]:
+    """A picture as the EPUB carries it (``source/pictures.packed``): JPEG, PNG, GIF as they are,
+    anything else (TIFF, 16-bit PNG...) as a PNG a browser shows; an unreadable one unchanged."""
+    try:
+        return packed(data)
+    except Unreadable:
+        return data, kind
 
 class Preview:
     """The latest render and the last one without errors, shared by the watcher and the server."""
@@ -175,7 +185,11 @@ class Handler(BaseHTTPRequestHandler):
         if path is None:
             self.send_error(HTTPStatus.NOT_FOUND, "not in the manuscript or styles folder")
             return
-        self.send(path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        data = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("image/") and kind != "image/svg+xml":
+            data, kind = browser_picture(data, kind)
+        self.send(data, kind)
 
     def send(self, data: bytes, content_type: str) -> None:
         self.send_response(HTTPStatus.OK)
