@@ -333,3 +333,36 @@ def test_slugs_titles_and_author_ids_as_link_targets(tmp_path):
 def test_a_file_named_like_a_template_id_gets_a_section_id_of_its_own():
     entries = tuple(ContentEntry(Path(name), "chapter", 1) for name in ("toc.md", "cover.md", "one.md"))
     assert section_ids(entries) == ["s-toc", "s-cover", "one"]
+
+
+def test_a_file_named_like_an_id_octavo_derives_gets_a_section_id_of_its_own():
+    """``a-title``, ``a-n1``, ``a-n1-call-2``, ``a-notes-end`` are ids octavo derives from section
+    ``a``: the section named so takes ``-s``, whatever the files' order; ``a-b1`` derives nothing."""
+    names = ("a-n1-call-2.md", "a.md", "a-title.md", "a-n1.md", "a-notes-end.md", "a-b1.md", "a-title-s.md")
+    entries = tuple(ContentEntry(Path(name), "chapter", 1) for name in names)
+    assert section_ids(entries) == [
+        "a-n1-call-2-s",
+        "a",
+        "a-title-s2",
+        "a-n1-s",
+        "a-notes-end-s",
+        "a-b1",
+        "a-title-s",
+    ]
+
+
+def test_sections_named_like_each_others_ids_build_a_valid_epub(tmp_path):
+    """Section ``a`` has a title, a note and a heading; files ``a-title``, ``a-n1`` and ``a-intro``
+    would take its ids: every id stays unique and every link lands (EPUBCheck)."""
+    files = {
+        "a.md": "# A\n\nText.[^1] See [the intro](a-intro.md).\n\n## Intro\n\nMore.\n\n[^1]: The note.\n",
+        "a-title.md": "# A title\n\nText of a-title.\n",
+        "a-n1.md": "# A n1\n\nText.[^1]\n\n[^1]: Its note.\n",
+        "a-intro.md": "# A intro\n\nBack to [a](a.md#intro).\n",
+    }
+    folder = make_manuscript(tmp_path / "ms", files)
+    built = build(BuildOptions(manuscript=folder, out=tmp_path / "dist", formats=("epub",)))
+    epub = next(p for p in built.outputs if p.suffix == ".epub")
+    assert epubcheck_counts(epub)[0] == CLEAN
+    ids = [e.get("id") for doc in epub_documents(epub).values() for e in doc.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and {"a-n1", "a-title", "a-title-s", "a-n1-s"} <= set(ids)

@@ -936,12 +936,12 @@ def print_problems(
         )
         matched = _matches([w for w, _ in expected], got)
         for a, b in _runs([i for i in range(len(expected)) if i not in matched]):
-            pages_seen = f"pages {span.start + 1}–{span.stop}" if span else "no page"
+            where = f"not on pages {span.start + 1}–{span.stop}" if span else "on no page (the section has none)"
             report.add(
                 section.file,
                 expected[a][1],
                 "print-lost",
-                f"{b - a} word(s) not on {pages_seen}: {_quote([w for w, _ in expected[a:b]])}",
+                f"{b - a} word(s) {where}: {_quote([w for w, _ in expected[a:b]])}",
             )
         if section.notes:
             _check_notes(section, texts, span, dests, report)

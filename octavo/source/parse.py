@@ -473,6 +473,19 @@ RESERVED_IDS = frozenset(
 RESERVED_PREFIXES = ("cover-", "image-", "font-", "css-", "page-")
 
 
+#: What octavo appends to a section's id for the ids it derives (resolve.octavo_ids names them all).
+DERIVED_SUFFIX = re.compile(r"-title|-notes-end|-n\d+(?:-call(?:-\d+)?|-cont-\d+)?")
+
+
+def _derived(ident: str, sections: set[str]) -> bool:
+    """Whether ``ident`` is an id octavo derives from one of ``sections`` (linear in its length)."""
+    return any(
+        ident[:i] in sections and DERIVED_SUFFIX.fullmatch(ident, i)
+        for i in range(1, len(ident))
+        if ident[i] == "-"
+    )
+
+
 def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
     """Unique XML ids from file names: 'introduction', 'chapter-1', …; one that does not start
     with a letter, or would be a name of octavo's own (``nav.md``, ``cover.md``…), starts with
@@ -486,6 +499,19 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
         while candidate in ids or candidate in FIXED_IDS:
             candidate, n = f"{base}-{n}", n + 1
         ids.append(candidate)
+    # An id octavo derives from another section's (``a`` gives ``a-title``, ``a-n1``, ``a-n1-call``,
+    # ``a-notes-end``...) is no section's own: the section whose id is derived gets ``-s``.
+    taken, renamed = set(ids), True  # a prefix is shorter than the id: none is derived from itself
+    while renamed:  # a new name can make an id already seen derived: look again until none is
+        renamed = False
+        for i, ident in enumerate(ids):
+            if _derived(ident, taken):
+                taken.discard(ident)
+                candidate, n = f"{ident}-s", 2
+                while candidate in taken or _derived(candidate, taken):
+                    candidate, n = f"{ident}-s{n}", n + 1
+                ids[i], renamed = candidate, True
+                taken.add(candidate)
     return ids
 
 
