@@ -936,7 +936,9 @@ def print_problems(
         )
         matched = _matches([w for w, _ in expected], got)
         for a, b in _runs([i for i in range(len(expected)) if i not in matched]):
-            where = f"not on pages {span.start + 1}–{span.stop}" if span else "on no page (the section has none)"
+            where = "on no page (the section has none)"
+            if span:
+                where = f"not on pages {span.start + 1}–{span.stop}"
             report.add(
                 section.file,
                 expected[a][1],
