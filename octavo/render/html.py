@@ -8,6 +8,7 @@ case, so the same fragments serve the print HTML and the EPUB documents.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from markupsafe import Markup, escape
@@ -40,6 +41,57 @@ TAGS = {
 }
 
 
+#: The most words an opening's lead-in holds (set in small caps by the styles' ``.lead-in``).
+LEAD_WORDS = 3
+#: A word that ends a clause ends the lead-in early.
+CLAUSE_END = re.compile(r"[,;:.!?\u2014\u2013]\W*$")
+#: Inline elements a lead-in may hold whole (never a note call, a picture or a break).
+LEAD_ELEMENTS = frozenset({"em", "strong", "span", "s", "abbr", "cite", "small"})
+
+
+def lead_in(paragraph: Node, words: int = LEAD_WORDS) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
+    """The opening paragraph's first words, and the rest: ``(lead, rest)`` children of ``paragraph``.
+
+    The lead-in takes up to ``words`` words, ending early after a word that
+    ends a clause; it cuts a text node between words and takes an inline
+    element (emphasis, a span) only whole and only if it fits. It replaces
+    CSS ``::first-line``, which WeasyPrint 70 also applies to the first line
+    the paragraph has on each later page. ``((), children)`` if nothing fits.
+    """
+    lead: list[Node] = []
+    children, taken = list(paragraph.children), 0
+    while children and taken < words:
+        child = children[0]
+        if child.type == "text":
+            parts = re.split(r"(\s+)", child.text)  # words at even indices, spaces at odd ones
+            cut = 0
+            for index in range(0, len(parts), 2):
+                if not parts[index]:
+                    continue
+                taken, cut = taken + 1, index + 1
+                if taken >= words or CLAUSE_END.search(parts[index]):
+                    taken = words
+                    break
+            head, tail = "".join(parts[:cut]), "".join(parts[cut:])
+            if head:
+                lead.append(Node("text", text=head, line=child.line))
+            children[0:1] = [Node("text", text=tail, line=child.line)] if tail else []
+            if tail:
+                break
+        elif child.type in LEAD_ELEMENTS and all(n.type in ("text", *LEAD_ELEMENTS) for n in child.walk()):
+            text = "".join(n.text for n in child.walk())
+            count = len(text.split())
+            if not count or taken + count > words:
+                break
+            lead.append(children.pop(0))
+            taken += count
+            if CLAUSE_END.search(text):
+                break
+        else:
+            break
+    return tuple(lead), tuple(children)
+
+
 def attr_string(pairs: Iterable[tuple[str, str]]) -> str:
     return "".join(f' {key}="{escape(value)}"' for key, value in pairs if value is not None)
 
@@ -59,11 +111,31 @@ class HtmlRenderer:
         self._copy = False  # writing a title again (contents): without its ids, which stand once
 
     # -- entry points used by the templates -------------------------------------------
-    def blocks(self, nodes: Iterable[Node]) -> Markup:
+    def blocks(self, nodes: Iterable[Node], opening: bool = False) -> Markup:
+        """Blocks as HTML; ``opening``: they open a section, and a first paragraph's first words
+        are a ``<span class="lead-in">`` (``lead_in``)."""
         out: list[str] = []
-        for node in nodes:
-            self.node(node, out)
+        for index, node in enumerate(nodes):
+            if opening and index == 0 and node.type == "paragraph":
+                self.opening(node, out)
+            else:
+                self.node(node, out)
         return Markup("".join(out))
+
+    def opening(self, paragraph: Node, out: list[str]) -> None:
+        """The paragraph that opens a section, its lead-in marked."""
+        lead, rest = lead_in(paragraph)
+        if not lead:
+            self.node(paragraph, out)
+            return
+        out.append(self.open_tag(paragraph, "p"))
+        out.append('<span class="lead-in">')
+        for child in lead:
+            self.node(child, out)
+        out.append("</span>")
+        for child in rest:
+            self.node(child, out)
+        out.append("</p>")
 
     def inline(self, nodes: Iterable[Node]) -> Markup:
         """Inline content without note calls (titles in contents, running heads)."""

@@ -155,8 +155,8 @@ class RendererView:
     def _section(self, section: SectionView) -> Section:
         return self._sections[section.id]
 
-    def blocks(self, nodes: tuple[Node, ...]) -> Markup:
-        return self._renderer.blocks(nodes)
+    def blocks(self, nodes: tuple[Node, ...], opening: bool = False) -> Markup:
+        return self._renderer.blocks(nodes, opening=bool(opening))
 
     def inline(self, nodes: tuple[Node, ...]) -> Markup:
         return self._renderer.inline(nodes)
