@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateError
-
 from octavo.build.cache import (
     CACHE_NAME,
     TEMP_SUFFIX,
@@ -42,7 +40,6 @@ from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError
 from octavo.locations import FORMATS
 from octavo.model import Book
-from octavo.render.templates import template_problem
 from octavo.source import gate
 from octavo.source.gate import pictures
 from octavo.source.parse import parse_book
@@ -248,6 +245,10 @@ def build(options: BuildOptions) -> BuildResult:
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result
+    from jinja2 import TemplateError  # not needed to check: jinja2 is loaded when the book is rendered
+
+    from octavo.render.templates import template_problem
+
     with output_lock(options.out, diags) as lock:
         stage = Stage(options.out)
         stage.create()
