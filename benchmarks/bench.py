@@ -274,7 +274,7 @@ def report(
     rows: list[dict], catalogue: dict | None, started_on: str, repeat: int, check: dict | None = None
 ) -> str:
     out = [f"# octavo benchmark\n\n{started_on}"]
-    if repeat > 1:
+    if repeat > 1 and rows:
         out.append(
             f"Full build and WeasyPrint alone: the fastest of {repeat} runs each, interleaved "
             "(the other measures: one run).\n"
