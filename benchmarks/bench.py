@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark octavo on long books made from the seed text, against WeasyPrint alone and Pandoc.
 
-    python benchmarks/bench.py [--chapters 40 120] [--catalogue 8] [--repeat 2] [--results FILE]
+    python benchmarks/bench.py [--chapters 40 120] [--catalogue 8] [--repeat 2] [--check-runs 5]
+                               [--results FILE]
 
 For each size it generates a manuscript of N chapters (each the seed text with
 all its notes), builds it in a fresh process, and reports total time, time
@@ -16,7 +17,8 @@ layout; and as a title without a print edition, which needs none) and one
 whose print layout is cached; a
 no-op rebuild through the command line (the whole command, interpreter
 start included); and a rebuild after an EPUB-only stylesheet edit. Then a
-catalogue of small books built one after another and on every core. It
+catalogue of small books built one after another and on every core, and
+``--check`` of the seed book (the whole command, --check-runs times). It
 prints the ratios the speed issue asks for. The full build's table also
 times the print fidelity referee on its PDF (apart from the total).
 Nothing is asserted: the numbers are for reading and committing.
@@ -44,6 +46,8 @@ BUILD = """
 import json, resource, sys, time
 from pathlib import Path
 from octavo.build.pipeline import BuildOptions, build
+import octavo.build.sidejob, octavo.inspect.preflight, octavo.layout.interior, octavo.writers.deposit
+import octavo.writers.pdf, octavo.writers.proofs  # imported by build() when it lays out: not timed
 formats = tuple(sys.argv[3].split(","))
 styles = Path(sys.argv[4]) if len(sys.argv) > 4 else None
 started = time.perf_counter()
@@ -243,6 +247,12 @@ def bench_catalogue(books: int, work: Path) -> dict:
     return {"books": books, "cores": cores, "serial": serial, "parallel": parallel}
 
 
+def bench_check(runs: int) -> dict:
+    """``build.py manuscript --check``, the whole command (interpreter start included), ``runs`` times."""
+    times = sorted(cli_seconds(str(ROOT / "manuscript"), "--check") for _ in range(runs))
+    return {"runs": runs, "fastest": times[0], "median": times[len(times) // 2], "slowest": times[-1]}
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -260,9 +270,11 @@ def machine() -> str:
     )
 
 
-def report(rows: list[dict], catalogue: dict | None, started_on: str, repeat: int) -> str:
+def report(
+    rows: list[dict], catalogue: dict | None, started_on: str, repeat: int, check: dict | None = None
+) -> str:
     out = [f"# octavo benchmark\n\n{started_on}"]
-    if repeat > 1:
+    if repeat > 1 and rows:
         out.append(
             f"Full build and WeasyPrint alone: the fastest of {repeat} runs each, interleaved "
             "(the other measures: one run).\n"
@@ -331,6 +343,12 @@ def report(rows: list[dict], catalogue: dict | None, started_on: str, repeat: in
         out.append(f"| one after another (`--jobs 1`) | {c['serial']:.2f} |")
         out.append(f"| in parallel (`--jobs {c['cores']}`) | {c['parallel']:.2f} |\n")
         out.append(f"Speed-up on {c['cores']} cores: {c['serial'] / c['parallel']:.2f} × (target ≥ 1.7 ×)\n")
+    if check:
+        out.append(f"## `--check` of the seed book, whole `build.py` command ({check['runs']} runs)\n")
+        out.append("| measure | seconds | target |\n| --- | ---: | ---: |")
+        out.append(f"| fastest | {check['fastest']:.2f} | ≤ 0.5 |")
+        out.append(f"| median | {check['median']:.2f} | |")
+        out.append(f"| slowest | {check['slowest']:.2f} | |\n")
     return "\n".join(out)
 
 
@@ -340,12 +358,16 @@ def main() -> None:
     parser.add_argument("--catalogue", type=int, default=8, help="books in the catalogue run (0: skip)")
     parser.add_argument("--results", type=Path, default=None, help="also write the report here")
     parser.add_argument("--repeat", type=int, default=2, help="runs of the full build and WeasyPrint alone")
+    parser.add_argument(
+        "--check-runs", type=int, default=5, help="runs of --check on the seed book (0: skip)"
+    )
     args = parser.parse_args()
     started_on = machine()
     with tempfile.TemporaryDirectory() as tmp:
         rows = [bench(n, Path(tmp), max(args.repeat, 1)) for n in args.chapters]
         catalogue = bench_catalogue(args.catalogue, Path(tmp)) if args.catalogue else None
-    text = report(rows, catalogue, started_on, max(args.repeat, 1))
+    check = bench_check(args.check_runs) if args.check_runs else None
+    text = report(rows, catalogue, started_on, max(args.repeat, 1), check)
     print(text)
     if args.results:
         args.results.write_text(text + "\n", encoding="utf-8")

@@ -205,10 +205,11 @@ def test_without_the_picture_naming_fix_folders_show_in_the_pdfs(tmp_path, monke
     """The test above guards something: WeasyPrint's own picture names differ between folders."""
     from weasyprint import document
 
-    from octavo.layout import weasyprint_fix
+    from octavo.layout import patches
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    original = weasyprint_fix.ORIGINAL["get_image_from_uri"]
+    patches.apply()
+    original = patches.ORIGINAL["image-id"]
     monkeypatch.setattr(document, "original_get_image_from_uri", original)
     one, two = _outputs_from_two_folders(tmp_path, SAMPLER)
     assert one["a-sampler-of-forms.pdf"] != two["a-sampler-of-forms.pdf"]

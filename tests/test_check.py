@@ -126,3 +126,49 @@ def test_a_stopped_check_still_shows_its_warnings(tmp_path, capsys):
     assert cli.main([str(ms), "--check", "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert {d["id"] for d in doc["diagnostics"]} >= {"note-undefined", "double-space"}
+
+
+#: What ``--check`` must not load: the layout's, the writers' and the referees' libraries.
+HEAVY = ("weasyprint", "pydyf", "ebooklib", "pikepdf", "pypdfium2")
+
+CHECK_AND_LIST_MODULES = """
+import sys
+from octavo.cli import main
+code = main(sys.argv[1:])
+print("exit", code)
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def modules_loaded_by(*args: str) -> tuple[int, set[str]]:
+    """Run ``octavo ARGS`` in a fresh interpreter: its exit code and every module it loaded."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_LIST_MODULES, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("exit "))
+    return int(lines[start].split()[1]), set(lines[start + 1 :])
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+def test_check_loads_no_layout_or_writer_library():
+    code, modules = modules_loaded_by("manuscript", "--check")
+    assert code == 0
+    assert "octavo.check.lint" in modules  # it did check
+    assert heavy(modules) == []
+
+
+def test_a_failing_check_loads_no_layout_or_writer_library(tmp_path):
+    import shutil
+
+    ms = tmp_path / "ms"
+    shutil.copytree(ROOT / "manuscript", ms, ignore=shutil.ignore_patterns("source"))
+    toml = ms / "book.toml"
+    toml.write_text('colour = "red"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    code, modules = modules_loaded_by(str(ms), "--check", "--out", str(tmp_path / "dist"))
+    assert code == 1
+    assert heavy(modules) == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from conftest import MANUSCRIPT, build_book, make_manuscript
 
-from octavo.build import pipeline
-
 
 def test_bom_and_crlf_are_accepted_silently(tmp_path):
     ms = make_manuscript(tmp_path / "ms", {"one.md": "# One\n\nText.[^a]\n\n[^a]: Note.\n"})
@@ -30,7 +28,7 @@ def test_an_exception_in_the_pdf_step_after_the_epub_leaves_dist_untouched(tmp_p
     def broken(*args, **kwargs):
         raise RuntimeError("the PDF step failed")
 
-    monkeypatch.setattr(pipeline, "finish_print_pdf", broken)
+    monkeypatch.setattr("octavo.writers.pdfpost.finish_print_pdf", broken)  # imported when used
     with pytest.raises(RuntimeError):  # force: the cached layout would spare the PDF step
         build_book(MANUSCRIPT, dist, formats=("epub", "pdf"), force=True)
     assert {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()} == before

@@ -81,7 +81,7 @@ def test_a_failure_in_the_bag_step_leaves_dist_as_it_was(built, monkeypatch, cap
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("octavo.build.pipeline.build_deposit", full)
+    monkeypatch.setattr("octavo.writers.deposit.build_deposit", full)  # imported when used
     code, _, err = run_main([str(ms), "--out", str(out), "--no-referees"], capsys)
     assert code == 1 and "No space left on device" in err
     assert "earlier outputs are unchanged" in err

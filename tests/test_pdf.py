@@ -119,17 +119,17 @@ def test_notes_stay_with_calls_in_one_layout(tmp_path, monkeypatch):
     from weasyprint.layout import block
 
     from octavo.layout import interior as pdf
-    from octavo.layout import weasyprint_fix
+    from octavo.layout import patches
 
     ms = _three_chapters(tmp_path / "ms", monkeypatch)
     built = build_book(ms, tmp_path / "out", formats=("pdf",))
     laid_out = built.result.layout
-    assert weasyprint_fix.apply()
+    assert patches.apply()["report-notes"] == patches.ON
     assert pdf.deferred_notes(built.result.book, laid_out.document) == []
     assert laid_out.corrections == 0
     # WeasyPrint's own line layout moves notes of this book to the next page;
     # the corrective passes then bring them back, a layout each.
-    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.ORIGINAL["_linebox_layout"])
+    monkeypatch.setattr(block, "_linebox_layout", patches.ORIGINAL["report-notes"])
     unfixed = weasyprint.HTML(string=laid_out.html, base_url=ms.as_uri() + "/", url_fetcher=laid_out.fetcher)
     assert len(pdf.deferred_notes(built.result.book, unfixed.render())) == 3
     again = build_book(ms, tmp_path / "again", formats=("pdf",))

@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from jinja2 import TemplateError
+from typing import TYPE_CHECKING, Any
 
 from octavo.build.cache import (
     CACHE_NAME,
@@ -35,29 +33,21 @@ from octavo.build.cache import (
     record,
     save_layout,
 )
-from octavo.build.sidejob import EpubJob
 from octavo.build.staging import Stage, recover, write_file
 from octavo.check.lint import run_checks
 from octavo.config.book import Config, load_config
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError
-from octavo.inspect.preflight import RuleResult, run_preflight
-from octavo.layout import interior as pdf
-from octavo.layout.cover import cover_pdf
-from octavo.layout.fetch import report_refused
-from octavo.layout.pagefill import underfull
 from octavo.locations import FORMATS
 from octavo.model import Book
-from octavo.render.templates import template_problem
 from octavo.source import gate
 from octavo.source.gate import pictures
 from octavo.source.parse import parse_book
 from octavo.source.styles import Styles, check_styles, find_styles
-from octavo.writers.deposit import build_deposit
-from octavo.writers.epub import page_map
-from octavo.writers.pdf import archive_pdf, tagged_pdf
-from octavo.writers.pdfpost import finish_print_pdf
-from octavo.writers.proofs import write_proofs
+
+if TYPE_CHECKING:  # the layout and the writers load WeasyPrint, pikepdf...: not at --check
+    from octavo.inspect.preflight import RuleResult
+    from octavo.layout import interior as pdf
 
 
 @dataclass(frozen=True)
@@ -255,6 +245,10 @@ def build(options: BuildOptions) -> BuildResult:
     _stop_if_errors(diags, options.strict)
     if options.check_only:
         return result
+    from jinja2 import TemplateError  # not needed to check: jinja2 is loaded when the book is rendered
+
+    from octavo.render.templates import template_problem
+
     with output_lock(options.out, diags) as lock:
         stage = Stage(options.out)
         stage.create()
@@ -324,6 +318,11 @@ def print_products(formats: set[str], preflight: bool, page_list: bool = True) -
 
 def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
     """Lay the book out once; the cover and the EPUB's page map come from it at once."""
+    from octavo.layout import interior as pdf
+    from octavo.layout.cover import cover_pdf
+    from octavo.layout.fetch import report_refused
+    from octavo.writers.epub import page_map
+
     book, stage = run.book, run.result.stage
     iso = run.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(run.stamp), stage("layout"):
@@ -347,6 +346,9 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
     The write is the same whatever is asked for, so the print PDF is the
     same bytes whether or not the archive is made.
     """
+    from octavo.writers.pdf import archive_pdf, tagged_pdf
+    from octavo.writers.pdfpost import finish_print_pdf
+
     if not needed & {"pdf", "archive"}:
         return
     sources = [run.config.path, *(s.file for s in run.book.sections)]
@@ -363,6 +365,12 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
 def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
     """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor), into the staging
     folder; returns the layout to keep (its key and products) once the outputs are in place."""
+    from octavo.build.sidejob import EpubJob
+    from octavo.inspect.preflight import run_preflight
+    from octavo.layout.pagefill import underfull
+    from octavo.writers.deposit import build_deposit
+    from octavo.writers.proofs import write_proofs
+
     options, config, book, styles, result, stamp = (
         run.options,
         run.config,

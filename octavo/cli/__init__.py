@@ -9,7 +9,10 @@ when its command runs, so ``octavo new`` never loads the build.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+
+from octavo.cli.common import terminate
 
 #: ``octavo COMMAND ...``: the module in ``octavo.cli`` whose ``main(argv)`` runs it.
 COMMANDS = {"catalogue": "catalogue", "new": "new", "preview": "preview"}
@@ -17,6 +20,7 @@ COMMANDS = {"catalogue": "catalogue", "new": "new", "preview": "preview"}
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; ``argv`` without the program name (default: ``sys.argv[1:]``). Returns the exit code."""
+    signal.signal(signal.SIGTERM, terminate)  # every command ends on SIGTERM as on Ctrl-C
     argv = sys.argv[1:] if argv is None else argv
     name = COMMANDS.get(argv[0], "build") if argv else "build"
     module = importlib.import_module(f"octavo.cli.{name}")

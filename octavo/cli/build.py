@@ -15,7 +15,7 @@ from pathlib import Path
 
 from octavo import __version__
 from octavo.build.cache import build_key, recorded_images, up_to_date
-from octavo.cli.common import EXIT_MANUSCRIPT, EXIT_OK, Parser
+from octavo.cli.common import EXIT_MANUSCRIPT, EXIT_OK, Parser, terminate
 from octavo.config.printspec import VENDORS
 from octavo.locations import FORMATS, styles_root
 
@@ -81,14 +81,9 @@ def _what_is_in(reporter, out: Path) -> str:
     return "earlier outputs are unchanged"
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM ends the build like Ctrl-C: temporary files go, earlier outputs stay."""
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str]) -> int:
     """``octavo [PATH] [options]``: build (or ``--check``, or ``--verify``) one manuscript."""
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
     args = make_parser().parse_args(argv)
     if args.verify is not None:
         from octavo.cli import verify

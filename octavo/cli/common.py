@@ -8,6 +8,12 @@ import sys
 EXIT_OK, EXIT_MANUSCRIPT, EXIT_USAGE = 0, 1, 2
 
 
+def terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a command like Ctrl-C: a build's temporary files go, earlier outputs stay;
+    ``octavo preview`` stops its server and exits 0."""
+    raise KeyboardInterrupt
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 already; keep its message short
         self.print_usage(sys.stderr)

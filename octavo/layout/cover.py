@@ -13,6 +13,7 @@ import weasyprint
 
 from octavo import __version__
 from octavo.config.printspec import COVER_BLEED, PrintOptions, spine_has_text, spine_width
+from octavo.layout import patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.model import Book
 from octavo.render.templates import environment, template_values
@@ -89,6 +90,7 @@ def cover_html(book: Book, styles: Styles, options: PrintOptions, pages: int, ti
 
 def cover_pdf(book: Book, styles: Styles, options: PrintOptions, pages: int, timestamp: str) -> bytes:
     """The cover as PDF bytes; the same inputs give the same bytes."""
+    patches.apply()
     html = cover_html(book, styles, options, pages, timestamp)
     fetcher = SafeFetcher([book.root, styles.root])
     document = weasyprint.HTML(

@@ -6,7 +6,7 @@ is written from that same layout.
 
 Notes stay on their call's page. WeasyPrint 70 moved a note to the next
 page when the paragraph that ends the page needed the room to honour its
-orphans; ``weasyprint_fix`` makes it push that paragraph to the next page
+orphans; a patch (``patches``) makes it push that paragraph to the next page
 instead, within the one layout. Should a note still land on another page
 than its call (a fix not applied, a note too tall for the room left), the
 paragraph straddling the page end is pushed whole to the next page (a short
@@ -27,7 +27,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, Marg
 
 from octavo import __version__
 from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
-from octavo.layout import notefit, weasyprint_fix
+from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, SplitPlan, measure
 from octavo.layout.pagemap import anchor_pages
@@ -36,8 +36,6 @@ from octavo.render.rules import PrintRenderer
 from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles
-
-weasyprint_fix.apply()
 
 #: Most lines a straddling paragraph may have on a page and still be moved whole.
 MAX_PUSHED_LINES = 3
@@ -200,6 +198,7 @@ def layout(
     notes, which are made only on a layout whose gutter is right. Only one
     WeasyPrint document is alive at a time.
     """
+    patches.apply()
     options = options or PrintOptions()
     fetcher = SafeFetcher([book.root, styles.root], pictures.converted(book))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import weasyprint
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
+from octavo.layout import patches
 from octavo.layout.pagemap import HYPHEN, INVISIBLE, count_chars
 from octavo.model import BLOCK_TYPES, Node, Note
 
@@ -235,6 +236,7 @@ def measure(
         " @page :left { margin: 0 } @page :right { margin: 0 } p { margin: 0 }</style>"
     )
     html = f"<!DOCTYPE html><html>{html_head}{style}<body>{body}</body></html>"
+    patches.apply()
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
     found: dict[str, list[NoteLine]] = {}
     for page in document.pages:

@@ -2,8 +2,9 @@
 
 The folder is the project's ``styles/`` (or, installed, the copy inside the
 package), unless a press passes its own with ``--styles``. Fonts are read
-here once: their family name for the colophon and their character map to
-report any character of the book that the book face cannot print.
+here: their weight and style, their family name for the colophon (only when
+it is asked for) and their character map to report any character of the
+book that the book face cannot print.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ FONT_SUFFIXES = (".ttf", ".otf")
 @dataclass(frozen=True)
 class FontFace:
     path: Path
-    family: str
     weight: int
     italic: bool
 
@@ -76,18 +76,25 @@ class Styles:
         faces = []
         for path in self._top("fonts", FONT_SUFFIXES):
             font = TTFont(io.BytesIO(self.read(path)), lazy=True)
-            name = font["name"]
-            family = str(name.getBestFamilyName() or path.stem)
             weight = font["OS/2"].usWeightClass
             italic = bool(font["head"].macStyle & 0b10)
-            faces.append(FontFace(path, family, weight, italic))
+            faces.append(FontFace(path, weight, italic))
             font.close()
         return tuple(faces)
 
     @cached_property
     def typeface(self) -> str:
-        """The book face's family name, for the colophon."""
-        families = sorted({f.family for f in self.faces})
+        """The book face's family name, for the colophon.
+
+        Read apart from ``faces``: fontTools' 'name' table loads most of its
+        OpenType tables, which a check that finds every glyph never needs.
+        """
+        names = set()
+        for face in self.faces:
+            font = TTFont(io.BytesIO(self.read(face.path)), lazy=True)
+            names.add(str(font["name"].getBestFamilyName() or face.path.stem))
+            font.close()
+        families = sorted(names)
         return " and ".join(families) if families else "the reader’s default typeface"
 
     @cached_property

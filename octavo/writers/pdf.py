@@ -27,12 +27,10 @@ from xml.sax.saxutils import escape
 import pikepdf
 import weasyprint
 
-from octavo.layout import pydyf_fix
+from octavo.layout import patches
 from octavo.layout.interior import Layout
 from octavo.model import Book
 from octavo.writers.pdfpost import finish_pages
-
-pydyf_fix.apply()
 
 PDFA_LEVELS = ("2b", "3b")
 
@@ -109,6 +107,7 @@ def tagged_pdf(
     collector meanwhile: its full collections walked them all, 0.7 s of a
     969-page book's 9 s write.
     """
+    patches.apply()
     attachments = []
     if level == "3b":
         for path in sources or []:
