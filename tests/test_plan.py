@@ -1,9 +1,10 @@
 """The build plan (``octavo/build/plan.py``): what each combination of options makes, under which
-names, through which stages."""
+names, through which stages; and that no other module names an output or guesses one's kind."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from octavo.build.pipeline import BuildOptions
 from octavo.build.plan import KINDS, BuildPlan, make_plan, names, payload_names, stages_for
 from octavo.locations import FORMATS
 
+PACKAGE = Path(__file__).resolve().parent.parent / "octavo"
 SLUG = "a-book"
 
 #: Every non-empty --only selection (the default is all of FORMATS).
@@ -149,3 +151,41 @@ def test_a_build_makes_what_its_plan_names(seed_book):
     for path in result.outputs:
         assert result.kinds[path] in KINDS
         assert path.relative_to(out).parts[0] == plan.name(result.kinds[path])
+
+
+# -- no module but plan.py names an output or guesses a kind from a name ---------------------------
+
+GUESSES = [
+    # an output's name made, or matched, anywhere but plan.py
+    re.compile(r"""["'][^"'\n]*(-archive\.pdf|-cover\.pdf|-deposit\b|\}\.epub\b|\}\.pdf\b)"""),
+    # a format read off a file name
+    re.compile(r"""\.endswith\(\s*\(?\s*f?["'][^"'\n]*\.(epub|pdf|png)\b"""),
+    re.compile(r"""\.suffix(\.lower\(\))?\s*(==|!=|in)\s*\(?\s*["']\.(epub|pdf|png)\b"""),
+    re.compile(r"""\bkind_of\b"""),
+]
+
+
+def test_no_module_guesses_a_format_or_a_slug_from_a_file_name():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "build" / "plan.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if any(p.search(line) for p in GUESSES):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}")
+    assert found == [], "output names are made in octavo/build/plan.py only:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'if name.endswith("-archive.pdf"):',
+        'epub = next(p for p in outputs if p.suffix == ".epub")',
+        'target = out / f"{slug}.pdf"',
+        'bag = f"{slug}-deposit"',
+        "kind = kind_of(path, slug)",
+        'pdfs = [n for n in tops if n.endswith(".pdf")]',
+    ],
+)
+def test_the_guess_finder_finds_guesses(line):
+    assert any(p.search(line) for p in GUESSES)

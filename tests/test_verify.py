@@ -17,6 +17,7 @@ import bagit
 import pytest
 from conftest import build_book, make_manuscript
 
+from octavo.build.plan import PUBLICATION
 from octavo.inspect import verify
 from octavo.inspect.verify import verify_bag
 
@@ -127,7 +128,7 @@ def bagit_valid(bag: Path) -> bool:
 def test_an_untouched_bag_is_ok_for_both(deposit, tmp_path):
     copy = tmp_path / "bag"
     shutil.copytree(deposit, copy)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     assert all(s.ok for s in states), [str(s) for s in states if not s.ok]
     assert any(s.path == PDF for s in states) and any(s.path == EPUB for s in states)
     assert bagit_valid(copy)
@@ -139,7 +140,7 @@ def test_verify_names_each_tampered_file_and_agrees_with_bagit(deposit, tmp_path
     copy = tmp_path / "bag"
     shutil.copytree(deposit, copy)
     spoil(copy)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     named = [s for s in states if s.path == name]
     assert named, [str(s) for s in states]
     assert all(not s.ok for s in named), [str(s) for s in named]
@@ -170,7 +171,7 @@ def test_an_unreadable_payload_file_is_named(deposit, tmp_path, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", refusing)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     [state] = [s for s in states if s.path == PDF]
     assert not state.ok and "cannot be read" in state.detail and "Permission denied" in state.detail
     assert bagit_valid(copy) is False
