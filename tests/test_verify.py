@@ -11,6 +11,7 @@ import builtins
 import os
 import shutil
 import threading
+import zipfile
 from pathlib import Path
 
 import bagit
@@ -187,3 +188,20 @@ def test_the_verify_command_prints_no_ok_for_a_missing_file(deposit, tmp_path, c
     lines = capsys.readouterr().out.splitlines()
     assert [ln for ln in lines if PDF in ln] == [f"FAILED  {PDF}: listed in the manifest but missing"]
     assert lines[-1].startswith("verify: ") and "failed" in lines[-1]
+
+
+def test_the_preservation_copies_are_checked_by_what_they_hold(deposit, monkeypatch, tmp_path):
+    """The archive PDF and the EPUB in data/publication/ are told apart by their bytes, never by
+    their names; the print files beside them get their fixity checked only."""
+    checked = []
+    monkeypatch.setattr(verify, "pdfa_problems", lambda path: checked.append(("pdfa", path.name)) or [])
+    monkeypatch.setattr(verify, "epub_problems", lambda path: checked.append(("epub", path.name)) or [])
+    assert all(s.ok for s in verify_bag(deposit, PUBLICATION))
+    assert sorted(checked) == [("epub", "a-test-book.epub"), ("pdfa", "a-test-book-archive.pdf")]
+    assert verify.content_kind(deposit / EPUB) == "epub"
+    assert verify.content_kind(deposit / PDF) == "pdf"
+    assert verify.content_kind(deposit / "data" / "README.txt") is None
+    plain_zip = tmp_path / "book.epub"  # a ZIP without the EPUB's mimetype entry first
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("content.opf", "<package/>")
+    assert verify.content_kind(plain_zip) is None
