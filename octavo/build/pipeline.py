@@ -251,7 +251,7 @@ def build(options: BuildOptions) -> BuildResult:
     with result.stage("check"):
         run_checks(book, styles, diags, config.print)
     _stop_if_errors(diags, options.strict)
-    if options.check_only:
+    if plan.check_only:
         return result
     with output_lock(options.out, diags) as lock:
         stage = Stage(options.out)
@@ -296,7 +296,7 @@ def _swap(
 
 @dataclass(frozen=True)
 class Run:
-    """What stages 4 to 6 work from: the options, the loaded book and where to report."""
+    """What stages 4 to 6 work from: the options, the plan, the loaded book and where to report."""
 
     options: BuildOptions
     plan: BuildPlan

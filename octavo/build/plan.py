@@ -28,7 +28,7 @@ KINDS = ("epub", "pdf", "cover", "archive", "deposit", "proofs")
 PUBLICATION, PRINT = "publication", "print"
 
 
-class BuildOptions(Protocol):
+class PlanOptions(Protocol):
     """What a plan reads of ``pipeline.BuildOptions`` (not imported: the pipeline imports this)."""
 
     @property
@@ -106,7 +106,7 @@ def planned_stages(
     return (*stages, "referees", "swap") if referees else (*stages, "swap")
 
 
-def stages_for(options: BuildOptions) -> tuple[str, ...]:
+def stages_for(options: PlanOptions) -> tuple[str, ...]:
     """``planned_stages`` for a build's options, before the book is read (the progress bar's)."""
     return planned_stages(
         options.formats, options.check_only, options.preflight is not None, options.referee is not None
@@ -162,7 +162,7 @@ class BuildPlan:
         return sorted(o.name for o in self.outputs)
 
 
-def make_plan(options: BuildOptions, slug: str = "", page_list: bool = True, vendor: str = "") -> BuildPlan:
+def make_plan(options: PlanOptions, slug: str = "", page_list: bool = True, vendor: str = "") -> BuildPlan:
     """The plan of a build with these options, for a book with this slug, ``[epub] page_list`` and
     ``[print] vendor`` (the preflight's, unless ``--preflight`` names one). A check-only plan makes
     nothing. Raises nothing: the options are the command line's, already checked."""
