@@ -57,11 +57,10 @@ total = time.perf_counter() - started
 if result.layout is not None:
     Path(sys.argv[2], "print.html").write_text(result.layout.html, encoding="utf-8")
 fidelity = problems = None
-slug = result.book.metadata.slug if result.book is not None else ""
-if Path(sys.argv[2], slug + ".pdf") in result.outputs:  # the fidelity referee on the print PDF, apart
+pdf = next((p for p in result.outputs if result.kinds[p] == "pdf"), None)
+if pdf is not None:  # the fidelity referee on the print PDF, apart
     from octavo.inspect.fidelity import print_problems
     checked = time.perf_counter()
-    pdf = Path(sys.argv[2], slug + ".pdf")
     problems = len(print_problems(pdf, result.book, result.print_options, result.pages))
     fidelity = time.perf_counter() - checked
 mb = lambda who: resource.getrusage(who).ru_maxrss / 1024

@@ -49,10 +49,9 @@ def main() -> None:
             BuildOptions(manuscript=folder, out=work / f"dist-{args.chapters}", formats=("pdf", "archive"))
         )
         print(f"build: {time.perf_counter() - started:.2f} s, {result.pages} pages")
-        slug = result.book.metadata.slug
-        pdfs = [p for p in result.outputs if p.name in (f"{slug}.pdf", f"{slug}-archive.pdf")]
+        pdfs = [p for p in result.outputs if result.kinds[p] in ("pdf", "archive")]
         for pdf in pdfs:
-            if args.profile and pdf.name == f"{slug}.pdf":
+            if args.profile and result.kinds[pdf] == "pdf":
                 import cProfile
                 import pstats
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 import time
 import zipfile
 
 from conftest import ROOT, build_book, make_manuscript
+
+from octavo.build.cache import CACHE_NAME, up_to_date
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -80,3 +84,14 @@ def test_epub_css_change_reuses_the_layout_and_gives_the_same_epub(tmp_path, sty
         if stored.name != "layout.json":
             stored.write_bytes(b"damaged")
     assert build_book(ms, out, styles=styles).result.layout is not None
+
+
+def test_a_record_without_the_outputs_kinds_is_not_up_to_date(tmp_path):
+    """An earlier octavo's record names no kinds: the report could only guess them, so it rebuilds."""
+    (tmp_path / "x.epub").write_bytes(b"epub")
+    digest = hashlib.sha256(b"epub").hexdigest()
+    record = {"key": "k", "outputs": {"x.epub": digest}, "warnings": [], "pages": 0, "images": []}
+    (tmp_path / CACHE_NAME).write_text(json.dumps(record))
+    assert up_to_date(tmp_path, "k") is None
+    (tmp_path / CACHE_NAME).write_text(json.dumps({**record, "kinds": {"x.epub": "epub"}}))
+    assert up_to_date(tmp_path, "k") is not None

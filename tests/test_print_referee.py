@@ -18,7 +18,6 @@ from textutil import pdfium_pages
 
 from octavo.check import lint as checks
 from octavo.cli import main
-from octavo.cli.report import kind_of
 from octavo.config.book import load_config
 from octavo.diagnostics import Diagnostics
 from octavo.inspect.fidelity import (
@@ -73,8 +72,7 @@ def broken_styles(tmp_path, css: str):
 def test_good_books_pass(fixture, request):
     built = request.getfixturevalue(fixture)
     result = built.result
-    slug = result.book.metadata.slug
-    pdfs = [p for p in result.outputs if kind_of(p, slug) in ("pdf", "archive")]
+    pdfs = [p for p in result.outputs if result.kinds[p] in ("pdf", "archive")]
     assert len(pdfs) == 2
     for pdf in pdfs:
         assert print_problems(pdf, result.book, result.print_options, result.pages) == [], pdf
@@ -92,7 +90,7 @@ def test_the_content_streams_read_as_pdfium_reads_them(fixture, request):
     """The referee reads the content streams itself (fast); pdfium, char by char, is the reference:
     the same words of each page's body and note area, the same glyphs off the page."""
     result = request.getfixturevalue(fixture).result
-    pdf = next(p for p in result.outputs if kind_of(p, result.book.metadata.slug) == "pdf")
+    pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
     fast, reference = _read_both(pdf, result)
     assert len(fast) == len(reference)
     for number, (mine, theirs) in enumerate(zip(fast, reference, strict=True), 1):
@@ -250,9 +248,8 @@ def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_bo
     from octavo.inspect import fidelity
 
     result = seed_book.result
-    slug = result.book.metadata.slug
-    printed = next(p for p in result.outputs if kind_of(p, slug) == "pdf")
-    archive = next(p for p in result.outputs if kind_of(p, slug) == "archive")
+    printed = next(p for p in result.outputs if result.kinds[p] == "pdf")
+    archive = next(p for p in result.outputs if result.kinds[p] == "archive")
     reads = []
     original = fidelity.read_pages
     monkeypatch.setattr(fidelity, "read_pages", lambda *a: reads.append(1) or original(*a))

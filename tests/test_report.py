@@ -19,7 +19,7 @@ from conftest import ROOT, make_manuscript
 
 from octavo.build.cache import CACHE_NAME
 from octavo.cli import main
-from octavo.cli.report import Row, kind_of, rich_table
+from octavo.cli.report import Row, rich_table
 from octavo.config.printspec import PrintOptions
 from octavo.inspect import referees
 from octavo.inspect.referees import Verdict
@@ -212,7 +212,7 @@ def test_a_failing_referee_fails_the_build(tmp_path, monkeypatch, capsys):
 def test_the_seed_books_outputs_pass_their_referees(seed_book):
     """EPUBCheck on the seed's EPUB is test_epub.py's; here the PDFs' and the bag's referees."""
     result = seed_book.result
-    kinds = {p: kind_of(p, result.book.metadata.slug) for p in result.outputs}
+    kinds = result.kinds
     verdicts = referees.judge(
         [(p, k) for p, k in kinds.items() if k != "epub"], result.layout.options, result.pages
     )

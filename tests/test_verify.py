@@ -11,12 +11,14 @@ import builtins
 import os
 import shutil
 import threading
+import zipfile
 from pathlib import Path
 
 import bagit
 import pytest
 from conftest import build_book, make_manuscript
 
+from octavo.build.plan import PUBLICATION
 from octavo.inspect import verify
 from octavo.inspect.verify import verify_bag
 
@@ -127,7 +129,7 @@ def bagit_valid(bag: Path) -> bool:
 def test_an_untouched_bag_is_ok_for_both(deposit, tmp_path):
     copy = tmp_path / "bag"
     shutil.copytree(deposit, copy)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     assert all(s.ok for s in states), [str(s) for s in states if not s.ok]
     assert any(s.path == PDF for s in states) and any(s.path == EPUB for s in states)
     assert bagit_valid(copy)
@@ -139,7 +141,7 @@ def test_verify_names_each_tampered_file_and_agrees_with_bagit(deposit, tmp_path
     copy = tmp_path / "bag"
     shutil.copytree(deposit, copy)
     spoil(copy)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     named = [s for s in states if s.path == name]
     assert named, [str(s) for s in states]
     assert all(not s.ok for s in named), [str(s) for s in named]
@@ -170,7 +172,7 @@ def test_an_unreadable_payload_file_is_named(deposit, tmp_path, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", refusing)
-    states = verify_bag(copy)
+    states = verify_bag(copy, PUBLICATION)
     [state] = [s for s in states if s.path == PDF]
     assert not state.ok and "cannot be read" in state.detail and "Permission denied" in state.detail
     assert bagit_valid(copy) is False
@@ -186,3 +188,20 @@ def test_the_verify_command_prints_no_ok_for_a_missing_file(deposit, tmp_path, c
     lines = capsys.readouterr().out.splitlines()
     assert [ln for ln in lines if PDF in ln] == [f"FAILED  {PDF}: listed in the manifest but missing"]
     assert lines[-1].startswith("verify: ") and "failed" in lines[-1]
+
+
+def test_the_preservation_copies_are_checked_by_what_they_hold(deposit, monkeypatch, tmp_path):
+    """The archive PDF and the EPUB in data/publication/ are told apart by their bytes, never by
+    their names; the print files beside them get their fixity checked only."""
+    checked = []
+    monkeypatch.setattr(verify, "pdfa_problems", lambda path: checked.append(("pdfa", path.name)) or [])
+    monkeypatch.setattr(verify, "epub_problems", lambda path: checked.append(("epub", path.name)) or [])
+    assert all(s.ok for s in verify_bag(deposit, PUBLICATION))
+    assert sorted(checked) == [("epub", "a-test-book.epub"), ("pdfa", "a-test-book-archive.pdf")]
+    assert verify.content_kind(deposit / EPUB) == "epub"
+    assert verify.content_kind(deposit / PDF) == "pdf"
+    assert verify.content_kind(deposit / "data" / "README.txt") is None
+    plain_zip = tmp_path / "book.epub"  # a ZIP without the EPUB's mimetype entry first
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("content.opf", "<package/>")
+    assert verify.content_kind(plain_zip) is None

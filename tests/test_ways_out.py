@@ -367,7 +367,7 @@ STYLES = ROOT / "styles"
 
 def deposit(ms: Path, target: Path) -> set[str]:
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
-    build_deposit(target, parsed(ms), STYLES, {"publication/x.epub": b"x"}, stamp, "2b")
+    build_deposit(target, parsed(ms), STYLES, {"epub": ("publication/x.epub", b"x")}, stamp, "2b")
     return {p.relative_to(target / "data").as_posix() for p in (target / "data").rglob("*") if p.is_file()}
 
 

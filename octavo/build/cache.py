@@ -5,10 +5,12 @@ and every file the book uses (name and bytes, read in chunks through
 ``gate``): book.toml, the Markdown files it lists, the pictures they show
 and the styles — nothing else of either folder is opened. After a
 successful build, ``dist/.octavo-cache.json`` records the key, the hash of
-each output, the warnings and the pictures the key covered (the command
-line's check takes them from there: they change only with the Markdown,
-which the key covers). A later build with the same key, whose
-outputs are all still there unchanged, does nothing: it touches no file.
+each output, each output's kind (from the build plan, ``plan.py``: the
+report of an up-to-date build reads them), the warnings and the pictures
+the key covered (the command line's check takes them from there: they
+change only with the Markdown, which the key covers). A later build with
+the same key, whose outputs are all still there unchanged, does nothing:
+it touches no file.
 This module imports nothing heavy, so that check takes a few milliseconds.
 
 A second, finer key covers only what the print layout depends on (not the
@@ -108,12 +110,21 @@ def output_hashes(out: Path, outputs: Iterable[Path]) -> dict[str, str]:
 
 
 def record(
-    out: Path, key: str, outputs: list[Path], warnings: list[str], pages: int, images: Iterable[str] = ()
+    out: Path,
+    key: str,
+    outputs: list[Path],
+    kinds: dict[Path, str],
+    warnings: list[str],
+    pages: int,
+    images: Iterable[str] = (),
 ) -> None:
-    """Keep the key, the outputs' hashes, the warnings and the pictures the key covered."""
+    """Keep the key, the outputs' hashes, each output's kind (``kinds``: the build plan's, by
+    output path, as ``outputs`` lists them), the warnings and the pictures the key covered.
+    Raises ``OSError`` when the record cannot be written."""
     data = {
         "key": key,
         "outputs": output_hashes(out, outputs),
+        "kinds": {str(p.relative_to(out)): kinds[p] for p in outputs},
         "warnings": warnings,
         "pages": pages,
         "images": sorted(set(images)),
@@ -132,12 +143,15 @@ def recorded_images(out: Path) -> list[str]:
 
 
 def up_to_date(out: Path, key: str) -> dict | None:
-    """The cache record if every output is there, unchanged, for this key; else None."""
+    """The cache record if every output is there, unchanged, for this key; else None (a record
+    without the outputs' kinds, an earlier octavo's, too)."""
     try:
         data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("key") != key or not data.get("outputs"):
+    if not isinstance(data, dict) or data.get("key") != key or not data.get("outputs"):
+        return None
+    if not isinstance(data.get("kinds"), dict) or not data["kinds"]:
         return None
     for relative, digest in data["outputs"].items():
         path = out / relative

@@ -33,6 +33,7 @@ from octavo.build.cache import (
     record,
     save_layout,
 )
+from octavo.build.plan import BuildPlan, make_plan
 from octavo.build.staging import Stage, recover, write_file
 from octavo.check.lint import run_checks
 from octavo.config.book import Config, load_config
@@ -75,6 +76,9 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     pages: int = 0
     book: Book | None = None
+    plan: BuildPlan | None = None  # what this build makes and under which names (``plan.py``)
+    #: each output's kind (one of ``plan.KINDS``), from the plan: staged paths, then final ones
+    kinds: dict[Path, str] = field(default_factory=dict)
     layout: pdf.Layout | None = None
     print_options: PrintOptions | None = None  # the [print] table, for the referees
     preflight: list[RuleResult] = field(default_factory=list)
@@ -195,13 +199,6 @@ def check_out_dir(options: BuildOptions, styles: Path, diags: Diagnostics) -> No
         )
 
 
-def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every output (into the staging folder), each synced to disk."""
-    for target, data in outputs.items():
-        write_file(target, data)
-    return list(outputs)
-
-
 def build(options: BuildOptions) -> BuildResult:
     """Build the manuscript; raise ``ManuscriptError`` with every problem found."""
     diags = Diagnostics(root=options.manuscript)
@@ -233,6 +230,7 @@ def build(options: BuildOptions) -> BuildResult:
     if book is None:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
+    plan = result.plan = make_plan(options, book.metadata.slug, config.epub.page_list, config.print.vendor)
     images = pictures(book)
     formats = list(options.formats)
     if result.vendor_note:  # laid out for another vendor: the next ordinary build is not up to date
@@ -243,7 +241,7 @@ def build(options: BuildOptions) -> BuildResult:
     with result.stage("check"):
         run_checks(book, styles, diags, config.print)
     _stop_if_errors(diags, options.strict)
-    if options.check_only:
+    if plan.check_only:
         return result
     from jinja2 import TemplateError  # not needed to check: jinja2 is loaded when the book is rendered
 
@@ -253,7 +251,7 @@ def build(options: BuildOptions) -> BuildResult:
         stage = Stage(options.out)
         stage.create()
         try:
-            run = Run(options, config, book, styles, diags, result, build_timestamp(book), stage.root)
+            run = Run(options, plan, config, book, styles, diags, result, build_timestamp(book), stage.root)
             try:
                 layout = _render_and_write(run, lock)
             except TemplateError as exc:  # the styles' templates are data: one that does not render is theirs
@@ -276,24 +274,26 @@ def _swap(
 ) -> None:
     """Move the staged outputs into place, then keep the layout and write the cache record."""
     options, result = run.options, run.result
-    names = sorted({p.relative_to(stage.root).parts[0] for p in result.outputs})
     with result.stage("swap"):
-        moved = set(stage.swap(names, drop=(CACHE_NAME,)))  # no record while outputs move
+        moved = set(stage.swap(run.plan.top_names, drop=(CACHE_NAME,)))  # no record while outputs move
     result.outputs = [stage.final(p) for p in result.outputs]
+    result.kinds = {stage.final(p): kind for p, kind in result.kinds.items()}
     result.verdicts = {stage.final(p): v for p, v in result.verdicts.items()}
     result.unchanged = {p for p in result.outputs if p.relative_to(options.out).parts[0] not in moved}
     if options.progress is not None:
         options.progress("swap", {"state": "done", "pages": result.pages})
     if layout is not None:
         save_layout(options.out, *layout)
-    record(options.out, key, result.outputs, [str(w) for w in run.diags.warnings], result.pages, images)
+    warnings = [str(w) for w in run.diags.warnings]
+    record(options.out, key, result.outputs, result.kinds, warnings, result.pages, images)
 
 
 @dataclass(frozen=True)
 class Run:
-    """What stages 4 to 6 work from: the options, the loaded book and where to report."""
+    """What stages 4 to 6 work from: the options, the plan, the loaded book and where to report."""
 
     options: BuildOptions
+    plan: BuildPlan
     config: Config
     book: Book
     styles: Styles
@@ -301,19 +301,6 @@ class Run:
     result: BuildResult
     stamp: datetime
     staging: Path  # where the outputs are written before they are moved into ``options.out``
-
-
-def print_products(formats: set[str], preflight: bool, page_list: bool = True) -> set[str]:
-    """What the build needs from the print layout: nothing for an EPUB without a page-list;
-    else the cover always (its spine, the EPUB's picture) and the PDFs asked for."""
-    if formats == {"epub"} and not page_list and not preflight:
-        return set()
-    needed = {"cover"}
-    if "pdf" in formats or preflight:
-        needed.add("pdf")
-    if "archive" in formats:
-        needed.add("archive")
-    return needed
 
 
 def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
@@ -340,8 +327,9 @@ def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
     return laid_out, CachedLayout(laid_out.page_count, starts, {"cover": cover})
 
 
-def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict[str, bytes]) -> None:
-    """Write the layout once (tagged PDF/A) and make the print and archive PDFs from it.
+def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> None:
+    """Write the layout once (tagged PDF/A) and make the print and archive PDFs the plan's layout
+    gives from it, into ``products``.
 
     The write is the same whatever is asked for, so the print PDF is the
     same bytes whether or not the archive is made.
@@ -349,6 +337,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
     from octavo.writers.pdf import archive_pdf, tagged_pdf
     from octavo.writers.pdfpost import finish_print_pdf
 
+    needed = run.plan.layout
     if not needed & {"pdf", "archive"}:
         return
     sources = [run.config.path, *(s.file for s in run.book.sections)]
@@ -362,86 +351,132 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, needed: set[str], products: dict
             products["archive"] = archive_pdf(written, run.book, run.stamp, run.config.pdfa)
 
 
-def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
-    """Stages 4 to 6, under the output folder's lock (``lock``, its descriptor), into the staging
-    folder; returns the layout to keep (its key and products) once the outputs are in place."""
-    from octavo.build.sidejob import EpubJob
-    from octavo.inspect.preflight import run_preflight
-    from octavo.layout.pagefill import underfull
-    from octavo.writers.deposit import build_deposit
-    from octavo.writers.proofs import write_proofs
+def _cached_layout(run: Run, key: str) -> CachedLayout | None:
+    """The layout the last build kept, if the plan allows it, its key is ``key`` and it holds every
+    product the plan's layout gives."""
+    if not run.plan.reuse_layout:
+        return None
+    return load_layout(run.options.out, key, run.plan.layout)
 
-    options, config, book, styles, result, stamp = (
-        run.options,
-        run.config,
-        run.book,
-        run.styles,
-        run.result,
-        run.stamp,
-    )
-    # 4. Render every requested format in memory. One layout serves the print
-    # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
-    # its inputs are unchanged since the last build, its products are reused.
-    slug, staged = book.metadata.slug, run.staging
-    wants = set(options.formats) | ({"epub", "pdf"} if "archive" in options.formats else set())
-    needed = print_products(wants, options.preflight is not None, config.epub.page_list)
-    key = layout_key(options.manuscript, styles.root, pictures(book))
-    reuse = options.preflight is None and not options.force
-    printed = load_layout(options.out, key, needed) if reuse else None
-    fresh = printed is None
-    epub = EpubJob(book, styles, stamp, config) if "epub" in wants else None
-    outputs: dict[Path, bytes] = {}
+
+def _layout_and_epub(
+    run: Run, printed: CachedLayout | None, files: dict[str, bytes], lock: int
+) -> tuple[pdf.Layout | None, CachedLayout | None]:
+    """Lay the book out (unless ``printed`` is cached or the plan needs no layout) while the EPUB's
+    layout-independent work runs beside it in a forked job; then finish the EPUB, whose page-list
+    comes from the layout, into ``files["epub"]``. Returns the fresh layout (None if none was made)
+    and the layout's products."""
+    from octavo.build.sidejob import EpubJob
+
+    result = run.result
+    epub = EpubJob(run.book, run.styles, run.stamp, run.config) if run.plan.makes("epub") else None
     laid_out = None
     try:
-        if printed is None and needed:
+        if printed is None and run.plan.layout:
             if epub is not None:  # its layout-independent work runs beside the layout
                 epub.start(close_fds=(lock,))
             laid_out, printed = _lay_out(run)
         result.pages = printed.pages if printed is not None else 0
         if epub is not None:  # finished before the PDFs, so its memory is free again for them
             with result.stage("epub"):
-                outputs[staged / f"{slug}.epub"] = epub.epub(printed)
+                files["epub"] = epub.epub(printed)
     finally:
         if epub is not None:
             epub.cancel()
-    if laid_out is not None:
-        _print_pdfs(run, laid_out, needed, printed.products)
-    if "pdf" in wants or options.preflight is not None:
-        outputs[staged / f"{slug}.pdf"] = printed.products["pdf"]
-        outputs[staged / f"{slug}-cover.pdf"] = printed.products["cover"]
-    if "archive" in wants:
-        outputs[staged / f"{slug}-archive.pdf"] = printed.products["archive"]
+    return laid_out, printed
 
-    # 5. Write: every file, then the deposit bag that holds copies of them.
-    with result.stage("write"):
-        result.outputs = write_outputs(outputs)
-    if "archive" in wants:
-        payload = {
-            f"publication/{slug}-archive.pdf": outputs[staged / f"{slug}-archive.pdf"],
-            f"publication/{slug}.epub": outputs[staged / f"{slug}.epub"],
-            f"print/{slug}.pdf": outputs[staged / f"{slug}.pdf"],
-            f"print/{slug}-cover.pdf": outputs[staged / f"{slug}-cover.pdf"],
-        }
-        with result.stage("bag"):
-            result.outputs.append(
-                build_deposit(staged / f"{slug}-deposit", book, styles.root, payload, stamp, config.pdfa)
-            )
 
-    if options.proofs and "pdf" in options.formats:
-        result.outputs += write_proofs(
-            staged / f"{slug}.pdf", staged / f"{slug}-cover.pdf", staged / "proofs"
+def _print_files(run: Run, printed: CachedLayout | None, files: dict[str, bytes]) -> None:
+    """The print PDF, the cover and the archive PDF the plan makes, from the layout's products."""
+    for kind in ("pdf", "cover", "archive"):
+        if run.plan.makes(kind):
+            assert printed is not None, f"the plan makes {kind} but lays nothing out"
+            files[kind] = printed.products[kind]
+
+
+def _staged(run: Run, kind: str) -> Path:
+    """Where the output of this kind is written: the plan's name, in the staging folder."""
+    return run.staging / run.plan.name(kind)
+
+
+def _add(run: Run, path: Path, kind: str) -> None:
+    run.result.outputs.append(path)
+    run.result.kinds[path] = kind
+
+
+def _write(run: Run, files: dict[str, bytes]) -> None:
+    """Write each file made in memory (kind -> bytes) under its planned name, synced to disk."""
+    with run.result.stage("write"):
+        for kind, data in files.items():
+            write_file(_staged(run, kind), data)
+            _add(run, _staged(run, kind), kind)
+
+
+def _bag(run: Run, files: dict[str, bytes]) -> None:
+    """The deposit bag, holding copies of the files the plan puts in its payload."""
+    from octavo.writers.deposit import build_deposit
+
+    if not run.plan.makes("deposit"):
+        return
+    payload = {kind: (name, files[kind]) for kind, name in run.plan.payload}
+    with run.result.stage("bag"):
+        bag = build_deposit(
+            _staged(run, "deposit"), run.book, run.styles.root, payload, run.stamp, run.config.pdfa
         )
+    _add(run, bag, "deposit")
+
+
+def _proofs(run: Run) -> None:
+    """PNG proofs of every spread and the cover, from the staged print PDF and cover."""
+    from octavo.writers.proofs import write_proofs
+
+    if not run.plan.makes("proofs"):
+        return
+    for picture in write_proofs(_staged(run, "pdf"), _staged(run, "cover"), _staged(run, "proofs")):
+        _add(run, picture, "proofs")
+
+
+def _preflight(run: Run) -> None:
+    """Check the staged print PDF and cover against the plan's vendor's rules (when laid out now)."""
+    from octavo.inspect.preflight import run_preflight
+    from octavo.layout.pagefill import underfull
+
+    result = run.result
+    if run.plan.vendor is None or result.layout is None:
+        return
+    result.vendor = run.plan.vendor
+    holes = [str(f) for f in underfull(run.book, result.layout.document)]
+    result.preflight = run_preflight(
+        _staged(run, "pdf"), _staged(run, "cover"), run.config.print, result.vendor, holes
+    )
+
+
+def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
+    """Stages 4 to 6, as the plan says, under the output folder's lock (``lock``, its descriptor),
+    into the staging folder; returns the layout to keep (its key and products) once the outputs are
+    in place, or None."""
+    # 4. Render every planned output in memory. One layout serves the print
+    # PDF, the cover's spine, the archive PDF and the EPUB's page-list; when
+    # its inputs are unchanged since the last build, its products are reused.
+    key = layout_key(run.options.manuscript, run.styles.root, pictures(run.book))
+    printed = _cached_layout(run, key)
+    fresh = printed is None
+    files: dict[str, bytes] = {}  # kind -> bytes, in the plan's order
+    laid_out, printed = _layout_and_epub(run, printed, files, lock)
+    if laid_out is not None:
+        _print_pdfs(run, laid_out, printed.products)
+    _print_files(run, printed, files)
+
+    # 5. Write: every file, then the deposit bag that holds copies of them, then the proofs.
+    _write(run, files)
+    _bag(run, files)
+    _proofs(run)
 
     # 6. Preflight what was written (still staged), against the vendor's rules.
-    if options.preflight is not None and result.layout is not None:
-        result.vendor = options.preflight or config.print.vendor
-        holes = [str(f) for f in underfull(book, result.layout.document)]
-        result.preflight = run_preflight(
-            staged / f"{slug}.pdf", staged / f"{slug}-cover.pdf", config.print, result.vendor, holes
-        )
+    _preflight(run)
     if run.result.vendor_note:  # laid out for another vendor than book.toml's: not kept for the next build
         return None
     return (key, printed) if fresh and printed is not None else None
 
 
-__all__ = ["FORMATS", "BuildOptions", "BuildResult", "Diagnostic", "ManuscriptError", "build"]
+__all__ = ["FORMATS", "BuildOptions", "BuildPlan", "BuildResult", "Diagnostic", "ManuscriptError", "build"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from octavo.build.plan import KINDS, stages_for
 from octavo.build.staging import STAGE_NAME
 from octavo.diagnostics import Diagnostic, Severity
 
@@ -40,9 +41,6 @@ STAGES = {
     "archive": ("archive",),
     "deposit": ("bag",),
 }
-
-
-ORDER = ("epub", "pdf", "cover", "archive", "deposit", "proofs", "other")
 
 
 @dataclass
@@ -67,18 +65,6 @@ class Row:
         }
 
 
-def kind_of(path: Path, slug: str) -> str:
-    """epub, pdf, cover, archive, deposit or proofs, from the name octavo gives the output."""
-    names = {
-        f"{slug}.epub": "epub",
-        f"{slug}.pdf": "pdf",
-        f"{slug}-cover.pdf": "cover",
-        f"{slug}-archive.pdf": "archive",
-        f"{slug}-deposit": "deposit",
-    }
-    return names.get(path.name, "proofs" if path.suffix == ".png" else "other")
-
-
 def size_of(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -99,27 +85,22 @@ def pages_of(kind: str, pages: int) -> int | None:
 
 
 def result_rows(result: BuildResult, verdicts: dict[Path, Verdict]) -> list[Row]:
-    slug = result.book.metadata.slug if result.book else ""
+    """A row for each output of the build, in the order it was made; its kind is the plan's."""
     rows = []
     for path in result.outputs:
-        kind = kind_of(path, slug)
+        kind = result.kinds[path]
         seconds = sum(result.timings.get(s, 0.0) for s in STAGES.get(kind, ())) or None
         rows.append(Row(path, kind, size_of(path), pages_of(kind, result.pages), seconds, verdicts.get(path)))
     return rows
 
 
 def cached_rows(out: Path, cached: dict) -> list[Row]:
-    """The outputs a cache record names (a bag's files count as one output)."""
-    tops = sorted({name.split("/")[0] if "-deposit/" in name else name for name in cached["outputs"]})
-    # The slug: the EPUB's name, else the shorter PDF's (the interior; the cover adds "-cover").
-    pdfs = sorted((n for n in tops if n.endswith(".pdf")), key=len)
-    named = [n for n in tops if n.endswith(".epub")] or pdfs
-    slug = Path(named[0]).stem if named else ""
+    """A row for each output a cache record names, with the kind it recorded (the build plan's),
+    in the order of ``plan.KINDS`` (the bag counts as one output, each proof picture as one)."""
     rows = []
-    for name in tops:
-        kind = kind_of(out / name, slug)
+    for name, kind in sorted(cached["kinds"].items()):
         rows.append(Row(out / name, kind, size_of(out / name), pages_of(kind, cached.get("pages", 0))))
-    return sorted(rows, key=lambda r: ORDER.index(r.format))
+    return sorted(rows, key=lambda r: KINDS.index(r.format))
 
 
 CACHED_WARNING = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+))?: warning: (?P<id>[\w-]+): (?P<message>.*)$")
@@ -268,7 +249,7 @@ class Reporter:
             console=Console(stderr=True),
             transient=True,
         )
-        self._total = len(expected_stages(options, self.referees))
+        self._total = len(stages_for(options))
         self._live = (bar, bar.add_task("starting", total=self._total, pages=""))
         with bar:
             try:
@@ -306,9 +287,8 @@ class Reporter:
             from octavo.inspect.referees import judge
 
             self.stage("referees", {"state": "start", "pages": result.pages})
-            slug = result.book.metadata.slug if result.book else ""
             verdicts = judge(
-                [(path, kind_of(path, slug)) for path in outputs],
+                [(path, result.kinds[path]) for path in outputs],
                 result.print_options,
                 result.pages,
                 result.book,
@@ -368,7 +348,7 @@ class Reporter:
 
             Console().print(rich_table(rows, caption))
         else:
-            proofs = [p for p in result.outputs if p.suffix == ".png"]
+            proofs = [p for p in result.outputs if result.kinds[p] == "proofs"]
             if proofs:
                 count, folder = len(proofs), proofs[0].parent
                 if result.rejected:
@@ -434,17 +414,3 @@ class Reporter:
             "diagnostics": [diagnostic_dict(d) for d in diagnostics],
         }
         print(json.dumps({**document, **extra}, indent=1, ensure_ascii=False))
-
-
-def expected_stages(options: BuildOptions, referees: bool) -> list[str]:
-    """The stages ``pipeline.build`` will time for these options (only sizes the progress bar)."""
-    stages = ["config", "parse", "check"]
-    if options.check_only:
-        return stages
-    formats = set(options.formats)
-    wants = formats | ({"epub", "pdf"} if "archive" in formats else set())
-    stages += ["layout", "cover"]
-    stages += ["epub"] if "epub" in wants else []
-    stages += ["pdf write"] if "pdf" in wants or options.preflight is not None else []
-    stages += ["archive", "write", "bag"] if "archive" in wants else ["write"]
-    return [*stages, "referees", "swap"] if referees else [*stages, "swap"]

@@ -9,9 +9,10 @@ from octavo.cli.common import EXIT_MANUSCRIPT, EXIT_OK
 
 def main(path: Path) -> int:
     """Report each file of a deposit bag; exit 1 on any problem."""
+    from octavo.build.plan import PUBLICATION
     from octavo.inspect.verify import verify_bag  # heavy imports only where needed
 
-    states = verify_bag(path)
+    states = verify_bag(path, PUBLICATION)
     for state in states:
         print(state)
     failed = [s for s in states if not s.ok]

@@ -165,13 +165,33 @@ def _oxum(bag: Path, on_disk: dict[str, os.stat_result]) -> str | None:
     return None
 
 
-def verify_bag(path: Path) -> list[FileState]:
+def content_kind(path: Path) -> str | None:
+    """What a regular file holds, by its first bytes, never by its name: "pdf" (a PDF header),
+    "epub" (an OCF ZIP whose first entry is the ``mimetype`` file naming ``application/epub+zip``),
+    else None. Raises ``OSError`` when it cannot be read."""
+    with open(path, "rb") as handle:
+        head = handle.read(30 + 2 * 0xFFFF + 20)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if len(head) >= 30 and head.startswith(b"PK\x03\x04"):
+        named, extra = int.from_bytes(head[26:28], "little"), int.from_bytes(head[28:30], "little")
+        start = 30 + named + extra
+        if head[30 : 30 + named] == b"mimetype" and head[start : start + 20] == b"application/epub+zip":
+            return "epub"
+    return None
+
+
+def verify_bag(path: Path, preserved: str) -> list[FileState]:
     """A state for the bag itself, then for each file listed or found, each checked on its own.
 
     Every payload file is read and hashed whatever Payload-Oxum says; a
     file that is missing, changed, unreadable, a folder, a symbolic link or
     a special file is named with what it is, and so is any file the
-    manifests do not list. Only regular files are ever opened.
+    manifests do not list. Only regular files are ever opened. The files in
+    ``data/<preserved>/`` (the preservation copies: the build plan's
+    ``PUBLICATION``) are checked again by what they hold (``content_kind``):
+    a PDF against its PDF/A claims, an EPUB with EPUBCheck. Raises nothing
+    for a spoilt bag: every problem is a failed state.
     """
     if not (path / "bagit.txt").is_file() or not (path / "data").is_dir():
         return [FileState(str(path), False, "not a bag: no bagit.txt or no data/ folder")]
@@ -201,10 +221,12 @@ def verify_bag(path: Path) -> list[FileState]:
         wrong = _check_file(path / name, payload[name])
         if wrong is not None:
             files.append(FileState(name, False, wrong))
-        elif name.endswith("-archive.pdf"):
+            continue
+        kind = content_kind(path / name) if name.startswith(f"data/{preserved}/") else None
+        if kind == "pdf":
             found = pdfa_problems(path / name)
             files.append(FileState(name, not found, "; ".join(found) or "ok"))
-        elif name.endswith(".epub"):
+        elif kind == "epub":
             found = epub_problems(path / name)
             if found is None:
                 files.append(FileState(name, True, "fixity ok; EPUBCheck not installed"))

@@ -40,19 +40,7 @@ with `python build.py --verify <this folder>`.
 
 Files (under data/):
 
-publication/{slug}-archive.pdf
-    PDF/A-{level} ({pdfa_text}). The book's preservation copy, with exactly the
-    pages of the print edition (without bleed), every font embedded, an sRGB
-    output intent and XMP metadata from book.toml. Made by WeasyPrint from the
-    same layout as the print interior, finished with pikepdf.
-publication/{slug}.epub
-    EPUB 3.3 with an EPUB 2 NCX, the reading copy. Its page-list gives the
-    print edition's pages. Made by octavo with ebooklib; checked with EPUBCheck.
-print/{slug}.pdf
-    The print-on-demand interior (PDF 1.7), as uploaded to the printer.
-print/{slug}-cover.pdf
-    The full-wrap print cover (PDF 1.7).
-manuscript/
+{payload}manuscript/
     The sources: book.toml (metadata and reading order, TOML), the Markdown
     files it lists (CommonMark with footnotes and attributes, UTF-8) and the
     images they show; nothing else of the manuscript folder.
@@ -69,6 +57,27 @@ README.txt
 Identifier: {identifier}
 Rights: {rights}
 """
+
+
+#: What the README says of each copy in the payload, by kind (the names are the plan's).
+PAYLOAD_NOTES = {
+    "archive": """\
+    PDF/A-{level} ({pdfa_text}). The book's preservation copy, with exactly the
+    pages of the print edition (without bleed), every font embedded, an sRGB
+    output intent and XMP metadata from book.toml. Made by WeasyPrint from the
+    same layout as the print interior, finished with pikepdf.
+""",
+    "epub": """\
+    EPUB 3.3 with an EPUB 2 NCX, the reading copy. Its page-list gives the
+    print edition's pages. Made by octavo with ebooklib; checked with EPUBCheck.
+""",
+    "pdf": """\
+    The print-on-demand interior (PDF 1.7), as uploaded to the printer.
+""",
+    "cover": """\
+    The full-wrap print cover (PDF 1.7).
+""",
+}
 
 
 def _copy_used(book: Book, styles_root: Path, target: Path) -> None:
@@ -108,20 +117,26 @@ def build_deposit(
     target: Path,
     book: Book,
     styles_root: Path,
-    files: dict[str, bytes],
+    payload: dict[str, tuple[str, bytes]],
     stamp: datetime,
     level: str,
 ) -> Path:
-    """Write the bag at ``target`` (replacing an earlier one only once the new one is complete)."""
+    """Write the bag at ``target`` (replacing an earlier one only once the new one is complete);
+    returns ``target``.
+
+    ``payload``: kind (``archive``, ``epub``, ``pdf``, ``cover``) -> (its name under ``data/``, its
+    bytes), in the order the README lists them; ``level``: the archive's PDF/A level ("2b", "3b").
+    Raises ``OSError`` when the bag cannot be written, ``bagit.BagValidationError`` when the bag
+    written does not validate; an earlier bag at ``target`` is then left as it was.
+    """
     meta = book.metadata
-    slug = meta.slug
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".octavo-tmp", dir=target.parent))
     umask = os.umask(0o022)
     os.umask(umask)
     os.chmod(work, 0o777 & ~umask)  # mkdtemp's 0700 would become the bag's mode
     try:
-        for name, data in files.items():
+        for name, data in payload.values():
             path = work / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -129,16 +144,17 @@ def build_deposit(
         (work / "metadata").mkdir(exist_ok=True)
         (work / "metadata" / "dc.xml").write_bytes(dublin_core(meta))
         (work / "metadata" / "onix.xml").write_bytes(onix(meta, stamp.strftime("%Y%m%dT%H%M%SZ")))
+        pdfa_text = "with the manuscript attached as its source" if level == "3b" else "ISO 19005-2, level B"
+        notes = {
+            kind: note.format(level=level.upper(), pdfa_text=pdfa_text)
+            for kind, note in PAYLOAD_NOTES.items()
+        }
         readme = README.format(
             title=meta.title,
             underline="=" * len(meta.title),
             version=__version__,
             date=stamp.strftime("%Y-%m-%d"),
-            slug=slug,
-            level=level.upper(),
-            pdfa_text="with the manuscript attached as its source"
-            if level == "3b"
-            else "ISO 19005-2, level B",
+            payload="".join(f"{name}\n{notes[kind]}" for kind, (name, _) in payload.items()),
             identifier=meta.identifier,
             rights=meta.rights or "see book.toml",
         )
