@@ -43,7 +43,11 @@ def shown(nodes: tuple[Node, ...]) -> list[str]:
         ),
         ((Node("noteref"), text(" text")), [], ["", " text"]),
         ((Node("em", (text("far too many words here"),)), text(" x")), [], ["far too many words here", " x"]),
-        ((text("Two words"), Node("em", (text("and more"),)), text(" end")), ["Two words"], ["and more", " end"]),
+        (
+            (text("Two words"), Node("em", (text("and more"),)), text(" end")),
+            ["Two words"],
+            ["and more", " end"],
+        ),
     ],
 )
 def test_lead_in_takes_the_first_words_whole(children, lead, rest):
@@ -73,7 +77,7 @@ def test_only_the_opening_words_are_small_capitals_in_print(tmp_path):
     opening = f"# Chapter\n\n***Well-known*** opening, with a self-evident start {words} end.\n"
     folder = make_manuscript(tmp_path / "ms", {"one.md": opening})
     result = build(BuildOptions(manuscript=folder, out=tmp_path / "dist", formats=("pdf",)))
-    pdf = pdfium.PdfDocument(next(p for p in result.outputs if p.name.endswith("book.pdf") or p.suffix == ".pdf"))
+    pdf = pdfium.PdfDocument(next(p for p in result.outputs if result.kinds[p] == "pdf"))
     texts = [page.get_textpage().get_text_range() for page in pdf]
     first = next(i for i, t in enumerate(texts) if "Well-known" in t)
     last = next(i for i, t in enumerate(texts) if "word699" in t)

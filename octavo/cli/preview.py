@@ -37,7 +37,6 @@ KEEPALIVE = 10.0
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1"}
 
 
-
 def browser_picture(data: bytes, kind: str) -> tuple[bytes, str]:
     """A picture as the EPUB carries it (``source/pictures.packed``): JPEG, PNG, GIF as they are,
     anything else (TIFF, 16-bit PNG...) as a PNG a browser shows; an unreadable one unchanged."""
@@ -45,6 +44,7 @@ def browser_picture(data: bytes, kind: str) -> tuple[bytes, str]:
         return packed(data)
     except Unreadable:
         return data, kind
+
 
 class Preview:
     """The latest render and the last one without errors, shared by the watcher and the server."""
