@@ -20,6 +20,8 @@ import pytest
 from conftest import ROOT, make_manuscript
 
 import octavo.build.staging
+import octavo.writers.deposit
+import octavo.writers.proofs
 from octavo.build.cache import CACHE_NAME, build_key, up_to_date
 from octavo.build.pipeline import BuildOptions, build
 from octavo.build.staging import JOURNAL, STAGE_NAME, recover
@@ -103,8 +105,8 @@ def test_a_failure_at_any_step_leaves_dist_whole(tmp_path, monkeypatch):
             (f"write {n}", octavo.build.pipeline, "write_file", fail_at(n, OSError(28, "No space left")))
             for n in range(4)
         ],
-        ("bag", octavo.build.pipeline, "build_deposit", fail_at(0, OSError(28, "No space left"))),
-        ("proofs", octavo.build.pipeline, "write_proofs", fail_at(0, MemoryError())),
+        ("bag", octavo.writers.deposit, "build_deposit", fail_at(0, OSError(28, "No space left"))),
+        ("proofs", octavo.writers.proofs, "write_proofs", fail_at(0, MemoryError())),
         ("referees", None, None, None),
         ("keep aside", octavo.build.staging, "_keep", fail_at(0, OSError(1, "no links"))),
         *[

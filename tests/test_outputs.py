@@ -202,3 +202,18 @@ def test_an_error_after_the_move_says_the_new_outputs_are_in_place(built, monkey
     assert code == 1 and "internal error: OSError" in err
     assert f"the new outputs are in {out}" in err and "unchanged" not in err
     assert not (out / CACHE_NAME).exists()
+
+
+def test_proofs_of_an_earlier_pdf_go_when_a_new_pdf_comes_without_them(tmp_path, capsys):
+    """Proofs show the print PDF they were made from: a new PDF built without ``--proofs`` takes
+    the old proofs away (an EPUB-only build, which leaves the PDF as it was, keeps them)."""
+    ms = make_manuscript(tmp_path / "ms", {"one.md": CHAPTER.format(n=1)})
+    out = tmp_path / "dist"
+    assert run_main([str(ms), "--out", str(out), "--no-referees", "--proofs"], capsys)[0] == 0
+    assert any((out / "proofs").glob("spread-*.png"))
+    version(ms, 2)
+    assert run_main([str(ms), "--out", str(out), "--no-referees", "--only", "epub"], capsys)[0] == 0
+    assert any((out / "proofs").glob("spread-*.png"))
+    assert run_main([str(ms), "--out", str(out), "--no-referees"], capsys)[0] == 0
+    assert not (out / "proofs").exists()
+    assert leftovers(out) == []

@@ -275,7 +275,8 @@ def _swap(
     """Move the staged outputs into place, then keep the layout and write the cache record."""
     options, result = run.options, run.result
     with result.stage("swap"):
-        moved = set(stage.swap(run.plan.top_names, drop=(CACHE_NAME,)))  # no record while outputs move
+        # no record while outputs move; proofs of an earlier PDF go with the new PDF's arrival
+        moved = set(stage.swap(run.plan.top_names, drop=(CACHE_NAME, *run.plan.stale)))
     result.outputs = [stage.final(p) for p in result.outputs]
     result.kinds = {stage.final(p): kind for p, kind in result.kinds.items()}
     result.verdicts = {stage.final(p): v for p, v in result.verdicts.items()}

@@ -157,6 +157,12 @@ class BuildPlan:
         raise KeyError(kind)
 
     @property
+    def stale(self) -> list[str]:
+        """Names in the output folder this build makes out of date without replacing them: the
+        proofs of an earlier print PDF when a new print PDF is made without ``--proofs``."""
+        return [names(self.slug)["proofs"]] if self.makes("pdf") and not self.makes("proofs") else []
+
+    @property
     def top_names(self) -> list[str]:
         """The names of every output in the output folder, sorted (what the staging moves)."""
         return sorted(o.name for o in self.outputs)
