@@ -36,6 +36,11 @@ class Diagnostic:
         return f"{where}: {level}{self.id}: {self.message}"
 
 
+def in_order(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics by file, then line; those of one line in the order they were found."""
+    return sorted(items, key=lambda d: (d.file, d.line))
+
+
 def of_severity(items: Iterable[Diagnostic], severity: Severity) -> list[Diagnostic]:
     """The diagnostics of one severity, in their order."""
     return [d for d in items if d.severity is severity]

@@ -217,3 +217,16 @@ def test_proofs_of_an_earlier_pdf_go_when_a_new_pdf_comes_without_them(tmp_path,
     assert run_main([str(ms), "--out", str(out), "--no-referees"], capsys)[0] == 0
     assert not (out / "proofs").exists()
     assert leftovers(out) == []
+
+
+def test_warnings_of_a_successful_build_are_printed_in_line_order(tmp_path, capsys):
+    """The parser warns first (removed HTML on line 7), the checks after (a straight quote on line
+    3): the build, and the next one that finds it up to date, print them by line."""
+    text = "# One\n\nA quote left 'tis straight.\n\nMiddle.\n\nA <marquee>gone</marquee> tag.\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    out = tmp_path / "dist"
+    for _ in range(2):
+        code, _, err = run_main([str(ms), "--out", str(out), "--only", "epub", "--no-referees", "-q"], capsys)
+        assert code == 0, err
+        lines = [line.split(": ")[0] for line in err.splitlines() if "warning:" in line]
+        assert lines == ["ms/one.md:3", "ms/one.md:7", "ms/one.md:7"], err

@@ -38,7 +38,7 @@ from octavo.build.staging import Stage, recover, write_file
 from octavo.check.lint import run_checks
 from octavo.config.book import Config, load_config
 from octavo.config.printspec import PrintOptions
-from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError
+from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError, in_order
 from octavo.locations import FORMATS
 from octavo.model import Book
 from octavo.source import gate
@@ -285,7 +285,7 @@ def _swap(
         options.progress("swap", {"state": "done", "pages": result.pages})
     if layout is not None:
         save_layout(options.out, *layout)
-    warnings = [str(w) for w in run.diags.warnings]
+    warnings = [str(w) for w in in_order(run.diags.warnings)]
     record(options.out, key, result.outputs, result.kinds, warnings, result.pages, images)
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from octavo.build.plan import KINDS, stages_for
 from octavo.build.staging import STAGE_NAME
-from octavo.diagnostics import Diagnostic, Severity
+from octavo.diagnostics import Diagnostic, Severity, in_order
 
 if TYPE_CHECKING:
     from octavo.build.pipeline import BuildOptions, BuildResult
@@ -304,7 +304,7 @@ class Reporter:
         self.rows = result_rows(result, result.verdicts)
         said = referee_diagnostics(self.rows)  # warnings are shown; only errors fail the build
         failed = [d for d in said if d.severity is Severity.ERROR]
-        for diagnostic in [*result.diagnostics.warnings, *said]:
+        for diagnostic in [*in_order(result.diagnostics.warnings), *said]:
             print(diagnostic, file=sys.stderr)
         if result.rejected:
             print(
@@ -321,7 +321,7 @@ class Reporter:
                     "note": result.vendor_note,
                     "rules": [vars(r) for r in result.preflight],
                 }
-            diagnostics = [*result.diagnostics.warnings, *said]
+            diagnostics = [*in_order(result.diagnostics.warnings), *said]
             self._json(
                 not (failed or flunked), options.manuscript, options.out, result.pages, diagnostics, **extra
             )
@@ -376,7 +376,7 @@ class Reporter:
     ) -> None:
         """The build stopped on problems in the manuscript; the warnings found with them are shown too."""
         warnings = warnings or []
-        for diagnostic in sorted(diagnostics + warnings, key=lambda d: (d.file, d.line)):
+        for diagnostic in in_order(diagnostics + warnings):
             print(diagnostic, file=sys.stderr)
         count = len(diagnostics)
         also = f" and {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
