@@ -173,6 +173,20 @@ def test_readme_pictures_of_a_continued_note_are_the_proofs(tmp_path, picture):
         assert max(difference.mean) < 1.0, f"{picture} no longer matches the proofs: copy it again"
 
 
+def test_an_author_id_stays_with_the_start_of_a_cut_element():
+    """A paragraph or span with an author's ``{#id}`` cut between two parts: the id stays on the
+    part where the element begins (a link lands there), so it is not given twice in print."""
+    from octavo.layout.notesplit import cut_blocks
+    from octavo.model import Node
+
+    span = Node("span", children=(Node("text", text="one two three"),), attrs=(("id", "word"),))
+    para = Node("paragraph", children=(Node("text", text="alpha "), span), attrs=(("id", "para"),))
+    head, tail = cut_blocks((para,), len("alphaonetw"))
+    ids = [n.attr("id") for part in (head, tail) for block in part for n in block.walk() if n.attr("id")]
+    assert ids == ["para", "word"]
+    assert head[0].attr("id") == "para" and head[0].children[-1].attr("id") == "word"
+
+
 def test_cutting_a_note_keeps_every_character_and_marks_the_cut():
     from octavo.layout.notesplit import cut_blocks, node_chars
     from octavo.model import Node

@@ -133,7 +133,10 @@ def _cut_node(node: Node, count: int) -> tuple[Node, Node, bool]:
         return dataclasses.replace(node, text=head), dataclasses.replace(node, text=tail), False
     left, right, index, marked = _cut_children(node.children, count)
     head = dataclasses.replace(node, children=tuple(left))
-    tail = dataclasses.replace(node, children=tuple(right))
+    # the id stays with the element's start (where a link to it lands): ids are unique in print too
+    tail = dataclasses.replace(
+        node, children=tuple(right), attrs=tuple(a for a in node.attrs if a[0] != "id")
+    )
     if node.type == "ordered_list":  # the continued list counts on from the item it resumes
         start = int(node.attr("start") or 1) + index
         tail = dataclasses.replace(
