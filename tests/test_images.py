@@ -474,3 +474,30 @@ def test_the_converted_pictures_are_the_same_bytes_in_every_build(picture_book, 
         pngs = [n for n in one.namelist() if n.startswith("EPUB/images/plates/")]
         assert pngs and all(one.read(n) == two.read(n) for n in pngs)
         assert b"tIME" not in b"".join(one.read(n) for n in pngs)
+
+
+def test_the_pdf_write_prints_the_bytes_the_gate_read_not_the_file_again(tmp_path, monkeypatch):
+    """WeasyPrint 70 kept a picture fetched by ``file:`` URL as its path and read the file again
+    when writing the PDF, after the gate: swapped in between (here for a green one, or it could be
+    a link out of the manuscript), the new file was printed. The PDF holds the red picture read at
+    layout time."""
+    import octavo.writers.pdf
+
+    text = "# One\n\n![A red plate](plate.png)\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml(["one.md"]))
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(ms / "plate.png")
+    real = octavo.writers.pdf.tagged_pdf
+
+    def swapped_first(*args, **kwargs):
+        Image.new("RGB", (40, 30), (0, 255, 0)).save(ms / "plate.png")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(octavo.writers.pdf, "tagged_pdf", swapped_first)
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    with pikepdf.open(built.pdf) as pdf:
+        shown = {
+            pikepdf.PdfImage(x).as_pil_image().convert("RGB").getpixel((5, 5))
+            for page in pdf.pages
+            for x in page.images.values()
+        }
+    assert shown == {(255, 0, 0)}

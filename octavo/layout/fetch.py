@@ -30,6 +30,17 @@ class FetchRefused(ValueError):
     """A URL outside the book was asked for."""
 
 
+class GatedResponse(URLFetcherResponse):
+    """A response whose bytes were read through the gate, naming no file: WeasyPrint 70 keeps a
+    picture fetched from a ``file:`` URL as that path and reads the file again when it writes the
+    PDF (``images.LazyLocalImage``), after the gate, where a file swapped in the meantime (a link
+    out of the manuscript) would be read. Without a path it keeps the bytes the gate gave."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class SafeFetcher(URLFetcher):
     """Serve ``file:`` URLs under ``roots``; refuse everything else."""
 
@@ -67,7 +78,7 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise FetchRefused(f"refused to read {path}: outside the manuscript and styles folders")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, data, {"Content-Type": mime}, 200)
+        return GatedResponse(url, data, {"Content-Type": mime}, 200)
 
 
 def _css_urls(tokens: Iterable) -> Iterator[tuple[str, int]]:
