@@ -17,6 +17,7 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -59,7 +60,7 @@ class GateLoader(BaseLoader):
     def __init__(self, root: Path):
         self.root = root
 
-    def get_source(self, environment: _Environment, template: str):
+    def get_source(self, environment: _Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)  # refuses '..'
         shown = self.root.joinpath(*pieces)
         try:
@@ -171,9 +172,9 @@ class RendererView:
         return self._renderer.marks(str(part))
 
 
-def template_values(book: Book, renderer: HtmlRenderer | None = None) -> dict:
+def template_values(book: Book, renderer: HtmlRenderer | None = None) -> dict[str, object]:
     """``book``, ``meta`` and (with a renderer) ``r``: the values every template may use."""
-    values: dict = {
+    values: dict[str, object] = {
         "book": BookView(book.metadata, tuple(section_view(s) for s in book.sections)),
         "meta": book.metadata,
     }
