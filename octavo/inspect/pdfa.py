@@ -238,7 +238,7 @@ def _objects(pdf: pikepdf.Pdf) -> list[str]:
 
 
 def _attachments(pdf: pikepdf.Pdf, part: str | None) -> list[str]:
-    names = pdf.Root.get("/Names", {}).get("/EmbeddedFiles")
+    names = pdf.Root.get("/Names", pikepdf.Dictionary()).get("/EmbeddedFiles")
     if names is None:
         return []
     problems = []
