@@ -204,7 +204,7 @@ def refine(
             first = 0.0
         offsets = plan_parts(lines, first, limits.cap)
         old = plan.splits.get(note.id)
-        if note.id not in bad and (not offsets or offsets[0] <= old.offsets[0]):
+        if note.id not in bad and old is not None and (not offsets or offsets[0] <= old.offsets[0]):
             continue  # keep a placed split unless its first part can grow
         if offsets:
             new.splits[note.id] = split_note(note, offsets)

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2 import Environment as _Environment
@@ -172,9 +172,17 @@ class RendererView:
         return self._renderer.marks(str(part))
 
 
-def template_values(book: Book, renderer: HtmlRenderer | None = None) -> dict[str, object]:
+class TemplateValues(TypedDict):
+    """The values every template may use."""
+
+    book: BookView
+    meta: Metadata
+    r: NotRequired[RendererView]
+
+
+def template_values(book: Book, renderer: HtmlRenderer | None = None) -> TemplateValues:
     """``book``, ``meta`` and (with a renderer) ``r``: the values every template may use."""
-    values: dict[str, object] = {
+    values: TemplateValues = {
         "book": BookView(book.metadata, tuple(section_view(s) for s in book.sections)),
         "meta": book.metadata,
     }
