@@ -15,7 +15,7 @@ import pydyf
 
 def _page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
     kids = self.pages["Kids"]
-    cached = self.__dict__.get("_octavo_page_references")
+    cached: tuple[int, tuple[bytes, ...]] | None = self.__dict__.get("_octavo_page_references")
     if cached is None or cached[0] != len(kids):
         cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
         self.__dict__["_octavo_page_references"] = cached
