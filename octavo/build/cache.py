@@ -30,6 +30,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octavo import __version__
 from octavo.source import gate
@@ -142,11 +143,11 @@ def recorded_images(out: Path) -> list[str]:
     return [i for i in images if isinstance(i, str)] if isinstance(images, list) else []
 
 
-def up_to_date(out: Path, key: str) -> dict | None:
+def up_to_date(out: Path, key: str) -> dict[str, Any] | None:
     """The cache record if every output is there, unchanged, for this key; else None (a record
     without the outputs' kinds, an earlier octavo's, too)."""
     try:
-        data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("key") != key or not data.get("outputs"):

@@ -18,8 +18,13 @@ import signal
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from octavo.locations import FORMATS
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkProcess
 
 
 @dataclass
@@ -43,7 +48,7 @@ def find_manuscripts(root: Path) -> list[Path]:
     return found
 
 
-def build_one(manuscript: str, out: str, formats: tuple[str, ...] = FORMATS) -> dict:
+def build_one(manuscript: str, out: str, formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
     """Build one book; never raises (a worker must report, not die)."""
     from octavo.build.pipeline import BuildOptions, build
     from octavo.diagnostics import ManuscriptError
@@ -68,14 +73,14 @@ def jobs(root: Path, out: Path) -> list[tuple[str, str]]:
     return [(str(m), str(out / m.relative_to(root))) for m in find_manuscripts(root)]
 
 
-def _worker(send, manuscript: str, out: str) -> None:
+def _worker(send: Connection, manuscript: str, out: str) -> None:
     """One book in its own process group (so that a timeout stops its helpers too)."""
     os.setpgid(0, 0)
     send.send(build_one(manuscript, out))
     send.close()
 
 
-def _died(manuscript: str, code: int | None, seconds: float) -> dict:
+def _died(manuscript: str, code: int | None, seconds: float) -> dict[str, Any]:
     if code is not None and code < 0:
         try:
             message = f"killed by {signal.Signals(-code).name}"
@@ -88,15 +93,17 @@ def _died(manuscript: str, code: int | None, seconds: float) -> dict:
     )
 
 
-def _kill_group(pid: int) -> None:
+def _kill_group(pid: int | None) -> None:
     """Kill a book's process group: the book's process and any helper it started."""
+    if pid is None:  # never started
+        return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
 
 
 def run_local(
     work: list[tuple[str, str]], workers: int | None = None, timeout: float | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Build each (manuscript, out) in a process of its own, ``workers`` at a time.
 
     A process that dies without a result, or outlives ``timeout`` seconds
@@ -106,17 +113,19 @@ def run_local(
 
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("fork")
-    results: dict[int, dict] = {}
+    results: dict[int, dict[str, Any]] = {}
     waiting = list(enumerate(work))
-    running: dict[int, tuple] = {}  # index -> (process, pipe, started)
+    running: dict[int, tuple[ForkProcess, Connection, float]] = {}  # index -> (process, pipe, started)
     while waiting or running:
         while waiting and len(running) < workers:
             index, (manuscript, out) = waiting.pop(0)
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_worker, args=(send, manuscript, out))
             process.start()
+            pid = process.pid
+            assert pid is not None  # start() sets it
             with contextlib.suppress(OSError):  # as the child does: whichever comes first
-                os.setpgid(process.pid, process.pid)
+                os.setpgid(pid, pid)
             send.close()
             running[index] = (process, receive, time.monotonic())
         now = time.monotonic()
@@ -147,15 +156,16 @@ def run_local(
     return [results[i] for i in range(len(work))]
 
 
-def run_dask(work: list[tuple[str, str]], address: str) -> list[dict]:
+def run_dask(work: list[tuple[str, str]], address: str) -> list[dict[str, Any]]:
     from dask.distributed import Client  # the optional [cluster] extra
 
-    with Client(address) as client:
+    with Client(address) as client:  # type: ignore[no-untyped-call]  # distributed leaves Client untyped
         futures = client.map(build_one, [m for m, _ in work], [o for _, o in work], pure=False)
-        return client.gather(futures)
+        results: list[dict[str, Any]] = client.gather(futures)
+        return results
 
 
-def summary(results: list[dict]) -> str:
+def summary(results: list[dict[str, Any]]) -> str:
     """A plain table: title, formats, pages, time, result."""
     rows = [("book", "title", "formats", "pages", "time", "result")]
     for r in results:

@@ -64,7 +64,7 @@ class BuildOptions:
     force: bool = False  # lay out again even when the layout's inputs are unchanged
     #: told ``(stage, {"state": "start"|"end", "pages": N, "seconds": x})`` around each stage,
     #: and ``("swap", {"state": "done"})`` once the new outputs are in place
-    progress: Callable[[str, dict], None] | None = None
+    progress: Callable[[str, dict[str, Any]], None] | None = None
     #: the referees: given the result and the staged outputs, a verdict (with ``ok``) for each;
     #: a verdict whose ``ok`` is False keeps the outputs out of ``out``
     referee: Callable[[BuildResult, list[Path]], dict[Path, Any]] | None = None
@@ -87,7 +87,7 @@ class BuildResult:
     #: (the print files of this build are then laid out for VENDOR, not for book.toml's)
     vendor_note: str = ""
     timings: dict[str, float] = field(default_factory=dict)
-    progress: Callable[[str, dict], None] | None = field(default=None, repr=False)
+    progress: Callable[[str, dict[str, Any]], None] | None = field(default=None, repr=False)
     verdicts: dict[Path, Any] = field(default_factory=dict)  # the referees', by output
     unchanged: set[Path] = field(default_factory=set)  # outputs whose bytes were already in place
     rejected: bool = False  # a referee failed: the outputs stay in the staging folder
@@ -465,6 +465,7 @@ def _render_and_write(run: Run, lock: int) -> tuple[str, CachedLayout] | None:
     files: dict[str, bytes] = {}  # kind -> bytes, in the plan's order
     laid_out, printed = _layout_and_epub(run, printed, files, lock)
     if laid_out is not None:
+        assert printed is not None  # laid out with it
         _print_pdfs(run, laid_out, printed.products)
     _print_files(run, printed, files)
 

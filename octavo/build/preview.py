@@ -73,17 +73,25 @@ def print_view(book: Book, styles: Styles, config: Config) -> str:
     )
 
 
+def _child(parent: etree._Element, name: str) -> etree._Element:
+    """The XHTML element ``name`` under ``parent`` (every EPUB document has its head, title and body)."""
+    found = parent.find(f"{{{XHTML}}}{name}")
+    if found is None:
+        raise ValueError(f"an EPUB document with no <{name}>")
+    return found
+
+
 def epub_view(book: Book, docs: list[Document]) -> bytes:
     """The EPUB's documents in reading order as one XHTML page, each body in a ``div``."""
     page = etree.fromstring(docs[0].xhtml)
-    head, body = page.find(f"{{{XHTML}}}head"), page.find(f"{{{XHTML}}}body")
-    head.find(f"{{{XHTML}}}title").text = book.metadata.title
+    head, body = _child(page, "head"), _child(page, "body")
+    _child(head, "title").text = book.metadata.title
     etree.SubElement(head, f"{{{XHTML}}}style").text = DOCUMENT_RULE
     body.attrib.clear()
     for child in list(body):
         body.remove(child)
     for doc in docs:
-        source = etree.fromstring(doc.xhtml).find(f"{{{XHTML}}}body")
+        source = _child(etree.fromstring(doc.xhtml), "body")
         wrapper = etree.SubElement(body, f"{{{XHTML}}}div", dict(source.attrib))
         wrapper.set("class", "epub-document")
         wrapper.set("data-document", doc.file)
@@ -98,7 +106,7 @@ def render(manuscript: Path, styles: Styles) -> Render:
     check_styles(styles, diags)
     config = load_config(manuscript, diags)
     book = parse_book(config, diags) if config is not None else None
-    if book is not None:
+    if config is not None and book is not None:
         run_checks(book, styles, diags, config.print)
     if config is None or book is None or diags.errors:
         return Render(tuple(diags))

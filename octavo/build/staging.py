@@ -28,10 +28,20 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 STAGE_NAME = ".octavo-staging"
 JOURNAL = "swap.json"
 OLD = ".old"
+
+
+class _Entry(TypedDict):
+    """One output of a swap, as the journal records it."""
+
+    name: str
+    drop: NotRequired[bool]  # the cache record, moved aside and deleted
+    folder: NotRequired[bool]
+    existed: NotRequired[bool]
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -111,7 +121,9 @@ class Stage:
         The files ``drop`` (the cache record) are moved aside first and
         deleted with the staging folder, or put back if the swap is undone.
         """
-        entries = [{"name": name, "drop": True} for name in drop if os.path.lexists(self.out / name)]
+        entries: list[_Entry] = [
+            {"name": name, "drop": True} for name in drop if os.path.lexists(self.out / name)
+        ]
         for name in names:
             new, old = self.root / name, self.out / name
             if not _same(new, old):
@@ -138,13 +150,13 @@ class Stage:
         self.discard()
         return [e["name"] for e in entries if not e.get("drop")]
 
-    def _journal(self, entries: list[dict], direction: str) -> None:
+    def _journal(self, entries: list[_Entry], direction: str) -> None:
         temporary = self.root / f"{JOURNAL}.tmp"
         write_file(temporary, json.dumps({"direction": direction, "entries": entries}).encode())
         os.replace(temporary, self.root / JOURNAL)
         _sync_folder(self.root)
 
-    def _forward(self, entry: dict) -> None:
+    def _forward(self, entry: _Entry) -> None:
         """Put the new output in place (again: each step is skipped once done)."""
         name = entry["name"]
         new, target, aside = self.root / name, self.out / name, self.root / OLD / name
@@ -158,7 +170,7 @@ class Stage:
             _move(target, aside)
         _move(new, target)
 
-    def _back(self, entry: dict) -> None:
+    def _back(self, entry: _Entry) -> None:
         """Put the old output back (or remove the new one where there was none)."""
         name = entry["name"]
         target, aside = self.out / name, self.root / OLD / name

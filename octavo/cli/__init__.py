@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import signal
 import sys
+from collections.abc import Callable
 
 from octavo.cli.common import terminate
 
@@ -24,4 +25,5 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     name = COMMANDS.get(argv[0], "build") if argv else "build"
     module = importlib.import_module(f"octavo.cli.{name}")
-    return module.main(argv[1:] if name != "build" else argv)
+    run: Callable[[list[str]], int] = module.main
+    return run(argv[1:] if name != "build" else argv)

@@ -12,12 +12,16 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from octavo import __version__
 from octavo.build.cache import build_key, recorded_images, up_to_date
 from octavo.cli.common import EXIT_MANUSCRIPT, EXIT_OK, Parser, terminate
 from octavo.config.printspec import VENDORS
 from octavo.locations import FORMATS, styles_root
+
+if TYPE_CHECKING:
+    from octavo.cli.report import Reporter
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -74,7 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _what_is_in(reporter, out: Path) -> str:
+def _what_is_in(reporter: Reporter, out: Path) -> str:
     """What a build that stopped left in the output folder."""
     if reporter.moved:  # stopped after the swap, writing the cache record
         return f"the new outputs are in {out} (the next build checks them again)"

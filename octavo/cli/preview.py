@@ -214,6 +214,7 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{f'[{host}]' if ':' in str(host) else host}:{port}/"
 
     def host_allowed(self, header: str) -> bool:

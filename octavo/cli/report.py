@@ -19,7 +19,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,9 @@ from octavo.build.staging import STAGE_NAME
 from octavo.diagnostics import Diagnostic, Severity, in_order
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
     from octavo.build.pipeline import BuildOptions, BuildResult
     from octavo.inspect.referees import Verdict
 
@@ -94,7 +97,7 @@ def result_rows(result: BuildResult, verdicts: dict[Path, Verdict]) -> list[Row]
     return rows
 
 
-def cached_rows(out: Path, cached: dict) -> list[Row]:
+def cached_rows(out: Path, cached: dict[str, Any]) -> list[Row]:
     """A row for each output a cache record names, with the kind it recorded (the build plan's),
     in the order of ``plan.KINDS`` (the bag counts as one output, each proof picture as one)."""
     rows = []
@@ -129,6 +132,7 @@ def referee_diagnostics(rows: Iterable[Row]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for r in rows:
         for warning in r.referee.warnings if r.referee is not None else ():
+            assert r.referee is not None  # it has warnings
             found.append(
                 Diagnostic(
                     str(r.path), 0, "referee-warning", f"{r.referee.name}: {warning}", Severity.WARNING
@@ -170,7 +174,7 @@ def plain_table(rows: list[Row]) -> str:
 MARKS = {True: ("✓", "green"), False: ("✗", "bold red"), None: ("–", "yellow")}
 
 
-def rich_table(rows: list[Row], caption: str):  # -> rich.table.Table
+def rich_table(rows: list[Row], caption: str) -> Table:
     """The summary as a rich table, for a terminal."""
     from rich import box
     from rich.table import Table
@@ -222,7 +226,7 @@ class Reporter:
         self.referees = referees
         self.started = time.perf_counter()
         self.rows: list[Row] = []
-        self._live = None  # (rich Progress, task id) while a bar is shown
+        self._live: tuple[Progress, TaskID] | None = None  # (rich Progress, task id) while a bar is shown
         self._total = 0
         self.moved = False  # the build's new outputs are in place
 
@@ -257,7 +261,7 @@ class Reporter:
             finally:
                 self._live = None
 
-    def stage(self, name: str, info: dict) -> None:
+    def stage(self, name: str, info: dict[str, Any]) -> None:
         """The pipeline's progress callback."""
         if name == "swap" and info.get("state") == "done":
             self.moved = True
@@ -275,7 +279,7 @@ class Reporter:
         bar.update(task, advance=1, pages=pages, refresh=True)
 
     # -- after the build --------------------------------------------------------------------------
-    def referee(self, manuscript: Path) -> Callable[[BuildResult, list[Path]], dict] | None:
+    def referee(self, manuscript: Path) -> Callable[[BuildResult, list[Path]], dict[Path, Verdict]] | None:
         """What the pipeline calls to judge the staged outputs (None with ``--no-referees``)."""
         if not self.referees:
             return None
@@ -314,7 +318,7 @@ class Reporter:
             )
         flunked = [r for r in result.preflight if not r.ok]
         if self.as_json:
-            extra = {"check": True} if options.check_only else {}
+            extra: dict[str, Any] = {"check": True} if options.check_only else {}
             if options.preflight is not None:
                 extra["preflight"] = {
                     "vendor": result.vendor,
@@ -389,7 +393,7 @@ class Reporter:
         if self.as_json:
             self._json(False, options.manuscript, options.out, 0, [], error=message)
 
-    def up_to_date(self, manuscript: Path, out: Path, cached: dict) -> None:
+    def up_to_date(self, manuscript: Path, out: Path, cached: dict[str, Any]) -> None:
         for warning in cached["warnings"]:
             print(warning, file=sys.stderr)
         if self.as_json:
@@ -400,7 +404,13 @@ class Reporter:
             print(f"octavo: {manuscript}: up to date, nothing rebuilt")
 
     def _json(
-        self, ok: bool, manuscript: Path, out: Path, pages: int, diagnostics: list, **extra: Any
+        self,
+        ok: bool,
+        manuscript: Path,
+        out: Path,
+        pages: int,
+        diagnostics: Sequence[Diagnostic | str],
+        **extra: Any,
     ) -> None:
         """The one document ``--json`` prints on stdout."""
         document = {

@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,12 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "leading": ((int, float), False),
     "pad": (bool, False),
 }
-KIND_NAMES = {str: "a string", list: "an array of tables", dict: "a table", bool: "true or false"}
+KIND_NAMES: dict[type | tuple[type, ...], str] = {
+    str: "a string",
+    list: "an array of tables",
+    dict: "a table",
+    bool: "true or false",
+}
 CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "name": (str, True),
     "role": (str, True),
@@ -141,7 +146,8 @@ class KeyLines:
     def __init__(self, text: str):
         self.lines: dict[tuple[str, int, str], int] = {}
         self.tables: dict[tuple[str, int], int] = {}
-        table, counts, index = "", {}, 0
+        table, index = "", 0
+        counts: dict[str, int] = {}
         in_multiline = None
         for number, line in enumerate(text.split("\n"), start=1):
             if in_multiline:
@@ -277,7 +283,7 @@ def language_problem(tag: str) -> str | None:
 
 def _check_table(
     data: dict[str, Any],
-    schema: dict[str, tuple[type | tuple[type, ...], bool]],
+    schema: Mapping[str, tuple[type | tuple[type, ...], bool]],
     where: str,
     table: str,
     index: int,
@@ -301,7 +307,7 @@ def _check_table(
                 path, line, "config-type", f"'{key}' in {where} must be {kind}, not {type(value).__name__}"
             )
             ok = False
-        elif expected is str and not value.strip() and schema[key][1]:
+        elif expected is str and isinstance(value, str) and not value.strip() and schema[key][1]:
             diags.error(path, line, "config-empty", f"'{key}' in {where} must not be empty")
             ok = False
     for key, (_, required) in schema.items():
@@ -384,7 +390,7 @@ def _print_options(
             ok = False
     if not ok:
         return None
-    values = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
+    values: dict[str, Any] = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
     if "font_size" in values and "leading" not in values:
         values["leading"] = round(values["font_size"] * 1.32, 2)
     return PrintOptions(**values)
@@ -484,12 +490,13 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
     )
+    epub_values: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}
     return Config(
         root=root,
         path=path,
         metadata=metadata,
         contents=tuple(contents),
         print=print_options,
-        epub=EpubOptions(**{k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}),
+        epub=EpubOptions(**epub_values),
         pdfa=pdfa,
     )

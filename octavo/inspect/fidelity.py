@@ -32,15 +32,24 @@ import sys
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
+
+if TYPE_CHECKING:
+    import pikepdf
+
+#: A PDF matrix (a, b, c, d, e, f).
+Matrix = tuple[float, ...]
+#: One glyph a run inks: (char, left, bottom, right, top) in pt.
+Glyph = tuple[str, float, float, float, float]
 
 SEPARATORS = re.compile(r"[\s\-\u2013\u2014\u2026]+|\.\.\.")
 #: A hyphen between letters: a compound is one word, whether a line broke at its hyphen or not.
@@ -101,24 +110,26 @@ def missing_in_order(expected: list[str], got: list[str]) -> list[str]:
 # -- what the manuscript says --------------------------------------------------------------------
 def block_words(blocks: tuple[Node, ...], line: int) -> list[tuple[str, int]]:
     """(word, line of its innermost block) for blocks as print shows them: no images, no note calls."""
-    segments: list[list] = [[line, ""]]
+    lines, texts = [line], [""]  # a segment's line, and its text
 
     def visit(node: Node, line: int) -> None:
         if node.type in BLOCK_TYPES:
-            segments.append([node.line or line, ""])
+            lines.append(node.line or line)
+            texts.append("")
             for child in node.children:
                 visit(child, node.line or line)
-            segments.append([line, ""])
+            lines.append(line)
+            texts.append("")
             return
         if node.type in ("image", "noteref"):
             return
-        segments[-1][1] += " " if node.type in ("softbreak", "hardbreak") else node.text
+        texts[-1] += " " if node.type in ("softbreak", "hardbreak") else node.text
         for child in node.children:
             visit(child, line)
 
     for block in blocks:
         visit(block, line)
-    return [(w, at) for at, text in segments for w in words(text)]
+    return [(w, at) for at, text in zip(lines, texts, strict=True) for w in words(text)]
 
 
 # -- what the PDF says ---------------------------------------------------------------------------
@@ -132,11 +143,15 @@ class PageText:
     hyphenated: tuple[bool, bool] = (False, False)  # body, notes end with a break hyphen
 
 
-def destinations(pdf) -> dict[str, tuple[int, float]]:
+#: What ``read_pages`` reads of a PDF: each page's text, and the (page, text) of .notdef glyphs drawn.
+ReadPages = tuple[list[PageText], list[tuple[int, str]]]
+
+
+def destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
     """A pikepdf ``Pdf``'s named destinations (/Names /Dests, /Dests): name -> (page index, y in pt)."""
     import pikepdf
 
-    index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     found: dict[str, tuple[int, float]] = {}
     root = pdf.Root
     items = []
@@ -158,7 +173,7 @@ def destinations(pdf) -> dict[str, tuple[int, float]]:
 #: Characters drawn with no width that pdfium leaves out of a page's text (``<wbr>``, word joiners).
 ZERO_WIDTH = "\u200b\u2060\ufeff"
 INF = float("inf")
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: The content-stream operations the reader follows; everything else is passed over.
 NUMBER = rb"(?<![\w.+-])(?>[-+]?(?:\d+\.?\d*|\.\d+))"  # a whole number, never backtracked into
 OPERATION = re.compile(
@@ -180,7 +195,7 @@ ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 LITERAL_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 
 
-def _mul(m: tuple, n: tuple) -> tuple:
+def _mul(m: Matrix, n: Matrix) -> Matrix:
     """The matrix ``m`` then ``n`` (PDF order: a point is ``p × m × n``)."""
     a, b, c, d, e, f = m
     A, B, C, D, E, F = n
@@ -188,7 +203,7 @@ def _mul(m: tuple, n: tuple) -> tuple:
 
 
 def _literal(data: bytes) -> bytes:
-    def one(match: re.Match) -> bytes:
+    def one(match: re.Match[bytes]) -> bytes:
         code = match.group(1)
         if code[:1].isdigit():
             return bytes([int(code, 8) & 255])
@@ -236,13 +251,13 @@ class _Font:
     one, the descriptor's ascent and descent over the advance.
     """
 
-    def __init__(self, font) -> None:
+    def __init__(self, font: pikepdf.Object) -> None:
         import pikepdf
 
         self.two_byte = font.get("/Subtype") == "/Type0"
         size = 65536 if self.two_byte else 256
         descendant = font.DescendantFonts[0] if self.two_byte else font
-        descriptor = descendant.get("/FontDescriptor") or {}
+        descriptor = descendant.get("/FontDescriptor") or pikepdf.Dictionary()
         scale = 0.001
         if font.get("/Subtype") == "/Type3" and "/FontMatrix" in font:
             scale = float(font.FontMatrix[0])
@@ -302,8 +317,9 @@ class _Font:
                     if gids is None and cids is None:
                         break
                     continue
-                if boxes[gid] is not None:
-                    x0, y0, x1, y1 = boxes[gid]
+                outline = boxes[gid]
+                if outline is not None:
+                    x0, y0, x1, y1 = outline
                     self.left[code], self.low[code], self.high[code] = x0, y0, y1
                     self.over[code] = x1 - self.advance[code]
         else:  # no outlines to read: the descriptor's ascent and descent, over the advance
@@ -320,7 +336,7 @@ class _Font:
         self.leftmost = min(0.0, min(self.left))
         self.beyond = max(0.0, max(self.over))
 
-    def codes(self, data: bytes):
+    def codes(self, data: bytes) -> bytes | array[int]:
         """Character codes of a string's bytes."""
         if not self.two_byte:
             return data
@@ -386,12 +402,12 @@ class _Run:
 class _Reader:
     """A PDF's pages as text runs, read from the content streams (pikepdf), fonts read once."""
 
-    def __init__(self, pdf) -> None:
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
-        self.fonts: dict = {}
+        self.fonts: dict[tuple[int, int] | int, _Font] = {}
         self.notdefs: list[tuple[int, str]] = []
 
-    def font(self, resources, name: bytes):
+    def font(self, resources: pikepdf.Object | None, name: bytes) -> _Font | None:
         fonts = resources.get("/Font") if resources is not None else None
         font = fonts.get("/" + name.decode("latin-1")) if fonts is not None else None
         if font is None:
@@ -401,7 +417,7 @@ class _Reader:
             self.fonts[key] = _Font(font)
         return self.fonts[key]
 
-    def page(self, index: int, page) -> list[_Run]:
+    def page(self, index: int, page: pikepdf.Page) -> list[_Run]:
         import pikepdf
 
         contents = page.obj.get("/Contents")
@@ -411,9 +427,17 @@ class _Reader:
         self._scan(data, page.obj.get("/Resources"), IDENTITY, index, runs, 0)
         return runs
 
-    def _scan(self, data: bytes, resources, ctm: tuple, page: int, runs: list[_Run], depth: int) -> None:
-        stack = []
-        font = None
+    def _scan(
+        self,
+        data: bytes,
+        resources: pikepdf.Object | None,
+        ctm: Matrix,
+        page: int,
+        runs: list[_Run],
+        depth: int,
+    ) -> None:
+        stack: list[tuple[Matrix, _Font | None, float, float, float, float, float, float]] = []
+        font: _Font | None = None
         size = tc = tw = rise = leading = 0.0
         th = 1.0
         tm = tlm = IDENTITY
@@ -422,9 +446,9 @@ class _Reader:
             if fast is not None or slow is not None or string is not None:
                 if string is not None and shows != b"Tj":  # ' and " go to the next line first
                     if shows == b'"':
-                        values = data[max(0, match.start() - 64) : match.start()].split()[-2:]
+                        operands = data[max(0, match.start() - 64) : match.start()].split()[-2:]
                         with contextlib.suppress(ValueError):
-                            tw, tc = (float(v) for v in values)
+                            tw, tc = (float(v) for v in operands)
                     tlm = tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
                 if font is None:
                     continue
@@ -471,8 +495,12 @@ class _Reader:
                 elif begin == b"T*":
                     tlm = tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
 
-    def _form(self, resources, name: bytes, ctm: tuple, page: int, runs: list[_Run], depth: int) -> None:
-        xobject = resources.get("/XObject", {}).get("/" + name.decode("latin-1"))
+    def _form(
+        self, resources: pikepdf.Object, name: bytes, ctm: Matrix, page: int, runs: list[_Run], depth: int
+    ) -> None:
+        import pikepdf
+
+        xobject = resources.get("/XObject", pikepdf.Dictionary()).get("/" + name.decode("latin-1"))
         if xobject is not None and xobject.get("/Subtype") == "/Form":
             inner = xobject.read_bytes()
             if b"T" in inner:  # no text operator, no text
@@ -481,9 +509,21 @@ class _Reader:
                     inner, xobject.get("/Resources", resources), _mul(matrix, ctm), page, runs, depth + 1
                 )
 
-    def _show(self, font: _Font, content: bytes, size, tc, tw, th, rise, matrix, page):
+    def _show(
+        self,
+        font: _Font,
+        content: bytes,
+        size: float,
+        tc: float,
+        tw: float,
+        th: float,
+        rise: float,
+        matrix: Matrix,
+        page: int,
+    ) -> tuple[_Run, float]:
         """The run a string or text array draws, and how far it moves the text matrix (text space)."""
-        codes = None
+        codes: bytes | bytearray | array[int] | None = None
+        numbers: list[float]
         if b"(" not in content:  # hex strings only: all decoded at once
             hexes = HEX_STRING.findall(content)
             if not any(map((3 if font.two_byte else 1).__and__, map(len, hexes))):  # whole codes each
@@ -540,11 +580,13 @@ def _items(content: bytes) -> list[tuple[bytes | None, float]]:
     return items
 
 
-def _glyphs(font: _Font, content: bytes, size, tc, tw, th, rise, matrix) -> list[tuple]:
+def _glyphs(
+    font: _Font, content: bytes, size: float, tc: float, tw: float, th: float, rise: float, matrix: Matrix
+) -> list[Glyph]:
     """(char, left, bottom, right, top) of each inked glyph of a run, one by one (pt)."""
     a, b, c, d, e, f = matrix
     x = 0.0
-    out = []
+    out: list[Glyph] = []
     for string, number in _items(content):
         if string is None:
             x -= number / 1000 * size * th
@@ -562,7 +604,9 @@ def _glyphs(font: _Font, content: bytes, size, tc, tw, th, rise, matrix) -> list
     return out
 
 
-def read_pages(pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[float]]):
+def read_pages(
+    pdf: pikepdf.Pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[float]]
+) -> ReadPages:
     """Every page's ``PageText`` and the .notdef glyphs drawn, from a pikepdf ``Pdf``
     (``note_tops``: y of note destinations by page)."""
     reader = _Reader(pdf)
@@ -594,8 +638,9 @@ def read_pages(pdf, options: PrintOptions, pages: int, note_tops: dict[int, list
     return texts, reader.notdefs
 
 
-def _overflow(run: _Run, trim, area, body_size: float) -> list[str]:
+def _overflow(run: _Run, trim: Sequence[float], area: Sequence[float], body_size: float) -> list[str]:
     """Descriptions of a run's glyphs off the trim, or of body size outside the text area."""
+    assert run.box is not None  # the caller passes inked runs only
     x0, y0, x1, y1 = trim
     left, bottom, right, top = run.box
     off_trim = x0 - 0.5 > left or right > x1 + 0.5 or y0 - 0.5 > bottom or top > y1 + 0.5
@@ -633,7 +678,15 @@ def _same_line(before: _Run, after: _Run) -> tuple[bool, bool]:
     return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
 
 
-def _page_text(index, trim, runs: list[_Run], margins, body_size, note_size, tops=()) -> PageText:
+def _page_text(
+    index: int,
+    trim: Sequence[float],
+    runs: list[_Run],
+    margins: dict[str, float],
+    body_size: float,
+    note_size: float | None,
+    tops: Sequence[float] = (),
+) -> PageText:
     """A page's body and note-area words. The note area is what stands below the top of the
     highest note (or note part) that starts on the page, read from the named destinations
     (``tops``, y in pt), and below the text's last line: a page with no note has none, whatever
@@ -792,7 +845,13 @@ def _section_pages(book: Book, dests: dict[str, tuple[int, float]], count: int) 
     return spans
 
 
-def _check_notes(section: Section, pages, span: range, dests, report: _Report) -> None:
+def _check_notes(
+    section: Section,
+    pages: list[PageText],
+    span: range,
+    dests: dict[str, tuple[int, float]],
+    report: _Report,
+) -> None:
     window = range(span.start, min(span.stop + 2, len(pages)))  # the next section's first pages too
     got, on = _stream(pages, window, notes=True)
     expected: list[tuple[str, int, Note]] = []
@@ -847,7 +906,7 @@ def _check_notes(section: Section, pages, span: range, dests, report: _Report) -
                 break
 
 
-def drawn_digest(pdf, dests: dict[str, tuple[int, float]]) -> str:
+def drawn_digest(pdf: pikepdf.Pdf, dests: dict[str, tuple[int, float]]) -> str:
     """A digest of what a pikepdf ``Pdf`` draws and where: every page's trim box, content stream
     bytes and fonts (their programs and encodings), and the named destinations. Two PDFs with one
     digest show the same glyphs at the same places, so one reading serves both."""
@@ -858,7 +917,7 @@ def drawn_digest(pdf, dests: dict[str, tuple[int, float]]) -> str:
     digest = hashlib.sha256(repr(sorted(dests.items())).encode())
     seen: dict[tuple[int, int], int] = {}  # an object met again is named by when it was first met
 
-    def feed(obj) -> None:
+    def feed(obj: pikepdf.Object | None) -> None:
         if isinstance(obj, pikepdf.Stream | pikepdf.Dictionary | pikepdf.Array) and obj.is_indirect:
             if obj.objgen in seen:
                 digest.update(b"again %d" % seen[obj.objgen])
@@ -901,7 +960,7 @@ def print_problems(
     options: PrintOptions,
     pages: int,
     where: Callable[[Path], str] = str,
-    memo: dict | None = None,
+    memo: dict[str, ReadPages] | None = None,
 ) -> list[Diagnostic]:
     """Every print-lost, print-misplaced, print-overflow and glyph-missing problem of one PDF.
 
@@ -936,14 +995,14 @@ def print_problems(
         )
         matched = _matches([w for w, _ in expected], got)
         for a, b in _runs([i for i in range(len(expected)) if i not in matched]):
-            where = "on no page (the section has none)"
+            place = "on no page (the section has none)"
             if span:
-                where = f"not on pages {span.start + 1}–{span.stop}"
+                place = f"not on pages {span.start + 1}–{span.stop}"
             report.add(
                 section.file,
                 expected[a][1],
                 "print-lost",
-                f"{b - a} word(s) {where}: {_quote([w for w, _ in expected[a:b]])}",
+                f"{b - a} word(s) {place}: {_quote([w for w, _ in expected[a:b]])}",
             )
         if section.notes:
             _check_notes(section, texts, span, dests, report)
@@ -990,7 +1049,7 @@ CIDRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\d+)")
 BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
 
 
-def _notdef_codes(font) -> tuple[set[int], dict[int, str]]:
+def _notdef_codes(font: pikepdf.Object) -> tuple[set[int], dict[int, str]]:
     """Codes of a Type0 font that draw glyph 0, and what its ToUnicode says they stand for."""
     import pikepdf
 
@@ -1022,7 +1081,7 @@ def _notdef_codes(font) -> tuple[set[int], dict[int, str]]:
     return codes, meaning
 
 
-def notdef_glyphs(pdf) -> list[tuple[int, str]]:
+def notdef_glyphs(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     """(page index, text the glyph stands for or "") of each .notdef glyph drawn in a pikepdf ``Pdf``.
 
     Reads the page content streams and the forms they draw (``Do``), the

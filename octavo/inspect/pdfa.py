@@ -238,7 +238,7 @@ def _objects(pdf: pikepdf.Pdf) -> list[str]:
 
 
 def _attachments(pdf: pikepdf.Pdf, part: str | None) -> list[str]:
-    names = pdf.Root.get("/Names", {}).get("/EmbeddedFiles")
+    names = pdf.Root.get("/Names", pikepdf.Dictionary()).get("/EmbeddedFiles")
     if names is None:
         return []
     problems = []
@@ -247,7 +247,7 @@ def _attachments(pdf: pikepdf.Pdf, part: str | None) -> list[str]:
         if part == "3" and "/AFRelationship" not in spec:
             problems.append(f"6.8: the attachment {name} has no /AFRelationship")
         elif part == "2":
-            data = spec.get("/EF", {}).get("/F")
+            data = spec.get("/EF", pikepdf.Dictionary()).get("/F")
             if data is None or not data.read_bytes().startswith(b"%PDF-"):
                 problems.append(f"6.8: the attachment {name} is not a PDF (PDF/A-2 allows only PDF/A files)")
     return problems

@@ -55,7 +55,7 @@ def _resolve_space(name: pikepdf.Object, resources: pikepdf.Object) -> pikepdf.O
         "/DeviceCMYK",
         "/Pattern",
     ):
-        found = resources.get("/ColorSpace", {}).get(str(name))
+        found = resources.get("/ColorSpace", pikepdf.Dictionary()).get(str(name))
         if found is not None:
             return found
     return name
@@ -66,7 +66,7 @@ def drawing(pdf: pikepdf.Pdf) -> Drawing:
     found = Drawing()
     seen: set[object] = set()
 
-    def add(kind: list, where: str, obj: pikepdf.Object) -> None:
+    def add(kind: list[tuple[str, pikepdf.Object]], where: str, obj: pikepdf.Object) -> None:
         key = (id(kind), _key(obj))
         if key not in seen:
             seen.add(key)
@@ -90,15 +90,16 @@ def drawing(pdf: pikepdf.Pdf) -> Drawing:
             add(found.groups, where, holder.Group)
             if "/CS" in holder.Group:
                 add_space(where, holder.Group.CS)
-        states = resources.get("/ExtGState", {})
-        xobjects = resources.get("/XObject", {})
-        patterns = resources.get("/Pattern", {})
-        shadings = resources.get("/Shading", {})
+        states = resources.get("/ExtGState", pikepdf.Dictionary())
+        xobjects = resources.get("/XObject", pikepdf.Dictionary())
+        patterns = resources.get("/Pattern", pikepdf.Dictionary())
+        shadings = resources.get("/Shading", pikepdf.Dictionary())
         try:
             instructions = pikepdf.parse_content_stream(holder)
         except pikepdf.PdfError:
             return
-        for operands, operator in instructions:
+        for instruction in instructions:
+            operands, operator = instruction.operands, instruction.operator
             name = str(operator)
             if name in DEVICE_OPERATORS:
                 add_space(where, pikepdf.Name(DEVICE_OPERATORS[name]))
@@ -122,7 +123,7 @@ def drawing(pdf: pikepdf.Pdf) -> Drawing:
                 if pattern.get("/PatternType") == 1:
                     walk(pattern, f"{where}, pattern {operands[-1]}")
                 else:
-                    shading = pattern.get("/Shading", {})
+                    shading = pattern.get("/Shading", pikepdf.Dictionary())
                     if "/ColorSpace" in shading:
                         add_space(where, _resolve_space(shading.ColorSpace, resources))
                     if "/ExtGState" in pattern:
@@ -162,7 +163,9 @@ def fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Object, bool]]:
     seen: set[object] = set()
     holders = [page.obj for page in pdf.pages] + [form for _, form in drawing(pdf).forms]
     for holder in holders:
-        for _, font in holder.get("/Resources", {}).get("/Font", {}).items():
+        for _, font in (
+            holder.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary()).items()
+        ):
             if _key(font) in seen:
                 continue
             seen.add(_key(font))
@@ -170,7 +173,7 @@ def fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Object, bool]]:
                 yield str(font.get("/Name", "Type 3 font")), font, True
                 continue
             target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-            descriptor = target.get("/FontDescriptor", {})
+            descriptor = target.get("/FontDescriptor", pikepdf.Dictionary())
             embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             yield str(font.get("/BaseFont", "?")), font, embedded
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 
-from octavo.inspect.pdfobjects import drawing, fonts, space_family, translucent
+from octavo.inspect.pdfobjects import Drawing, drawing, fonts, space_family, translucent
 
 RULES = {
     "version": "GTS_PDFXVersion names PDF/X-1a or PDF/X-3; the header's PDF version is the one the "
@@ -34,7 +34,7 @@ VERSIONS = {"PDF/X-1:2001": "1.3", "PDF/X-1a:2001": "1.3", "PDF/X-1a:2003": "1.4
 VERSIONS |= {"PDF/X-3:2003": "1.4"}
 
 
-def _colour(drawn, x3: bool, components: int | None) -> list[str]:
+def _colour(drawn: Drawing, x3: bool, components: int | None) -> list[str]:
     problems = []
     device_ok = {"/DeviceGray": True, "/DeviceRGB": components == 3, "/DeviceCMYK": components == 4}
     independent = ("/ICCBased", "/Lab", "/CalRGB", "/CalGray")
@@ -52,7 +52,7 @@ def _colour(drawn, x3: bool, components: int | None) -> list[str]:
     return problems
 
 
-def _transparency(drawn) -> list[str]:
+def _transparency(drawn: Drawing) -> list[str]:
     problems = []
     for where, group in drawn.groups:
         if group.get("/S") == "/Transparency":

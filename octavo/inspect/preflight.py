@@ -61,13 +61,13 @@ def check_page_size(pdf: pikepdf.Pdf, options: PrintOptions) -> RuleResult:
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool]]:
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
         for _, font in fonts.items():
             if font.objgen in seen:
                 continue
             seen.add(font.objgen)
             target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-            descriptor = target.get("/FontDescriptor", {})
+            descriptor = target.get("/FontDescriptor", pikepdf.Dictionary())
             embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             yield str(font.get("/BaseFont", "?")), embedded
 
@@ -96,12 +96,12 @@ def check_boxes(pdf: pikepdf.Pdf) -> RuleResult:
     for number, page in enumerate(pdf.pages, start=1):
         media = [float(v) for v in page.mediabox]
         bleed = [float(v) for v in page.obj.get("/BleedBox", page.mediabox)]
-        trim = page.obj.get("/TrimBox")
-        if trim is None:
+        trim_box = page.obj.get("/TrimBox")
+        if trim_box is None:
             return RuleResult(
                 "boxes", "TrimBox ⊆ BleedBox ⊆ MediaBox", f"page {number} has no TrimBox", False
             )
-        trim = [float(v) for v in trim]
+        trim = [float(v) for v in trim_box]
 
         def inside(a: list[float], b: list[float]) -> bool:
             return a[0] >= b[0] - 0.01 and a[1] >= b[1] - 0.01 and a[2] <= b[2] + 0.01 and a[3] <= b[3] + 0.01

@@ -37,6 +37,7 @@ from octavo.writers.a11y import claims_problems
 
 if TYPE_CHECKING:
     from octavo.diagnostics import Diagnostic
+    from octavo.inspect.fidelity import ReadPages
     from octavo.model import Book
 
 
@@ -50,7 +51,7 @@ class Verdict:
     diagnostics: tuple[Diagnostic, ...] = ()  # the fidelity referee's, against the manuscript
     warnings: tuple[str, ...] = ()  # said, but no failure: only errors fail an output
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "ok": self.ok, "detail": self.detail, "warnings": list(self.warnings)}
 
 
@@ -159,8 +160,8 @@ def fidelity(
     options: PrintOptions,
     pages: int,
     book: Book,
-    where,
-    memo: dict | None = None,
+    where: Callable[[Path], str],
+    memo: dict[str, ReadPages] | None = None,
 ) -> Verdict:
     """The fidelity referee's problems added to a PDF's verdict (``fidelity.print_problems``;
     ``memo`` shared across the print and archive PDFs)."""
@@ -181,8 +182,8 @@ def _judge(
     options: PrintOptions,
     pages: int,
     book: Book | None = None,
-    where=str,
-    memo: dict | None = None,
+    where: Callable[[Path], str] = str,
+    memo: dict[str, ReadPages] | None = None,
 ) -> Verdict:
     try:
         verdict = REFEREES[kind](path, options, pages)
@@ -206,7 +207,7 @@ def judge(
     ``where`` names a manuscript file in its diagnostics.
     """
     verdicts: dict[Path, Verdict] = {}
-    memo: dict = {}  # the print PDF's reading, for an archive that draws the same
+    memo: dict[str, ReadPages] = {}  # the print PDF's reading, for an archive that draws the same
     with ThreadPoolExecutor(max_workers=1) as pool:
         slow = {p: pool.submit(_judge, k, p, options, pages) for p, k in outputs if k == "epub"}
         for path, kind in outputs:

@@ -227,11 +227,11 @@ def verify_bag(path: Path, preserved: str) -> list[FileState]:
             found = pdfa_problems(path / name)
             files.append(FileState(name, not found, "; ".join(found) or "ok"))
         elif kind == "epub":
-            found = epub_problems(path / name)
-            if found is None:
+            errors = epub_problems(path / name)
+            if errors is None:
                 files.append(FileState(name, True, "fixity ok; EPUBCheck not installed"))
             else:
-                files.append(FileState(name, not found, "; ".join(found[:3]) or "ok"))
+                files.append(FileState(name, not errors, "; ".join(errors[:3]) or "ok"))
         else:
             files.append(FileState(name, True))
     failed = [f for f in files if not f.ok]

@@ -96,4 +96,5 @@ def cover_pdf(book: Book, styles: Styles, options: PrintOptions, pages: int, tim
     document = weasyprint.HTML(
         string=html, base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render()
-    return document.write_pdf(pdf_identifier=False)
+    data: bytes = document.write_pdf(pdf_identifier=False)
+    return data

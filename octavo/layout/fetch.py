@@ -18,6 +18,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import tinycss2
+from tinycss2.ast import (
+    AtKeywordToken,
+    CurlyBracketsBlock,
+    FunctionBlock,
+    Node,
+    ParenthesesBlock,
+    SquareBracketsBlock,
+    StringToken,
+    URLToken,
+)
 from weasyprint.urls import URLFetcher, URLFetcherResponse, url_join
 
 from octavo.diagnostics import Diagnostics
@@ -30,7 +40,7 @@ class FetchRefused(ValueError):
     """A URL outside the book was asked for."""
 
 
-class GatedResponse(URLFetcherResponse):
+class GatedResponse(URLFetcherResponse):  # type: ignore[misc]  # weasyprint ships no types
     """A response whose bytes were read through the gate, naming no file: WeasyPrint 70 keeps a
     picture fetched from a ``file:`` URL as that path and reads the file again when it writes the
     PDF (``images.LazyLocalImage``), after the gate, where a file swapped in the meantime (a link
@@ -41,7 +51,7 @@ class GatedResponse(URLFetcherResponse):
         return None
 
 
-class SafeFetcher(URLFetcher):
+class SafeFetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped: weasyprint ships no types
     """Serve ``file:`` URLs under ``roots``; refuse everything else."""
 
     def __init__(self, roots: list[Path], replaced: dict[Path, tuple[bytes, str]] | None = None):
@@ -64,12 +74,13 @@ class SafeFetcher(URLFetcher):
                 continue
         return None
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             self.refused.append(url)
             raise FetchRefused(f"refused to fetch {url}: only files of the book are read")
         path = Path(unquote(parts.path))
+        data: bytes | None
         if path in self.replaced:  # not a file: URL, or WeasyPrint would read the file itself
             data, media = self.replaced[path]
             return URLFetcherResponse(f"octavo-converted:{url}", data, {"Content-Type": media}, 200)
@@ -81,21 +92,23 @@ class SafeFetcher(URLFetcher):
         return GatedResponse(url, data, {"Content-Type": mime}, 200)
 
 
-def _css_urls(tokens: Iterable) -> Iterator[tuple[str, int]]:
+def _css_urls(tokens: Iterable[Node]) -> Iterator[tuple[str, int]]:
     """Each URL a stylesheet asks for (``url()``, ``@import "…"``) with its line."""
     after_import = False
     for token in tokens:
         kind = token.type
-        if kind == "url":
+        if isinstance(token, URLToken):
             yield token.value, token.source_line
-        elif kind == "function" and token.lower_name == "url":
-            yield from ((t.value, t.source_line) for t in token.arguments if t.type == "string")
-        elif kind == "string" and after_import:
+        elif isinstance(token, FunctionBlock) and token.lower_name == "url":
+            yield from ((t.value, t.source_line) for t in token.arguments if isinstance(t, StringToken))
+        elif isinstance(token, StringToken) and after_import:
             yield token.value, token.source_line
-        if kind in ("function", "() block", "[] block", "{} block"):
-            yield from _css_urls(token.arguments if kind == "function" else token.content)
+        if isinstance(token, FunctionBlock):
+            yield from _css_urls(token.arguments)
+        elif isinstance(token, ParenthesesBlock | SquareBracketsBlock | CurlyBracketsBlock):
+            yield from _css_urls(token.content)
         if kind not in ("whitespace", "comment"):
-            after_import = kind == "at-keyword" and token.lower_value == "import"
+            after_import = isinstance(token, AtKeywordToken) and token.lower_value == "import"
 
 
 def css_references(styles_root: Path) -> dict[str, list[tuple[Path, int]]]:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from octavo import __version__
 from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
@@ -31,7 +31,7 @@ from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, SplitPlan, measure
 from octavo.layout.pagemap import anchor_pages
-from octavo.model import Book
+from octavo.model import Book, Note
 from octavo.render.rules import PrintRenderer
 from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures
@@ -147,7 +147,7 @@ def deferred_notes(book: Book, document: weasyprint.Document) -> list[tuple[str,
     ]
 
 
-def _straddling_block(page: weasyprint.Page):
+def _straddling_block(page: weasyprint.Page) -> tuple[Box | None, int]:
     """The block box of the page's last body line and how many of its lines are on the page."""
     stack = [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
     last = None
@@ -253,13 +253,13 @@ def _note_measurer(
     base_url: str,
     fetcher: SafeFetcher,
     measured: dict[str, list[NoteLine]],
-) -> Callable[[list], dict[str, list[NoteLine]]]:
+) -> Callable[[list[Note]], dict[str, list[NoteLine]]]:
     """A function laying notes out alone at this layout's measure (remembered in ``measured``)."""
     head = html[html.index("<head>") : html.index("</head>") + len("</head>")]
     width = (options.size[0] - margins["inside"] - margins["outside"]) * 72
     renderer = PrintRenderer(book, image_src=_file_url(book), fit=True)
 
-    def measure_notes(notes: list) -> dict[str, list[NoteLine]]:
+    def measure_notes(notes: list[Note]) -> dict[str, list[NoteLine]]:
         todo = [(n, renderer.note_part(n, n.blocks)) for n in notes if n.id not in measured]
         if todo:
             measured.update(measure(head, todo, width, base_url, fetcher))

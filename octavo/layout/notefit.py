@@ -150,13 +150,14 @@ def _parts(plan: SplitPlan, note: Note) -> list[str]:
 
 def misplaced(note: Note, ids: list[str], places: dict[str, Placed], call_page: int) -> bool:
     """True unless the parts stand in order on consecutive pages from the call's, none clipped."""
-    spots = [places.get(i) for i in ids]
-    if any(s is None for s in spots) or spots[0].page != call_page:  # type: ignore[union-attr]
+    found = [places.get(i) for i in ids]
+    spots = [s for s in found if s is not None]
+    if len(spots) != len(found) or spots[0].page != call_page:
         return True
-    pages = [s.page for s in spots]  # type: ignore[union-attr]
+    pages = [s.page for s in spots]
     if any(b - a != 1 for a, b in itertools.pairwise(pages)):
         return True
-    return any(s.clipped for s in spots)  # type: ignore[union-attr]
+    return any(s.clipped for s in spots)
 
 
 def refine(
@@ -204,7 +205,7 @@ def refine(
             first = 0.0
         offsets = plan_parts(lines, first, limits.cap)
         old = plan.splits.get(note.id)
-        if note.id not in bad and (not offsets or offsets[0] <= old.offsets[0]):
+        if note.id not in bad and old is not None and (not offsets or offsets[0] <= old.offsets[0]):
             continue  # keep a placed split unless its first part can grow
         if offsets:
             new.splits[note.id] = split_note(note, offsets)

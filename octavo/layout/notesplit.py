@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, TextBox
 
 from octavo.layout import patches
+from octavo.layout.fetch import SafeFetcher
 from octavo.layout.pagemap import HYPHEN, INVISIBLE, count_chars
 from octavo.model import BLOCK_TYPES, Node, Note
 
@@ -70,7 +71,7 @@ class SplitPlan:
     splits: dict[str, Split] = dataclasses.field(default_factory=dict)
     overrun: dict[str, int] = dataclasses.field(default_factory=dict)  # section id -> pages
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], tuple[tuple[str, int], ...]]:
         return (
             tuple(sorted((k, s.offsets) for k, s in self.splits.items())),
             tuple(sorted(self.overrun.items())),
@@ -129,8 +130,8 @@ def _cut_node(node: Node, count: int) -> tuple[Node, Node, bool]:
     """Cut one node inside (0 < ``count`` < its characters); True once the innermost block
     holding the cut line is marked ``split=end``."""
     if not node.children:
-        head, tail = _cut_text(node.text, count)
-        return dataclasses.replace(node, text=head), dataclasses.replace(node, text=tail), False
+        before, after = _cut_text(node.text, count)
+        return dataclasses.replace(node, text=before), dataclasses.replace(node, text=after), False
     left, right, index, marked = _cut_children(node.children, count)
     head = dataclasses.replace(node, children=tuple(left))
     # the id stays with the element's start (where a link to it lands): ids are unique in print too
@@ -163,12 +164,12 @@ def cut_blocks(blocks: tuple[Node, ...], count: int) -> tuple[tuple[Node, ...], 
 # -- measuring ----------------------------------------------------------------------------
 
 
-def _is_table(box) -> bool:
+def _is_table(box: Box) -> bool:
     element = getattr(box, "element", None)
     return element is not None and "note-table" in (element.get("class") or "").split()
 
 
-def _text(box) -> str:
+def _text(box: Box) -> str:
     """Text of a box without generated content (markers, the note number)."""
     parts, stack = [], [box]
     while stack:
@@ -182,7 +183,7 @@ def _text(box) -> str:
     return "".join(parts)
 
 
-def note_lines(box) -> list[NoteLine]:
+def note_lines(box: Box) -> list[NoteLine]:
     """The lines of a laid-out note box (a table counts as one line: it is never cut)."""
     top = box.position_y
     units = []
@@ -225,7 +226,7 @@ def word_starts(blocks: tuple[Node, ...]) -> set[int]:
 
 
 def measure(
-    html_head: str, notes: list[tuple[Note, str]], width: float, base_url: str, fetcher
+    html_head: str, notes: list[tuple[Note, str]], width: float, base_url: str, fetcher: SafeFetcher
 ) -> dict[str, list[NoteLine]]:
     """Lay the given notes out alone, each as printed, in a page ``width`` pt wide.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, ReplacedBox
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, ReplacedBox
 
 from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book
@@ -29,7 +29,7 @@ class PageFill:
         return f"page {self.index + 1}: {self.fill:.0%} full"
 
 
-def _body_boxes(page: weasyprint.Page) -> list:
+def _body_boxes(page: weasyprint.Page) -> list[Box]:
     """The page's body boxes: not the margin boxes, not the notes."""
     return [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
 

@@ -12,6 +12,7 @@ share the marker position of the next page that has one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import weasyprint
@@ -82,7 +83,7 @@ def page_labels(book: Book, document: weasyprint.Document) -> list[str]:
     return [roman(i + 1) if i < start else str(i - start + 1) for i in range(len(document.pages))]
 
 
-def _lines(page: weasyprint.Page):
+def _lines(page: weasyprint.Page) -> Iterator[tuple[LineBox, str]]:
     """(line box, id of the innermost block or part holding it), in document order."""
     stack = [
         (child, "")

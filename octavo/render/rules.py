@@ -9,11 +9,17 @@ with a backlink, which Apple Books, Kobo and Kindle show as a pop-up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup, escape
 
-from octavo.model import BLOCK_TYPES, Node, Note, Section
+from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 from octavo.render.fit import code_lines
 from octavo.render.html import HtmlRenderer, attr_string
+
+if TYPE_CHECKING:
+    from octavo.layout.notesplit import SplitPlan
 
 
 class PrintRenderer(HtmlRenderer):
@@ -24,8 +30,15 @@ class PrintRenderer(HtmlRenderer):
     one part.
     """
 
-    def __init__(self, *args, plan=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        book: Book,
+        image_src: Callable[[str], str] | None = None,
+        *,
+        fit: bool = False,
+        plan: SplitPlan | None = None,
+    ):
+        super().__init__(book, image_src, fit=fit)
         self._in_note = False
         self.plan = plan
 
@@ -120,7 +133,12 @@ class EpubRenderer(HtmlRenderer):
 
     xml_lang = True
 
-    def __init__(self, book, image_src=None, page_marks: dict[str, list[tuple[int, str]]] | None = None):
+    def __init__(
+        self,
+        book: Book,
+        image_src: Callable[[str], str] | None = None,
+        page_marks: dict[str, list[tuple[int, str]]] | None = None,
+    ):
         super().__init__(book, image_src)
         self.page_marks = page_marks or {}
         self._pending: list[tuple[int, str]] = []

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2 import Environment as _Environment
@@ -59,7 +60,7 @@ class GateLoader(BaseLoader):
     def __init__(self, root: Path):
         self.root = root
 
-    def get_source(self, environment: _Environment, template: str):
+    def get_source(self, environment: _Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)  # refuses '..'
         shown = self.root.joinpath(*pieces)
         try:
@@ -171,9 +172,17 @@ class RendererView:
         return self._renderer.marks(str(part))
 
 
-def template_values(book: Book, renderer: HtmlRenderer | None = None) -> dict:
+class TemplateValues(TypedDict):
+    """The values every template may use."""
+
+    book: BookView
+    meta: Metadata
+    r: NotRequired[RendererView]
+
+
+def template_values(book: Book, renderer: HtmlRenderer | None = None) -> TemplateValues:
     """``book``, ``meta`` and (with a renderer) ``r``: the values every template may use."""
-    values: dict = {
+    values: TemplateValues = {
         "book": BookView(book.metadata, tuple(section_view(s) for s in book.sections)),
         "meta": book.metadata,
     }

@@ -19,6 +19,7 @@ cheap.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import posixpath
 import re
@@ -26,7 +27,7 @@ import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from octavo.config.bounds import config_bounds
@@ -100,7 +101,7 @@ def regular(path: Path) -> Path:
     raise Refused("missing", str(path))
 
 
-def open_file(root: Path, path: str | Path) -> BinaryIO:
+def open_file(root: Path, path: str | Path) -> io.BufferedReader:
     """Open a regular file inside ``root`` for reading, through the gate."""
     target = inside(root, path)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

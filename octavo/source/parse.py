@@ -10,10 +10,12 @@ notes, each at its file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
@@ -121,10 +123,14 @@ def plain_text(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+#: A node the converter has open: (type, attrs, line, children, hidden).
+_Frame = tuple[str, tuple[tuple[str, str], ...], int, list[Node], bool]
+
+
 class _Converter:
     """Turns tokens into nodes for one section, resolving note calls."""
 
-    def __init__(self, path: Path, env: dict, refs: _Refs, diags: Diagnostics):
+    def __init__(self, path: Path, env: EnvType, refs: _Refs, diags: Diagnostics):
         self.path = path
         self.env = env
         self.refs = refs
@@ -137,7 +143,7 @@ class _Converter:
     def nodes(self, tokens: list[Token], line: int = 0) -> tuple[Node, ...]:
         # Each frame: (type, attrs, line, children, hidden)
         root: list[Node] = []
-        stack: list[tuple[str, tuple, int, list[Node], bool]] = [("", (), line, root, False)]
+        stack: list[_Frame] = [("", (), line, root, False)]
         for token in tokens:
             if token.map:
                 line = token.map[0] + 1
@@ -195,7 +201,7 @@ class _Converter:
     def warn_html(self, line: int, message: str) -> None:
         self.diags.warning(self.path, line, "html-removed", message)
 
-    def inline_html(self, html: str, stack: list, line: int) -> None:
+    def inline_html(self, html: str, stack: list[_Frame], line: int) -> None:
         """One inline HTML tag: open or close a safe element, or drop it (and, for scripts, what follows)."""
         parsed = parse_tag(html)
         if self.skipping:
@@ -276,12 +282,12 @@ class _Converter:
             return [Node("hr", line=line)]
         if kind == "image":
             self.unknown_attrs(token, line)
-            attrs = dict(_attrs(token))
-            attrs["src"] = str(token.attrs.get("src", ""))
-            attrs["alt"] = plain_text(token.children or [])
+            image = dict(_attrs(token))
+            image["src"] = str(token.attrs.get("src", ""))
+            image["alt"] = plain_text(token.children or [])
             if token.attrs.get("title"):
-                attrs["title"] = str(token.attrs["title"])
-            return [Node("image", attrs=tuple(sorted(attrs.items())), line=line)]
+                image["title"] = str(token.attrs["title"])
+            return [Node("image", attrs=tuple(sorted(image.items())), line=line)]
         if kind == "footnote_ref":
             return [self.noteref(token, line)]
         return [Node("text", text=token.content, line=line)] if token.content else []
@@ -295,7 +301,7 @@ class _Converter:
             return Node("text", text=shown, line=line)
         return self.refs.call(key, line)
 
-    def undefined_refs(self, text: str, line: int, escaped=(), after: bool = False) -> None:
+    def undefined_refs(self, text: str, line: int, escaped: Container[int] = (), after: bool = False) -> None:
         """A ``[^label]`` the footnote plugin left as text (no such note) is a misspelt call where
         a call stands: straight after a word or punctuation. Escaped (``\\[^1]``), after a space
         or at the start of a line, it is text, as CommonMark and the footnote plugin read it."""
@@ -338,7 +344,7 @@ def parse_section(
     text = read_text(path, diags)
     if text is None:
         return None
-    env: dict = {}
+    env: EnvType = {}
     tokens = parser(language).parse(text, env)
     deepest = max((t.level for t in tokens), default=0)
     if deepest >= MAX_NESTING - 2:  # markdown-it silently drops what lies deeper
@@ -387,7 +393,7 @@ def parse_section(
         )
     else:
         start, heading = headings[0]
-        line = heading.map[0] + 1
+        line = heading.map[0] + 1 if heading.map else 1
         anchor = str((heading.attrs or {}).get("id", ""))
         title_nodes = convert.nodes([body[start + 1]], line)
         title = "".join(n.text for node in title_nodes for n in node.walk()).strip()
@@ -425,15 +431,15 @@ def parse_section(
             para = Node("paragraph", convert.nodes(inline["tokens"], refs.lines[key]), line=refs.lines[key])
             notes.append(Note(note_id, number, "", (para,), path, refs.lines[key]))
             continue
-        definition = defined.get(key)
-        if definition is None:  # markdown-it knew a note octavo did not take out of the text
+        note_def = defined.get(key)
+        if note_def is None:  # markdown-it knew a note octavo did not take out of the text
             diags.error(path, refs.lines[key], "note-undefined", f"footnote [^{key}] is never defined")
             notes.append(Note(note_id, number, key, (), path, refs.lines[key]))
             continue
-        note_blocks = convert.nodes(definition.tokens, definition.line)
+        note_blocks = convert.nodes(note_def.tokens, note_def.line)
         if not note_blocks:
-            diags.error(path, definition.line, "note-empty", f"footnote [^{key}] has no text")
-        notes.append(Note(note_id, number, key, note_blocks, path, definition.line))
+            diags.error(path, note_def.line, "note-empty", f"footnote [^{key}] has no text")
+        notes.append(Note(note_id, number, key, note_blocks, path, note_def.line))
     for label, definition in defined.items():
         if label not in refs.calls:
             diags.error(

@@ -32,7 +32,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +85,7 @@ class Picture:
 
 
 @contextmanager
-def _strict():
+def _strict() -> Iterator[None]:
     """Decode to the end: WeasyPrint lets Pillow pass truncated files, octavo does not."""
     before = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -128,7 +128,7 @@ def _normalise(html: str) -> str:
     return re.sub(r"\s+", " ", html.replace('"', "'")).strip().lower()
 
 
-def _convert_children(element, line: int, depth: int, warn: Warn) -> list[Node]:
+def _convert_children(element: lxml.html.HtmlElement, line: int, depth: int, warn: Warn) -> list[Node]:
     out: list[Node] = []
     if element.text:
         out.append(Node("text", text=element.text, line=line))
@@ -141,7 +141,8 @@ def _convert_children(element, line: int, depth: int, warn: Warn) -> list[Node]:
     return out
 
 
-def _convert(element, line: int, depth: int, warn: Warn) -> list[Node]:
+def _convert(element: lxml.html.HtmlElement, line: int, depth: int, warn: Warn) -> list[Node]:
+    assert isinstance(element.tag, str)  # the caller skips comments and processing instructions
     tag = element.tag.lower()
     if tag == "br":
         return [Node("hardbreak", line=line)]

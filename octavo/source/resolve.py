@@ -199,7 +199,7 @@ class _Resolver:
             if not fragment:
                 return "target", section.id
             if fragment in self.anchors[section.id]:
-                found = self.anchors[section.id][fragment]
+                found: str | None = self.anchors[section.id][fragment]
                 return "target", f"{section.id}#{found}" if found else section.id
             if fragment in self.ids:
                 owner = self.ids[fragment][0]

@@ -109,8 +109,8 @@ def facts(
     ids: dict[tuple[str, str], etree._Element] = {}
     for name, root in parsed:
         for element in root.iter():
-            if isinstance(element.tag, str) and element.get("id"):
-                ids[(name, element.get("id"))] = element
+            if isinstance(element.tag, str) and (ident := element.get("id")):
+                ids[(name, ident)] = element
     for name, root in parsed:
         found.documents += 1
         if not (root.get("lang") and root.get(XML_LANG)):
@@ -334,7 +334,9 @@ def summary(found: Facts) -> str:
 def _package(archive: zipfile.ZipFile) -> tuple[str, etree._Element]:
     container = etree.fromstring(archive.read("META-INF/container.xml"), PARSER)
     rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
-    path = rootfile.get("full-path")
+    path = rootfile.get("full-path") if rootfile is not None else None
+    if path is None:
+        raise ValueError("META-INF/container.xml names no package document")
     return path, etree.fromstring(archive.read(path), PARSER)
 
 
@@ -345,7 +347,7 @@ def epub_facts(path: Path) -> tuple[Facts, list[tuple[str, str]]]:
         base = posixpath.dirname(opf_path)
         items = {
             i.get("id"): (
-                posixpath.normpath(posixpath.join(base, unquote(i.get("href")))),
+                posixpath.normpath(posixpath.join(base, unquote(i.attrib["href"]))),
                 i.get("media-type"),
             )
             for i in opf.iter(f"{{{OPF}}}item")
@@ -359,7 +361,7 @@ def epub_facts(path: Path) -> tuple[Facts, list[tuple[str, str]]]:
         language = opf.findtext(f".//{{{DC}}}language") or ""
         found = facts([(n, archive.read(n)) for n in names], language, pictures)
         stated = [
-            (m.get("property"), (m.text or "").strip())
+            (m.get("property", ""), (m.text or "").strip())
             for m in opf.iter(f"{{{OPF}}}meta")
             if m.get("property") in (*CHECKED, "schema:accessibilitySummary", "pageBreakSource")
         ]

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
 
 from ebooklib import epub
@@ -63,11 +63,14 @@ class Document:
 class _FixedZip(zipfile.ZipFile):
     """A ZipFile whose entries all carry one timestamp and fixed attributes."""
 
-    def __init__(self, target, date_time: tuple[int, int, int, int, int, int]):
+    def __init__(self, target: str | IO[bytes], date_time: tuple[int, int, int, int, int, int]):
         super().__init__(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
         self.fixed_time = date_time
 
-    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+    # names only (ebooklib never passes a ZipInfo): narrower than ZipFile.writestr
+    def writestr(  # type: ignore[override]
+        self, name: str, data: bytes | str, compress_type: int | None = None, compresslevel: int | None = None
+    ) -> None:
         info = zipfile.ZipInfo(str(name), date_time=self.fixed_time)
         info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
         info.external_attr = 0o644 << 16
@@ -75,10 +78,10 @@ class _FixedZip(zipfile.ZipFile):
         super().writestr(info, data, compress_type=info.compress_type, compresslevel=compresslevel)
 
 
-class _Writer(epub.EpubWriter):
+class _Writer(epub.EpubWriter):  # type: ignore[misc]  # EpubWriter is untyped: ebooklib ships no types
     """ebooklib's writer with a reproducible container and the package's language."""
 
-    def _write_opf_file(self, root) -> None:
+    def _write_opf_file(self, root: etree._Element) -> None:
         root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
         super()._write_opf_file(root)
 
@@ -255,13 +258,13 @@ def page_map(book: Book, document: weasyprint.Document) -> list[PageStart]:
 
 def page_marks(
     book: Book, starts: list[PageStart] | None
-) -> tuple[dict[str, list[tuple[int, str]]], list[dict]]:
+) -> tuple[dict[str, list[tuple[int, str]]], list[dict[str, str]]]:
     """Markers per block or part, and the page-list entries, from the print page map."""
     if starts is None:
         return {}, []
     owner = _owners(book)
     marks: dict[str, list[tuple[int, str]]] = {}
-    pages = []
+    pages: list[dict[str, str]] = []
     last = f"{book.sections[-1].id}.xhtml" if book.sections else "nav.xhtml"
     for start in starts:
         marks.setdefault(start.target, []).append((start.offset, start.label))
@@ -345,7 +348,7 @@ def render_navigation(
     styles: Styles,
     docs: list[Document],
     marks: dict[str, list[tuple[int, str]]],
-    pages: list[dict],
+    pages: list[dict[str, str]],
 ) -> Document:
     """The navigation document: contents, landmarks and the page-list."""
     env = environment(styles.templates)

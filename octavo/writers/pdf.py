@@ -124,9 +124,10 @@ def tagged_pdf(
     gc.collect(1)  # the young garbage goes now, then what is left is set aside
     gc.freeze()
     try:
-        return layout.document.write_pdf(
+        data: bytes = layout.document.write_pdf(
             pdf_variant=f"pdf/a-{level}", pdf_identifier=False, attachments=attachments or None, pdf_tags=True
         )
+        return data
     finally:
         gc.unfreeze()
 
@@ -136,7 +137,7 @@ def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             trim = page.obj.get("/TrimBox")
-            if trim is not None:
+            if isinstance(trim, pikepdf.Array):
                 page.mediabox = trim
             for box in ("/TrimBox", "/BleedBox", "/CropBox"):
                 if box in page.obj:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -99,10 +100,10 @@ def remove_annotations(pdf: pikepdf.Pdf) -> None:
 RGB_TO_GRAY = {"rg": "g", "RG": "G"}
 
 
-def content_streams(pdf: pikepdf.Pdf):
+def content_streams(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Every content stream: pages, and the forms and tiling patterns they use."""
     seen: set[tuple[int, int]] = set()
-    stack = [page.obj for page in pdf.pages]
+    stack: list[pikepdf.Object] = [page.obj for page in pdf.pages]
     while stack:
         holder = stack.pop()
         if holder.is_indirect:
@@ -110,7 +111,7 @@ def content_streams(pdf: pikepdf.Pdf):
                 continue
             seen.add(holder.objgen)
         yield holder
-        resources = holder.get("/Resources", {})
+        resources = holder.get("/Resources", pikepdf.Dictionary())
         for _, xobject in resources.get("/XObject", {}).items():
             if xobject.get("/Subtype") == "/Form":
                 stack.append(xobject)
@@ -124,8 +125,9 @@ def to_gray(pdf: pikepdf.Pdf) -> None:
     for holder in content_streams(pdf):
         instructions = pikepdf.parse_content_stream(holder)
         changed = False
-        rewritten = []
-        for operands, operator in instructions:
+        rewritten: list[tuple[object, pikepdf.Operator]] = []
+        for instruction in instructions:
+            operands, operator = instruction.operands, instruction.operator
             name = str(operator)
             if name in RGB_TO_GRAY and len(operands) == 3:
                 r, g, b = (float(v) for v in operands)
@@ -135,7 +137,8 @@ def to_gray(pdf: pikepdf.Pdf) -> None:
             else:
                 rewritten.append((operands, operator))
         if changed:
-            data = pikepdf.unparse_content_stream(rewritten)
+            # pikepdf writes Python numbers as operands; its stubs accept only Objects there
+            data = pikepdf.unparse_content_stream(rewritten)  # type: ignore[arg-type]
             if isinstance(holder, pikepdf.Page) or holder.get("/Type") == "/Page":
                 pikepdf.Page(holder).contents_coalesce()
                 holder.Contents.write(data)
@@ -161,11 +164,12 @@ def _opaque(holder: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
         if holder.objgen in seen:
             return True
         seen.add(holder.objgen)
-    resources = holder.get("/Resources", {})
-    states = resources.get("/ExtGState", {})
-    xobjects = resources.get("/XObject", {})
-    patterns = resources.get("/Pattern", {})
-    for operands, operator in pikepdf.parse_content_stream(holder):
+    resources = holder.get("/Resources", pikepdf.Dictionary())
+    states = resources.get("/ExtGState", pikepdf.Dictionary())
+    xobjects = resources.get("/XObject", pikepdf.Dictionary())
+    patterns = resources.get("/Pattern", pikepdf.Dictionary())
+    for instruction in pikepdf.parse_content_stream(holder):
+        operands, operator = instruction.operands, instruction.operator
         name = str(operator)
         if name == "gs":
             state = states.get(str(operands[0]))
@@ -186,7 +190,9 @@ def _opaque(holder: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
                 return False
             if pattern.get("/PatternType") == 1 and not _opaque(pattern, seen):
                 return False
-            if pattern.get("/PatternType") == 2 and not _opaque_state(pattern.get("/ExtGState", {})):
+            if pattern.get("/PatternType") == 2 and not _opaque_state(
+                pattern.get("/ExtGState", pikepdf.Dictionary())
+            ):
                 return False
     return True
 
@@ -213,7 +219,7 @@ def flatten_opaque_groups(pdf: pikepdf.Pdf) -> None:
             del page.obj["/Group"]
 
 
-WHITE = {"L": 255, "RGB": (255, 255, 255)}
+WHITE: dict[str, int | tuple[int, int, int]] = {"L": 255, "RGB": (255, 255, 255)}
 
 
 def finish_images(pdf: pikepdf.Pdf, gray: bool = False) -> None:
@@ -241,6 +247,7 @@ def finish_images(pdf: pikepdf.Pdf, gray: bool = False) -> None:
         mode = "L" if gray or is_gray else "RGB"
         picture = picture.convert(mode)
         if smask is not None:
+            assert isinstance(smask, pikepdf.Stream)  # a soft mask is an image XObject
             alpha = pikepdf.PdfImage(smask).as_pil_image().convert("L")
             if alpha.size != picture.size:
                 alpha = alpha.resize(picture.size)

@@ -56,8 +56,8 @@ def onix(meta: Metadata, stamp: str) -> bytes:
     """A minimal ONIX 3.0 message with one product: identifiers, title, contributors, language."""
     root = etree.Element(f"{{{ONIX}}}ONIXMessage", nsmap={None: ONIX}, release="3.0")
 
-    def sub(parent, name: str, text: str | None = None, **attrs):
-        element = etree.SubElement(parent, f"{{{ONIX}}}{name}", **attrs)
+    def sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{ONIX}}}{name}", attrib=attrs)
         if text is not None:
             element.text = text
         return element
