@@ -10,6 +10,8 @@ small capital.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections import Counter
 
 import pypdfium2 as pdfium
@@ -76,7 +78,7 @@ def test_only_the_opening_words_are_small_capitals_in_print(tmp_path):
     words = " ".join(f"word{i}" for i in range(700))
     opening = f"# Chapter\n\n***Well-known*** opening, with a self-evident start {words} end.\n"
     folder = make_manuscript(tmp_path / "ms", {"one.md": opening})
-    result = build(BuildOptions(manuscript=folder, out=tmp_path / "dist", formats=("pdf",)))
+    result = build(BuildOptions(manuscript=folder, out=tmp_path / "dist", formats=("epub", "pdf")))
     pdf = pdfium.PdfDocument(next(p for p in result.outputs if result.kinds[p] == "pdf"))
     texts = [page.get_textpage().get_text_range() for page in pdf]
     first = next(i for i, t in enumerate(texts) if "Well-known" in t)
@@ -86,3 +88,13 @@ def test_only_the_opening_words_are_small_capitals_in_print(tmp_path):
     assert tall[first] >= 1, "the lead-in ('opening') is not in small capitals"
     assert tall[first + 1 : last + 1] == [0] * (last - first), "small capitals after the opening page"
     assert "Well-known opening, with" in " ".join(texts[first].split())
+
+    # the EPUB marks where each print page begins, in the opening paragraph too
+    epub = next(p for p in result.outputs if result.kinds[p] == "epub")
+    with zipfile.ZipFile(epub) as z:
+        nav = z.read("EPUB/text/nav.xhtml").decode()
+        documents = {n.rsplit("/", 1)[-1]: z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml")}
+    targets = re.findall(r'href="([\w.-]+\.xhtml)#(page-[\w]+)"', nav)
+    assert len(targets) == len(texts)
+    missing = [f"{doc}#{ident}" for doc, ident in targets if f'id="{ident}"' not in documents[doc]]
+    assert not missing, missing

@@ -8,6 +8,7 @@ case, so the same fragments serve the print HTML and the EPUB documents.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 
@@ -123,19 +124,13 @@ class HtmlRenderer:
         return Markup("".join(out))
 
     def opening(self, paragraph: Node, out: list[str]) -> None:
-        """The paragraph that opens a section, its lead-in marked."""
+        """The paragraph that opens a section, its lead-in a span of class ``lead-in``, rendered by
+        the same rules as any paragraph (a format's page markers, note calls...)."""
         lead, rest = lead_in(paragraph)
-        if not lead:
-            self.node(paragraph, out)
-            return
-        out.append(self.open_tag(paragraph, "p"))
-        out.append('<span class="lead-in">')
-        for child in lead:
-            self.node(child, out)
-        out.append("</span>")
-        for child in rest:
-            self.node(child, out)
-        out.append("</p>")
+        if lead:
+            span = Node("span", lead, attrs=(("class", "lead-in"),), line=paragraph.line)
+            paragraph = dataclasses.replace(paragraph, children=(span, *rest))
+        self.node(paragraph, out)
 
     def inline(self, nodes: Iterable[Node]) -> Markup:
         """Inline content without note calls (titles in contents, running heads)."""
