@@ -295,7 +295,7 @@ def test_alt_text_is_plain_text(tmp_path):
     picture(ms / "n.png", (0, 0, 0))
     built = build_book(ms, tmp_path / "dist", formats=("epub",))
     [(_, _, alt, _)] = epub_pictures(built.epub)
-    assert alt == 'The Nautilus and code, "quoted"'
+    assert alt == "The Nautilus and code, “quoted”"  # typeset like the text (code spans stay straight)
 
 
 def test_a_picture_without_alt_text_is_an_error_unless_decorative(tmp_path):

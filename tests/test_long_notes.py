@@ -13,6 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import build_book, make_manuscript
 
+from octavo.inspect.fidelity import print_problems
+
 TOKEN = re.compile(r"\b([a-z]+)(\d+)\b")
 
 
@@ -80,6 +82,31 @@ def test_several_long_notes_on_one_page(tmp_path):
     for prefix in "wvuts":  # the text is whole too
         numbers = [n for tokens in pages for p, n in tokens if p == prefix]
         assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+
+
+def test_short_notes_called_where_a_long_note_continues_stand_under_it_on_their_call_pages(tmp_path):
+    """A 2,500-word note continues over four pages; each of the next paragraphs calls a short
+    note. WeasyPrint kept every note called after a carried one behind it (they went pages past
+    their calls); now a short note goes under the continued note on its call's page, and the
+    continued note goes on after it on the next page. Every word of every note, in order, from
+    its call's page; the referees pass."""
+    paragraphs = [f"{body('w', 40)} x0.[^a] {body('v', 20)}"]
+    notes = [f"[^a]: {body('a', 2500)}"]
+    for k, name in enumerate("bcdefghijk", start=1):
+        paragraphs.append(f"{body(f'p{name}', 60)} x{k}.[^{name}] {body(f'q{name}', 30)}")
+        notes.append(f"[^{name}]: {body(name, 25)}")
+    text = "# One\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(notes) + "\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist")
+    result = built.result
+    assert result.book is not None and result.print_options is not None
+    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", 2500, "x0")
+    for k, name in enumerate("bcdefghijk", start=1):
+        check_note(pages, name, 25, f"x{k}")
+    shared = [i for i, tokens in enumerate(pages) if {p for p, _ in tokens} >= {"a", "b"}]
+    assert shared, "no page holds the long note's continuation and a short note: the case is not tried"
 
 
 def block_note(prefix: str, rounds: int) -> str:

@@ -23,6 +23,7 @@ Superscript note calls (small, not letters) are left out of the words.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import math
@@ -859,6 +860,8 @@ def _check_notes(
         expected += [(w, line, note) for w, line in block_words(note.blocks, note.line)]
     matched = _matches([w for w, _, _ in expected], got)
     lost = [i for i in range(len(expected)) if i not in matched]
+    if lost:
+        lost = _interleaved(expected, got, on, matched, lost, dests)
     for a, b in _runs(lost):
         note, lost_words = expected[a][2], [e[0] for e in expected[a:b]]
         report.add(
@@ -904,6 +907,40 @@ def _check_notes(
                     f"note {note.number} continues on page {after + 1}, a page of another section",
                 )
                 break
+
+
+def _interleaved(
+    expected: list[tuple[str, int, Note]],
+    got: list[str],
+    on: list[int],
+    matched: dict[int, int],
+    lost: list[int],
+    dests: dict[str, tuple[int, float]],
+) -> list[int]:
+    """The expected note words still lost once each run of them is looked for again among the
+    note-area words no note took, from its call's page on: a note set under another that continues
+    on its page stands between that note's parts, out of the order the alignment follows. Found
+    words are added to ``matched``."""
+    taken = set(matched.values())
+    free = [j for j in range(len(got)) if j not in taken]
+    still: list[int] = []
+    for a, b in _runs(lost):
+        by_note: dict[int, list[int]] = {}
+        for i in range(a, b):
+            by_note.setdefault(id(expected[i][2]), []).append(i)
+        for indices in by_note.values():
+            note = expected[indices[0]][2]
+            call = dests.get(note.call_id, (0, 0.0))[0]
+            start = bisect.bisect_left(free, bisect.bisect_left(on, call))
+            window = [j for j in free[start : start + 4 * len(indices) + 64] if j not in taken]
+            found = _matches([expected[i][0] for i in indices], [got[j] for j in window])
+            for k, i in enumerate(indices):
+                if k in found:
+                    matched[i] = window[found[k]]
+                    taken.add(window[found[k]])
+                else:
+                    still.append(i)
+    return sorted(still)
 
 
 def drawn_digest(pdf: pikepdf.Pdf, dests: dict[str, tuple[int, float]]) -> str:

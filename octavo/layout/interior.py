@@ -29,9 +29,10 @@ from octavo import __version__
 from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
 from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
-from octavo.layout.notesplit import NoteLine, SplitPlan, measure
+from octavo.layout.notesplit import NoteLine, measure
 from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
+from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
 from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures

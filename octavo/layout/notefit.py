@@ -22,14 +22,13 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
 from octavo.layout.notesplit import (
     NOTE_SHARE,
     NoteLine,
-    SplitPlan,
-    part_id,
     plan_parts,
     split_note,
     word_starts,
 )
 from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
+from octavo.render.notes import SplitPlan, part_id
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,16 @@ def refine(
                 todo.append(note)
             elif note.id in plan.splits:  # well placed: its first part may take more room
                 todo.append(note)
-    new = SplitPlan(dict(plan.splits), dict(plan.overrun))
+    new = SplitPlan(dict(plan.splits), dict(plan.overrun), {k: dict(v) for k, v in plan.leave.items()})
+    # A note crowded off its call's page by another's continuation part waits; that part is made
+    # shorter by the room the note needs, and the next pass places the note under its call.
+    crowding = _crowding(book, document, plan, bad)
+    crowded = _crowded(document, crowding, reference)
+    for (owner, index), need in crowded.items():
+        new.leave.setdefault(owner, {})[index] = new.leave.get(owner, {}).get(index, 0.0) + need
+    todo = [n for n in todo if n.id not in crowding]
+    forced = {owner for owner, _ in crowded}
+    todo += [n for s in book.sections for n in s.notes if n.id in forced and n not in todo]
     measured = measure(todo) if todo else {}
     for note in todo:
         lines = measured.get(note.id)
@@ -203,9 +211,10 @@ def refine(
             # the call's line was moved on to make room for the whole note: a short first
             # part lets it stay at the foot of the page before, where the next pass fills the room
             first = 0.0
-        offsets = plan_parts(lines, first, limits.cap)
+        offsets = plan_parts(lines, first, limits.cap, new.leave.get(note.id))
         old = plan.splits.get(note.id)
-        if note.id not in bad and old is not None and (not offsets or offsets[0] <= old.offsets[0]):
+        keep = note.id not in bad and note.id not in forced
+        if keep and old is not None and (not offsets or offsets[0] <= old.offsets[0]):
             continue  # keep a placed split unless its first part can grow
         if offsets:
             new.splits[note.id] = split_note(note, offsets)
@@ -213,6 +222,60 @@ def refine(
             new.splits.pop(note.id, None)
     _overrun(book, document, new, plan)
     return None if new.key() == plan.key() else new
+
+
+def _continuations(plan: SplitPlan) -> dict[str, tuple[str, int]]:
+    """Element id of every continuation part -> (its note's id, its part index)."""
+    return {
+        part_id(note, index): (note, index)
+        for note, split in plan.splits.items()
+        for index in range(1, len(split.parts))
+    }
+
+
+def _crowding(
+    book: Book, document: weasyprint.Document, plan: SplitPlan, bad: set[str]
+) -> dict[str, tuple[str, int]]:
+    """Misplaced note id -> the continuation part (note id, index) in its call's page's note area
+    that left it no room: the notes a shorter continuation part would let stand under their call."""
+    pages = anchor_pages(document)
+    continuations = _continuations(plan)
+    found: dict[str, tuple[str, int]] = {}
+    for section in book.sections:
+        for note in section.notes:
+            call_page = pages.get(note.call_id)
+            if note.id not in bad or call_page is None:
+                continue
+            if call_page > 0 and _opens_page(document.pages[call_page], note.call_id):
+                call_page -= 1  # its line was pushed on for want of room: make the room on the page before
+            area = _area(document.pages[call_page])
+            ids = [getattr(b, "element", None) for b in (area.children if area is not None else [])]
+            parts = [
+                continuations[e.get("id")] for e in ids if e is not None and e.get("id") in continuations
+            ]
+            if parts and parts[-1][0] != note.id:
+                found[note.id] = parts[-1]
+    return found
+
+
+def _crowded(
+    document: weasyprint.Document,
+    crowding: dict[str, tuple[str, int]],
+    reference: FootnoteAreaBox | None,
+) -> dict[tuple[str, int], float]:
+    """(note id, part index) of each continuation part that must leave room on its page, and the
+    px it must leave there: the height the crowded-out notes took where WeasyPrint put them (at
+    most half the note area's share, so the continuation still goes on)."""
+    places = placed_parts(document)
+    need: dict[tuple[str, int], float] = {}
+    for note_id, part in crowding.items():
+        spot = places.get(note_id)
+        if spot is None:
+            continue
+        page = document.pages[spot.page]
+        cap = room(page, "", 0.0, _area(page) or reference).cap
+        need[part] = min(need.get(part, 0.0) + spot.bottom - spot.top, cap / 2)
+    return need
 
 
 def _overrun(book: Book, document: weasyprint.Document, new: SplitPlan, old: SplitPlan) -> None:

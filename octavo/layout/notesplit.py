@@ -35,6 +35,7 @@ from octavo.layout import patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.pagemap import HYPHEN, INVISIBLE, count_chars
 from octavo.model import BLOCK_TYPES, Node, Note
+from octavo.render.notes import Split
 
 #: Share of the text area's height a continuation part may fill by default.
 NOTE_SHARE = 0.6
@@ -53,35 +54,6 @@ class NoteLine:
     bottom: float
     offset: int
     cut: bool
-
-
-@dataclass(frozen=True)
-class Split:
-    """How one note is printed: its parts' blocks, in order (the first carries the number)."""
-
-    note: str
-    parts: tuple[tuple[Node, ...], ...]
-    offsets: tuple[int, ...] = ()  # where parts 2, 3… begin, in non-space characters
-
-
-@dataclass
-class SplitPlan:
-    """What the renderer needs: the split notes and the overrun pages at each section's end."""
-
-    splits: dict[str, Split] = dataclasses.field(default_factory=dict)
-    overrun: dict[str, int] = dataclasses.field(default_factory=dict)  # section id -> pages
-
-    def key(self) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], tuple[tuple[str, int], ...]]:
-        return (
-            tuple(sorted((k, s.offsets) for k, s in self.splits.items())),
-            tuple(sorted(self.overrun.items())),
-        )
-
-
-def part_id(note: Note | str, index: int) -> str:
-    """The element id of a note's part: the note's own id for the first."""
-    ident = note if isinstance(note, str) else note.id
-    return ident if index == 0 else f"{ident}-cont-{index}"
 
 
 # -- cutting the Book's nodes -------------------------------------------------------------
@@ -253,11 +225,15 @@ def measure(
     return found
 
 
-def plan_parts(lines: list[NoteLine], first_room: float, cap: float) -> list[int]:
+def plan_parts(
+    lines: list[NoteLine], first_room: float, cap: float, leave: dict[int, float] | None = None
+) -> list[int]:
     """Character offsets where parts 2, 3… begin: the first part fills ``first_room`` px,
-    the others at most ``cap`` px each. Empty when the whole note fits in ``first_room``."""
+    the others at most ``cap`` px each, less what ``leave`` keeps free on a part's page (part
+    index -> px, for the notes called there). Empty when the whole note fits in ``first_room``."""
     if not lines or lines[-1].bottom <= first_room:
         return []
+    leave = leave or {}
     cuts: list[int] = []
     start, room = 0, first_room
     while True:
@@ -275,7 +251,7 @@ def plan_parts(lines: list[NoteLine], first_room: float, cap: float) -> list[int
             if not end:
                 return cuts
         cuts.append(lines[end].offset)
-        start, room = end, cap
+        start, room = end, max(cap - leave.get(len(cuts), 0.0), 0.0)
 
 
 def split_note(note: Note, offsets: Iterable[int]) -> Split:

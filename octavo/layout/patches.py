@@ -54,6 +54,19 @@ The fix names it by an MD5 of its bytes and orientation, which also lets
 one picture shown twice be stored once. ``weasyprint.document`` imported
 the function under another name, which is pointed at the fixed one too.
 
+**New notes are not held back by a continued one** (``continued-notes-wait``,
+``one-part-a-page``). WeasyPrint keeps footnotes in order across pages: once
+a note is carried to the next page, every note called after it is carried
+too. octavo's continuation parts are carried on purpose (``notesplit``), so
+a short note called on a page where a long note continues went after all
+the long note's parts, pages from its call. With the fix, a continuation
+part still waits behind anything carried, but a numbered note waits only
+behind carried numbered notes: it goes under the continued note on its
+call's page, as a compositor sets it. And at a page's start WeasyPrint put
+every carried note that fitted: two parts of one note on one page, which
+left no room for the notes called there; a part now waits for the next page
+when a part of its note is already on this one.
+
 **Page references built once** (``page-references``). pydyf computes
 ``PDF.page_references`` anew on every access: a tuple of a reference to
 every page. WeasyPrint's structure tree (``pdf_tags=True``, used for the
@@ -68,8 +81,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 ON = "on"
 
@@ -88,6 +103,7 @@ class Patch:
     why: str
     upstream: str  # the upstream issue or pull request, or why there is none
     also: tuple[str, ...] = ()  # ``module.name`` that hold the function under another name
+    helpers: tuple[str, ...] = ()  # functions of this module the replacement calls, put in the library's
 
     @property
     def owner_name(self) -> str:
@@ -110,6 +126,32 @@ PATCHES: tuple[Patch, ...] = (
         why="a paragraph short of its orphans at a page's foot is pushed over whole, "
         "instead of the page's last notes being moved away from their calls",
         upstream="the branch is Kozea/WeasyPrint#2437 (for #2432), which chose the other way; not reported",
+    ),
+    Patch(
+        name="continued-notes-wait",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.block",
+        function="_linebox_layout",
+        line="                    context.reported_footnotes or\n",
+        replacement="                    _octavo_waits(footnote, context.reported_footnotes) or\n",
+        why="a note called where a long note continues goes under it on its call's page, not after "
+        "every later part of the long note",
+        upstream="WeasyPrint keeps all notes in order on purpose; octavo's carried parts are its own",
+        helpers=("_octavo_waits",),
+    ),
+    Patch(
+        name="one-part-a-page",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.page",
+        function="make_page",
+        line="if overflow and i != 0:",
+        replacement="if (overflow or _octavo_held(reported_footnote, reported_footnotes[:i])) and i != 0:",
+        why="one part of a continued note a page, as the parts were planned: the room left is for the "
+        "notes called on that page",
+        upstream="octavo's own parts; nothing to report",
+        helpers=("_octavo_held",),
     ),
     Patch(
         name="tag-spans",
@@ -175,6 +217,36 @@ PATCHES: tuple[Patch, ...] = (
     ),
 )
 
+CONTINUED = "note-continued"  # the class of a note's continuation parts (render/rules.py)
+
+
+def _continues(footnote: object) -> bool:
+    element = getattr(footnote, "element", None)
+    return element is not None and CONTINUED in (element.get("class") or "").split()
+
+
+def _octavo_waits(footnote: object, reported: list[object]) -> bool:
+    """Whether a note called now must follow the notes carried to the next page: a continuation
+    part, behind any; a numbered note, only behind a carried numbered note."""
+    if not reported:
+        return False
+    return _continues(footnote) or any(not _continues(f) for f in reported)
+
+
+def _octavo_held(footnote: object, placed: list[object]) -> bool:
+    """Whether a carried continuation part waits for the next page because a part of its note
+    is already on this one (parts are ``<note>`` and ``<note>-cont-<k>``)."""
+    if not _continues(footnote):
+        return False
+    own = _ident(footnote).rpartition("-cont-")[0]
+    return any(i == own or i.rpartition("-cont-")[0] == own for i in map(_ident, placed))
+
+
+def _ident(footnote: object) -> str:
+    element = getattr(footnote, "element", None)
+    return str(element.get("id") or "") if element is not None else ""
+
+
 #: Each patched attribute as the library had it, by patch name (filled on the first ``apply()``).
 ORIGINAL: dict[str, object] = {}
 
@@ -199,39 +271,84 @@ def _version(library: str) -> str:
     return str(getattr(importlib.import_module(library), "__version__", ""))
 
 
-def apply_patch(patch: Patch) -> str:
-    """Apply one patch if its guards allow; ``ON``, or why it is off (the library then unchanged)."""
-    if STATE.get(patch.name) == ON and patch in PATCHES:
-        return ON
+def _check(patch: Patch, source: str) -> str:
+    """``ON`` if the patch's guards allow it on this source, else why not."""
     found = _version(patch.library)
     if found != patch.version:
         return f"off: {patch.library} is {found}, the patch is for {patch.version}"
-    original = _original(patch)
+    count = source.count(patch.line)
+    if count != 1:
+        return f"off: its line is found {count} times in {patch.module}.{patch.function}, not once"
+    return ON
+
+
+def _apply_group(group: list[Patch]) -> dict[str, str]:
+    """Apply the patches of one function together (those its guards allow), compiled once; each
+    patch's name, with ``ON`` or why it is off. The function is left as it is if none is on."""
+    first_patch = group[0]
+    original = _original(first_patch)
+    for patch in group[1:]:
+        ORIGINAL.setdefault(patch.name, original)
     function = original.fget if isinstance(original, property) else original
     lines, first = inspect.getsourcelines(function)  # type: ignore[arg-type]
     source = "".join(lines)
-    count = source.count(patch.line)
-    if count != 1:
-        where = f"{patch.module}.{patch.function}"
-        return f"off: its line is found {count} times in {where}, not once"
-    module = importlib.import_module(patch.module)
+    states = {p.name: _check(p, source) for p in group}
+    chosen = [p for p in group if states[p.name] == ON]
+    if not chosen:
+        return states
+    for patch in chosen:
+        source = source.replace(patch.line, patch.replacement)
+    module = importlib.import_module(first_patch.module)
+    for patch in chosen:
+        for helper in patch.helpers:
+            setattr(module, helper, globals()[helper])
     # blank lines first, so that tracebacks give the line numbers of the library's file
-    text = "\n" * (first - 1) + textwrap.dedent(source.replace(patch.line, patch.replacement))
+    text = "\n" * (first - 1) + textwrap.dedent(source)
     namespace: dict[str, object] = {}
-    exec(compile(text, module.__file__ or patch.module, "exec"), vars(module), namespace)
-    setattr(_owner(patch), patch.attribute, namespace[patch.attribute])
-    for alias in patch.also:
-        holder, _, name = alias.rpartition(".")
-        setattr(importlib.import_module(holder), name, getattr(_owner(patch), patch.attribute))
-    return ON
+    exec(compile(text, module.__file__ or first_patch.module, "exec"), vars(module), namespace)
+    setattr(_owner(first_patch), first_patch.attribute, namespace[first_patch.attribute])
+    for patch in chosen:
+        for alias in patch.also:
+            holder, _, name = alias.rpartition(".")
+            setattr(importlib.import_module(holder), name, getattr(_owner(patch), patch.attribute))
+    return states
+
+
+def _group_of(patch: Patch) -> list[Patch]:
+    """The patches that change the same function as ``patch``, ``patch`` in its table place."""
+    same = [p for p in PATCHES if (p.module, p.function) == (patch.module, patch.function)]
+    return [patch if p.name == patch.name else p for p in same] or [patch]
+
+
+def apply_patch(patch: Patch) -> str:
+    """Apply one patch, with the others of its function, if its guards allow; ``ON``, or why it is
+    off (the function is then left as it is)."""
+    if STATE.get(patch.name) == ON and patch in PATCHES:
+        return ON
+    source = "".join(inspect.getsourcelines(_function(patch))[0])
+    state = _check(patch, source)
+    if state != ON:
+        return state
+    return _apply_group(_group_of(patch))[patch.name]
+
+
+def _function(patch: Patch) -> Callable[..., Any]:
+    """The function a patch changes, as the library defines it (a property's getter)."""
+    original = _original(patch)
+    function = original.fget if isinstance(original, property) else original
+    assert callable(function)
+    return function
 
 
 def apply() -> dict[str, str]:
     """Apply every patch whose guards allow (idempotent); each patch's name, with ``ON`` or why it is off."""
     if len(STATE) == len(PATCHES) and all(v == ON for v in STATE.values()):
         return dict(STATE)
+    done: set[tuple[str, str]] = set()
     for patch in PATCHES:
-        STATE[patch.name] = apply_patch(patch)
+        if (patch.module, patch.function) not in done:
+            done.add((patch.module, patch.function))
+            STATE.update(_apply_group(_group_of(patch)))
     return dict(STATE)
 
 

@@ -19,13 +19,13 @@ from octavo.render.fit import code_lines
 from octavo.render.html import HtmlRenderer, attr_string
 
 if TYPE_CHECKING:
-    from octavo.layout.notesplit import SplitPlan
+    from octavo.render.notes import SplitPlan
 
 
 class PrintRenderer(HtmlRenderer):
     """Rules for the paged HTML that WeasyPrint lays out.
 
-    ``plan`` (a ``notesplit.SplitPlan``) says which long notes are printed in
+    ``plan`` (a ``render.notes.SplitPlan``, decided by the layout) says which long notes are printed in
     parts and how many overrun pages end a section; without it every note is
     one part.
     """
