@@ -10,6 +10,7 @@ import is counted, those inside functions too.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "octavo"
@@ -115,3 +116,21 @@ def test_the_rules_catch_a_wrong_import(tmp_path: Path) -> None:
     assert "octavo.model" in imports_of("octavo.source.parse")
     assert "octavo.build.pipeline" in imports_of("octavo.cli.build")
     assert STAGES.index(stage_of("octavo.cli.build")) > STAGES.index(stage_of("octavo.build.pipeline"))
+
+
+def test_the_architecture_document_names_real_modules_and_every_stage() -> None:
+    """docs/architecture.md: each module path it names exists, and each stage folder is described."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:[a-z]+/)?[a-z_]+\.py)`", text))
+    assert len(named) > 20
+    root = PACKAGE.parent
+    here = {p.name for p in PACKAGE.rglob("*.py")}  # a bare name, next to a folder named before it
+    missing = [
+        n
+        for n in named
+        if not any((base / n).is_file() for base in (PACKAGE, root, root / "tests"))
+        and not ("/" not in n and n in here)
+    ]
+    assert not missing, missing
+    for stage in STAGES[1:]:
+        assert f"\n{stage}/" in text, f"{stage}/ is not in the stage table"
