@@ -119,6 +119,35 @@ def check_markup_as_text(book: Book, diags: Diagnostics) -> None:
                     diags.warning(section.file, line, "markup-as-text", f"{found.group(0)!r}: {why}")
 
 
+def check_headings(book: Book, diags: Diagnostics) -> None:
+    """The headings under a section's title: no second '#' (``heading-multiple``: a file is one
+    section), no level skipped (``heading-skip``: '###' right after the title, say), in the text's
+    order; a level is read from the heading node the parser made (headings in notes are not
+    outline and are not checked)."""
+    for section in book.sections:
+        previous = 1
+        for block in section.blocks:
+            for node in block.walk():
+                if node.type != "heading":
+                    continue
+                level = int(node.attr("level", "2"))
+                if level == 1:
+                    diags.error(
+                        section.file,
+                        node.line,
+                        "heading-multiple",
+                        "a second '#' heading: each file holds one section, with one title",
+                    )
+                elif level > previous + 1:
+                    diags.error(
+                        section.file,
+                        node.line,
+                        "heading-skip",
+                        f"heading level {level} follows level {previous}: a level is skipped",
+                    )
+                previous = level
+
+
 def check_unlisted(book: Book, diags: Diagnostics) -> None:
     listed = {s.file.resolve() for s in book.sections}
     for path in sorted(book.root.glob("*.md")):
@@ -306,6 +335,7 @@ def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
 
 def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOptions | None = None) -> None:
     """Every lint check, in a fixed order; ``options`` is the book's [print] table (defaults if None)."""
+    check_headings(book, diags)
     check_typography(book, diags)
     check_markup_as_text(book, diags)
     check_unlisted(book, diags)

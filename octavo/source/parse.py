@@ -400,26 +400,6 @@ def parse_section(
         if not title:
             diags.error(path, line, "heading-empty", "the section's '#' heading is empty")
         body = body[:start] + body[start + 3 :]
-    previous = 1
-    for _, token in headings[1:] if title_nodes else headings:
-        level = int(token.tag[1:])
-        where = token.map[0] + 1 if token.map else 0
-        if level == 1:
-            diags.error(
-                path,
-                where,
-                "heading-multiple",
-                "a second '#' heading: each file holds one section, with one title",
-            )
-        elif level > previous + 1:
-            diags.error(
-                path,
-                where,
-                "heading-skip",
-                f"heading level {level} follows level {previous}: a level is skipped",
-            )
-        previous = level
-
     blocks = convert.nodes(body)
 
     notes: list[Note] = []
