@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from octavo.config.book import language_problem, slugify
+from octavo.config.book import PDFA_LEVELS, language_problem, slugify
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions
 from octavo.model import BACK_KINDS, BODY_KINDS, FRONT_KINDS, ROLES
 
@@ -83,7 +83,7 @@ def values(title: str, author: str, language: str, today: datetime.date) -> dict
         "front_kinds": _listing(FRONT_KINDS),
         "body_kinds": _listing(BODY_KINDS),
         "back_kinds": _listing(BACK_KINDS),
-        "pdfa_levels": "2b, 3b",
+        "pdfa_levels": ", ".join(PDFA_LEVELS),
         "trim": defaults.trim,
         "paper": defaults.paper,
         "vendor": defaults.vendor,

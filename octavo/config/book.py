@@ -83,6 +83,11 @@ SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+#: The PDF/A levels the archive PDF can be written to (``[archive] pdfa``): 2b, or 3b with the
+#: manuscript attached as its source (ISO 19005-2 and 19005-3, level B).
+PDFA_LEVELS = ("2b", "3b")
+
+
 @dataclass(frozen=True)
 class EpubOptions:
     """The ``[epub]`` table: who certified the accessibility, an optional summary, the page-list."""
@@ -471,9 +476,10 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     archive_ok = isinstance(archive_table, dict) and _check_table(
         archive_table, ARCHIVE_KEYS, "[archive]", "archive", 0, keys, path, diags
     )
-    pdfa = archive_table.get("pdfa", "2b") if archive_ok else "2b"
-    if archive_ok and pdfa not in ("2b", "3b"):
-        diags.error(path, keys.of("pdfa", "archive"), "config-pdfa", f"pdfa {pdfa!r} is not one of 2b, 3b")
+    pdfa = archive_table.get("pdfa", PDFA_LEVELS[0]) if archive_ok else PDFA_LEVELS[0]
+    if archive_ok and pdfa not in PDFA_LEVELS:
+        levels = ", ".join(PDFA_LEVELS)
+        diags.error(path, keys.of("pdfa", "archive"), "config-pdfa", f"pdfa {pdfa!r} is not one of {levels}")
     if len(diags.errors) > before or print_options is None or not epub_ok or not archive_ok:
         return None
     metadata = Metadata(

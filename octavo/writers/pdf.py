@@ -32,8 +32,6 @@ from octavo.layout.interior import Layout
 from octavo.model import Book
 from octavo.writers.pdfpost import finish_pages
 
-PDFA_LEVELS = ("2b", "3b")
-
 
 def author_line(book: Book) -> str:
     """The Info /Author and XMP dc:creator: the authors, or the first creator."""
