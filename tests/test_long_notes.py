@@ -109,6 +109,29 @@ def test_short_notes_called_where_a_long_note_continues_stand_under_it_on_their_
     assert shared, "no page holds the long note's continuation and a short note: the case is not tried"
 
 
+def test_a_table_taller_than_the_note_area_continues_between_its_rows(tmp_path):
+    """A note holding a 40-row table, between 500 and 600 words: the table is cut between rows
+    (never inside one, nor right after its header) and continues on the next pages' note areas;
+    it used to be kept whole and printed past the page's foot."""
+    rows = "\n".join(f"    | ta{i} | tb{i} | tc{i} |" for i in range(40))
+    table = "    | H1 | H2 | H3 |\n    |---|---|---|\n" + rows
+    note = f"[^a]: {body('a', 500)}\n\n{table}\n\n    {body('b', 600)}\n"
+    text = f"# One\n\n{body('w', 200)} x0.[^a] {body('v', 300)}\n\n{note}"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    result = built.result
+    assert result.book is not None and result.print_options is not None
+    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", 500, "x0")
+    check_note(pages, "b", 600, "tc39")  # the note's last paragraph follows the table's last row
+    for column in ("ta", "tb", "tc"):
+        numbers = [n for tokens in pages for p, n in tokens if p == column]
+        assert numbers == list(range(40)), f"column {column}: rows lost or out of order"
+    on = sorted({i for i, tokens in enumerate(pages) for p, _ in tokens if p in ("ta", "tb", "tc")})
+    assert len(on) >= 2, "the table was not cut: the case is not tried"
+
+
 def block_note(prefix: str, rounds: int) -> str:
     """A note whose blocks are a paragraph, code, a list, a quotation, a rule and a second paragraph,
     ``rounds`` times over, every word a numbered token."""

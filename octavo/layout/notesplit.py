@@ -18,7 +18,7 @@ The parts are cut at line starts measured on the note itself: all notes to
 split are laid out once, alone, in a page as wide as the text with an
 unbounded note area (``measure``), which gives each line's height and the
 characters before it. A cut never follows a hyphenated line end and never
-falls inside a table. The Book stays whole; a split is a layout decision
+falls inside a table's row. The Book stays whole; a split is a layout decision
 handed to the renderer as ``Split`` values.
 """
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, TextBox
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, TableRowBox, TextBox
 
 from octavo.layout import patches
 from octavo.layout.fetch import SafeFetcher
@@ -155,23 +155,45 @@ def _text(box: Box) -> str:
     return "".join(parts)
 
 
+def _rows(table: Box) -> list[tuple[Box, bool]]:
+    """A table's row boxes in order, each with whether it is a header row."""
+    found: list[tuple[Box, bool]] = []
+    stack: list[tuple[Box, bool]] = [(table, False)]
+    while stack:
+        current, header = stack.pop()
+        if isinstance(current, TableRowBox):
+            found.append((current, header))
+            continue
+        header = header or bool(getattr(current, "is_header", False))
+        stack.extend((child, header) for child in reversed(getattr(current, "children", [])))
+    return found
+
+
 def note_lines(box: Box) -> list[NoteLine]:
-    """The lines of a laid-out note box (a table counts as one line: it is never cut)."""
+    """The lines of a laid-out note box; a table's rows count as lines, a part may begin at a
+    row but not at a header row nor right after one (the headings stay with a row)."""
     top = box.position_y
-    units = []
+    units: list[tuple[Box, float, bool]] = []  # box, height, a part may begin here
     stack = list(reversed(box.children))
     while stack:
         current = stack.pop()
-        if isinstance(current, LineBox) or _is_table(current):
-            units.append(current)
+        if isinstance(current, LineBox):
+            units.append((current, current.height, True))
+        elif _is_table(current):
+            rows = _rows(current)
+            if not rows:  # not laid out as rows: the table whole
+                units.append((current, current.margin_height(), True))
+            after_header = False
+            for row, header in rows:
+                units.append((row, row.margin_height(), not header and not after_header))
+                after_header = header
         else:
             stack.extend(reversed(getattr(current, "children", [])))
     lines: list[NoteLine] = []
     offset = 0
-    for unit in units:
-        height = unit.margin_height() if _is_table(unit) else unit.height
+    for unit, height, cut in units:
         y = unit.position_y - top
-        lines.append(NoteLine(y, y + height, offset, bool(lines)))
+        lines.append(NoteLine(y, y + height, offset, bool(lines) and cut))
         offset += count_chars(_text(unit))
     return lines
 
