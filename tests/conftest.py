@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -41,6 +46,50 @@ def build_book(manuscript: Path, out: Path, **kwargs) -> Built:
     epub = next((p for p in result.outputs if p.suffix == ".epub"), out / "missing.epub")
     pdf = next((p for p in result.outputs if p.suffix == ".pdf"), out / "missing.pdf")
     return Built(result, epub, pdf)
+
+
+class CommandTimeout(BaseException):
+    """A command run in process took too long (a BaseException: octavo's own handlers let it through)."""
+
+
+def run_octavo(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``octavo ARGS`` run in this process: exit code, stdout and stderr, as the console command gives them.
+
+    The same ``octavo.cli.main(argv)`` the console command and ``build.py`` call,
+    without the second or two a fresh interpreter takes to start and import
+    octavo: tests/test_bad.py keeps one run through the real entry point. A
+    usage error's ``SystemExit`` becomes the exit code; an exception octavo
+    lets through fails the test with its traceback (a subprocess would print
+    one, which the tests refuse); ``timeout`` stops a runaway like the
+    subprocess timeout it replaces.
+    """
+    from octavo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGALRM)}
+
+    def expire(signum: int, frame: object) -> None:
+        raise CommandTimeout(f"octavo {' '.join(args)}: still running after {timeout} s")
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        with (
+            contextlib.chdir(cwd or os.getcwd()),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    return subprocess.CompletedProcess(["octavo", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")
