@@ -16,7 +16,7 @@ from conftest import MANUSCRIPT, ROOT
 SLOW_PDF = """
 import os, sys, time, pathlib
 sys.argv = ["build.py", *sys.argv[1:]]
-from octavo.writers import pdf
+from octavo.layout import interior as pdf
 real_layout = pdf.layout
 def layout(*args, **kwargs):
     pathlib.Path(os.environ["OCTAVO_TEST_MARKER"]).write_text("in the PDF step")
