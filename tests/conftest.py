@@ -139,6 +139,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden files")
 
 
+#: Files whose tests share no module fixture and depend on no order: with pytest-xdist (``-n``, as
+#: pyproject.toml's addopts ask) they are spread test by test over the workers. Every other file runs
+#: whole on one worker, in order, its module fixtures built once (``--dist loadfile``).
+SPREAD = {"test_bad.py", "test_corpora.py", "test_growth.py", "test_long_notes.py"}
+
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # without pytest-xdist the suite runs in one process
+    pass
+else:
+
+    class _FileOrTestScheduling(LoadScopeScheduling):
+        """loadfile, but for the files in SPREAD, whose every test is a scope of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPREAD else path
+
+    def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling:
+        return _FileOrTestScheduling(config, log)
+
+
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
