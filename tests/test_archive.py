@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import bagit
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import MANUSCRIPT, ROOT, SAMPLER, build_book
+from conftest import MANUSCRIPT, SAMPLER, build_book, run_octavo
 from lxml import etree
 from textutil import words
 
@@ -26,7 +25,7 @@ def deposit(seed_book) -> Path:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True)
+    return run_octavo(*args)
 
 
 def test_bag_is_valid_and_complete(deposit):

@@ -3,6 +3,8 @@
 Each folder in tests/bad/ is a manuscript with an ``expect.toml``: the
 message(s) stderr must contain, the exit code, extra arguments, and, for
 inputs too big or too odd to keep in the repository, how to generate them.
+The cases run ``octavo.cli.main`` in process (``run_octavo``); one case runs
+through the real entry point too, as a command of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_octavo
 from PIL import Image
 
 BAD = Path(__file__).parent / "bad"
@@ -96,8 +98,8 @@ def test_there_are_at_least_forty_cases():
     assert len(CASES) >= 40
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_manuscript(case: Path, tmp_path: Path):
+def prepare(case: Path, tmp_path: Path) -> tuple[Path, Path, list[str], dict]:
+    """The case's manuscript copied (and generated) under tmp_path, its dist/ and arguments."""
     expect = tomllib.loads((case / "expect.toml").read_text(encoding="utf-8"))
     manuscript = tmp_path / case.name
     shutil.copytree(case, manuscript, symlinks=True, ignore=shutil.ignore_patterns("expect.toml"))
@@ -106,19 +108,32 @@ def test_bad_manuscript(case: Path, tmp_path: Path):
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "earlier.epub").write_bytes(b"an earlier build's output")
-    before = {p.name: p.read_bytes() for p in dist.iterdir()}
     args = [a.replace("{manuscript}", str(manuscript)) for a in expect.get("args", [])]
     if "--out" not in args:
         args += ["--out", str(dist)]
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), str(manuscript), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manuscript, dist, [str(manuscript), *args], expect
+
+
+def assert_refused(proc: subprocess.CompletedProcess, expect: dict, manuscript: Path, dist: Path) -> None:
     assert proc.returncode == expect["exit"], proc.stderr
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     for message in expect["messages"]:
         assert message in proc.stderr, f"{message!r} not in:\n{proc.stderr}"
-    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == {"earlier.epub": b"an earlier build's output"}
     assert not (manuscript / "dist").exists() or not any((manuscript / "dist").iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_manuscript(case: Path, tmp_path: Path):
+    manuscript, dist, argv, expect = prepare(case, tmp_path)
+    assert_refused(run_octavo(*argv), expect, manuscript, dist)
+
+
+@pytest.mark.parametrize("name", ["note-undefined"])
+def test_bad_manuscript_through_the_command(name: str, tmp_path: Path):
+    """The same refusal from ``python build.py`` as a process of its own: stderr, exit code, no traceback."""
+    manuscript, dist, argv, expect = prepare(BAD / name, tmp_path)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *argv], capture_output=True, text=True, timeout=120
+    )
+    assert_refused(proc, expect, manuscript, dist)

@@ -5,20 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 import time
 import zipfile
 
-from conftest import ROOT, build_book, make_manuscript
+from conftest import build_book, make_manuscript, run_octavo
 
 from octavo.build.cache import CACHE_NAME, up_to_date
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     # The referees (EPUBCheck and others, tests/test_report.py) are not what is tested here.
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args, "--no-referees"], capture_output=True, text=True
-    )
+    return run_octavo(*args, "--no-referees")
 
 
 def stats(folder):

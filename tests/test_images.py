@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import posixpath
 import subprocess
-import sys
 import zipfile
 from hashlib import sha256
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import unquote
 
 import pikepdf
 import pytest
-from conftest import BOOK_TOML, ROOT, build_book, make_manuscript
+from conftest import BOOK_TOML, build_book, make_manuscript, run_octavo
 from lxml import etree
 from PIL import Image
 from test_epub import epubcheck_counts
@@ -271,13 +270,7 @@ def test_names_with_spaces_and_accents_are_found_as_commonmark_says(tmp_path):
 
 
 def check(ms: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), ms.name, "--check"],
-        cwd=ms.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_octavo(ms.name, "--check", cwd=ms.parent)
 
 
 def test_a_missing_picture_is_named_by_its_real_name(tmp_path):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 import re
 import shlex
-import subprocess
-import sys
 import tomllib
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import run_octavo
 from lxml import etree
 from test_epub import epubcheck_counts
 from textutil import EPUB_TYPE, XHTML, epub_spine
@@ -113,12 +111,7 @@ def test_new_refuses_a_used_folder_and_writes_nothing(tmp_path, occupant):
         target.mkdir()
         (target / ("notes.md" if occupant == "file" else ".keep")).write_text("mine", encoding="utf-8")
     before = snapshot(tmp_path)
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "new", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_octavo("new", str(target), timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"{target}: new-exists: "), proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""

@@ -14,11 +14,10 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_manuscript
+from conftest import make_manuscript, run_octavo
 
 from octavo.build.cache import CACHE_NAME
 from octavo.cli import main
@@ -99,15 +98,15 @@ def test_a_full_disk_leaves_dist_as_it_was(tmp_path):
         pytest.skip("cannot mount a tmpfs here")
     try:
         out = disk / "dist"
-        build = [sys.executable, str(ROOT / "build.py"), str(ms), "--out", str(out), "--no-referees"]
-        first = subprocess.run(build, capture_output=True, text=True)
+        build = [str(ms), "--out", str(out), "--no-referees"]
+        first = run_octavo(*build)
         assert first.returncode == 0, first.stderr
         before = snapshot(out)
         version(ms, 2)
         (ms / "two.md").write_text("# Two\n\n" + "More text. " * 4000, encoding="utf-8")
         toml = ms / "book.toml"
         toml.write_text(toml.read_text() + '\n[[contents]]\nfile = "two.md"\nkind = "chapter"\n')
-        second = subprocess.run(build, capture_output=True, text=True)
+        second = run_octavo(*build)
         assert second.returncode == 1, second.stdout + second.stderr
         assert "No space left on device" in second.stderr and "Traceback" not in second.stderr
         assert snapshot(out) == before
@@ -167,18 +166,18 @@ def test_the_bag_folder_has_ordinary_permissions(built):
 def test_wrote_only_for_files_really_rewritten(tmp_path):
     ms = make_manuscript(tmp_path / "ms", {"one.md": CHAPTER.format(n=1)})
     out = tmp_path / "dist"
-    build = [sys.executable, str(ROOT / "build.py"), str(ms), "--out", str(out), "--no-referees"]
-    assert subprocess.run(build, capture_output=True).returncode == 0
+    build = [str(ms), "--out", str(out), "--no-referees"]
+    assert run_octavo(*build).returncode == 0
     epub = out / f"{SLUG}.epub"
     stamp = epub.stat().st_mtime_ns
-    proc = subprocess.run([*build, "--force"], capture_output=True, text=True)
+    proc = run_octavo(*build, "--force")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert not [ln for ln in lines if ln.startswith("wrote")], proc.stdout
     assert f"unchanged {epub}" in lines
     assert epub.stat().st_mtime_ns == stamp
     (ms / "one.md").write_text(CHAPTER.format(n=2), encoding="utf-8")
-    proc = subprocess.run(build, capture_output=True, text=True)
+    proc = run_octavo(*build)
     assert f"wrote {epub}" in proc.stdout.splitlines()
 
 

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 import pytest
-from conftest import MANUSCRIPT, ROOT
+from conftest import MANUSCRIPT, ROOT, run_octavo
 
 
 def preflight(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(  # the referees are tests/test_report.py's business
-        [sys.executable, str(ROOT / "build.py"), *args, "--no-referees"],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-    )
+    return run_octavo(*args, "--no-referees", cwd=cwd)  # the referees are tests/test_report.py's business
 
 
 def rules(stdout: str) -> dict[str, str]:
