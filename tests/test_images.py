@@ -491,6 +491,6 @@ def test_the_pdf_write_prints_the_bytes_the_gate_read_not_the_file_again(tmp_pat
         shown = {
             pikepdf.PdfImage(x).as_pil_image().convert("RGB").getpixel((5, 5))
             for page in pdf.pages
-            for x in page.images.values()
+            for x in page.get_images().values()
         }
     assert shown == {(255, 0, 0)}

@@ -366,3 +366,12 @@ def test_sections_named_like_each_others_ids_build_a_valid_epub(tmp_path):
     assert epubcheck_counts(epub)[0] == CLEAN
     ids = [e.get("id") for doc in epub_documents(epub).values() for e in doc.iter() if e.get("id")]
     assert len(ids) == len(set(ids)) and {"a-n1", "a-title", "a-title-s", "a-n1-s"} <= set(ids)
+
+
+@pytest.mark.parametrize("title", ["N1 call", "N1 cont", "Notes end"])
+def test_a_heading_named_like_a_numbered_octavo_id_gets_one_of_its_own(tmp_path, title):
+    """'## N1 call' gave one-n1-call, reserved for the first note's call, and every -2, -3…
+    after it is reserved too: octavo looped for ever, even at --check."""
+    text = f"# One\n\nText.[^a]\n\n## {title}\n\nMore.\n\n[^a]: The note.\n"
+    folder = make_manuscript(tmp_path / "ms", {"one.md": text})
+    assert errors(folder, tmp_path) == []

@@ -175,6 +175,8 @@ class _Resolver:
                     ident = node.attr("id")
                     if not ident:
                         base = f"{section.id}-{ascii_slug(_text(node)) or 'h'}"
+                        if self.reserved(f"{base}-2"):  # '## N1 call': base-2, base-3… are all reserved
+                            base += "-h"
                         ident, n = base, 2
                         while ident in taken or self.reserved(ident):
                             ident, n = f"{base}-{n}", n + 1
