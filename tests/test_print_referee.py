@@ -279,3 +279,18 @@ def test_a_small_type_table_above_a_pages_notes_is_text(tmp_path, capsys):
     code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
     assert code == 0, err
     assert "print-lost" not in err
+
+
+def test_a_book_with_a_jpeg_passes_every_referee(tmp_path):
+    """A JPEG is drawn from its DCT stream, which qpdf does not decode: the referees' digest of
+    what the print and archive PDFs draw read it as a failure ('read_bytes called on unfilterable
+    stream') and every book with a JPEG failed its build."""
+    from conftest import run_octavo
+    from PIL import Image
+
+    text = "# One\n\n![A red square](photo.jpg)\n\nText after it.\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(ms / "photo.jpg", quality=90)
+    done = run_octavo(str(ms), "--out", str(tmp_path / "dist"), "-q")
+    assert done.returncode == 0, done.stderr
+    assert not list((tmp_path / "dist").glob(".octavo-staging"))

@@ -961,7 +961,10 @@ def drawn_digest(pdf: pikepdf.Pdf, dests: dict[str, tuple[int, float]]) -> str:
                 return
             seen[obj.objgen] = len(seen)
         if isinstance(obj, pikepdf.Stream):
-            digest.update(obj.read_bytes())
+            try:
+                digest.update(obj.read_bytes())
+            except pikepdf.PdfError:  # a JPEG (DCTDecode): qpdf does not decode it; its bytes as stored
+                digest.update(obj.read_raw_bytes())
             feed(obj.stream_dict)
         elif isinstance(obj, pikepdf.Dictionary):
             for key in sorted(obj.keys()):
