@@ -294,3 +294,25 @@ def test_a_book_with_a_jpeg_passes_every_referee(tmp_path):
     done = run_octavo(str(ms), "--out", str(tmp_path / "dist"), "-q")
     assert done.returncode == 0, done.stderr
     assert not list((tmp_path / "dist").glob(".octavo-staging"))
+
+
+def test_long_urls_broken_across_lines_are_found_whole(tmp_path):
+    """A URL too long for the line breaks after a '/', with no hyphen: the PDF's text has it as
+    two words, which the referee put end to end; it used to call the URL lost."""
+    url = "https://example.org/une/tres/longue/adresse/qui/ne/tient/pas/sur/une/ligne"
+    text = (
+        f"# One\n\nSome text before the link so that it wraps on the line.\n\n"
+        f"An external link: <{url}/index.html>\n\nAnother: <{url}/index.html?x=1&y=2>\n\n"
+        f"A bare one: {url}/page\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    from octavo.build.pipeline import BuildOptions, build
+
+    result = build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",)))
+    pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
+    assert result.book is not None and result.print_options is not None
+    assert print_problems(pdf, result.book, result.print_options, result.pages) == []
+    document = pikepdf.open(pdf)
+    texts, _ = read_pages(document, result.print_options, result.pages, {})
+    pieces = [w for t in texts for w in t.body if "example.org" in w]
+    assert pieces and all(not w.endswith("ligne/page") for w in pieces), "no URL was broken: not tried"

@@ -788,6 +788,11 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
         if got[j].isdigit() and not expected[i].isdigit():  # a note's number, printed before its text
             j += 1
             continue
+        joined = _joined(expected[i], got, j)
+        if joined:  # a word the layout broke across lines with no hyphen (a URL at a '/')
+            matched[i] = j
+            i, j = i + 1, j + joined
+            continue
         skips = _resync(expected, got, i, j)
         if skips is not None:  # words of the PDF passed over; expected words lost or changed, if any
             i, j = i + skips[0], j + skips[1]
@@ -797,6 +802,25 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
             matched.update(zip(range(i + a, i + a + size), range(j + b, j + b + size), strict=True))
         break
     return matched
+
+
+#: Pieces a word broken across lines with no hyphen (a long URL, a long name) is looked for in.
+PIECES = 16
+NOT_WORD = re.compile(r"\W+")
+
+
+def _joined(word: str, got: list[str], j: int) -> int:
+    """How many PDF words from ``j`` on, two or more, make ``word`` when put end to end; 0 if none
+    do. ``render/fit.py`` lets a URL or a long string break after a '/' or '.', with no hyphen,
+    so the PDF's text has it as two words or more."""
+    if not got[j] or len(got[j]) >= len(word) or not word.startswith(got[j]):
+        return 0
+    whole = NOT_WORD.sub("", word)  # the '/' at the break is cut from the pieces' ends with the rest
+    joined, k = NOT_WORD.sub("", got[j]), j + 1
+    while k < len(got) and k - j < PIECES and len(joined) < len(whole):
+        joined += NOT_WORD.sub("", got[k])
+        k += 1
+    return k - j if joined == whole and k - j > 1 else 0
 
 
 def _resync(expected: list[str], got: list[str], i: int, j: int) -> tuple[int, int] | None:
