@@ -316,3 +316,16 @@ def test_long_urls_broken_across_lines_are_found_whole(tmp_path):
     texts, _ = read_pages(document, result.print_options, result.pages, {})
     pieces = [w for t in texts for w in t.body if "example.org" in w]
     assert pieces and all(not w.endswith("ligne/page") for w in pieces), "no URL was broken: not tried"
+
+
+def test_right_to_left_words_are_read_in_their_order(tmp_path):
+    """WeasyPrint draws a right-to-left run in visual order, so its characters came out of the
+    PDF backwards: a Hebrew phrase was called lost (the page read right)."""
+    from octavo.build.pipeline import BuildOptions, build
+
+    text = "# One\n\nHebrew [שלום עולם]{lang=he dir=rtl} in the line, and a word: [ספר]{lang=he}.\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    result = build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",)))
+    pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
+    assert result.book is not None and result.print_options is not None
+    assert print_problems(pdf, result.book, result.print_options, result.pages) == []

@@ -732,6 +732,8 @@ def _page_text(
         main = (note_size or body_size) if is_note else body_size
         if size < main * 0.8:
             text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
+        if RIGHT_TO_LEFT.search(text):  # drawn in visual order: its characters the other way round
+            text = text[::-1]
         lines[region][-1] += text
     body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
     result.body, result.notes = words(body), words(notes)
@@ -804,6 +806,9 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
     return matched
 
 
+#: Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko... and their
+#: presentation forms): a run that holds one is drawn right to left.
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 #: Pieces a word broken across lines with no hyphen (a long URL, a long name) is looked for in.
 PIECES = 16
 NOT_WORD = re.compile(r"\W+")
