@@ -494,3 +494,35 @@ def test_the_pdf_write_prints_the_bytes_the_gate_read_not_the_file_again(tmp_pat
             for x in page.get_images().values()
         }
     assert shown == {(255, 0, 0)}
+
+
+def test_a_picture_in_a_line_of_text_is_set_at_the_texts_height(tmp_path):
+    """A vignette in a note's sentence was printed at its own size, two inches tall in a line
+    of the note, and the note's words then stood below the text area, where the print referee
+    read them as a folio (print-lost). In a line of text, in a note or the text, a picture is
+    set at the text's height; a picture in a paragraph of its own keeps its size."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from octavo.inspect.fidelity import print_problems
+
+    text = (
+        "# One\n\nA paragraph with a note that holds a picture.[^a] "
+        "And a vignette ![A mark](mark.png) here.\n\n"
+        "![A plate of its own](plate.png)\n\n[^a]: A note with a picture: ![A small vignette](mark.png)\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text}, toml=toml(["one.md"]))
+    Image.new("RGB", (600, 400), (200, 180, 150)).save(ms / "mark.png")
+    Image.new("RGB", (600, 400), (20, 80, 150)).save(ms / "plate.png")
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    result = built.result
+    assert result.book is not None and result.print_options is not None
+    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    heights = []
+    for page in pdfium.PdfDocument(built.pdf):
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+            bottom, top = obj.get_bounds()[1::2]
+            heights.append(round(top - bottom))
+    assert len(heights) == 3, heights
+    assert sorted(heights)[1] <= 16, heights  # the two vignettes at the height of 11 pt type
+    assert max(heights) > 100, heights  # the plate keeps its size

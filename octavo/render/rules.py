@@ -40,6 +40,7 @@ class PrintRenderer(HtmlRenderer):
     ):
         super().__init__(book, image_src, fit=fit)
         self._in_note = False
+        self._in_text = False  # rendering the children of a block that holds text
         self.plan = plan
 
     def noteref(self, node: Node) -> str:
@@ -80,6 +81,25 @@ class PrintRenderer(HtmlRenderer):
             return Markup("")
         end = f'<div class="note-section-end" id="{escape(section.id)}-notes-end"></div>'
         return Markup(end + '<div class="note-overrun"></div>' * pages)
+
+    def children(self, node: Node, out: list[str]) -> None:
+        """A block's children, knowing whether the block holds text: a picture in a line of
+        text is set at the text's height (``in-text-picture``), as a vignette in a sentence is."""
+        saved = self._in_text
+        if node.type in BLOCK_TYPES:
+            self._in_text = any(c.type == "text" and c.text.strip() for c in node.children)
+        try:
+            super().children(node, out)
+        finally:
+            self._in_text = saved
+
+    def image(self, node: Node, out: list[str]) -> None:
+        if not self._in_text:
+            super().image(node, out)
+            return
+        out.append('<span class="in-text-picture">')
+        super().image(node, out)
+        out.append("</span>")
 
     def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
         if node.attr("block") and not self._in_note:  # where pages begin, for the EPUB page-list
