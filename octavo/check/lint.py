@@ -87,6 +87,14 @@ MARKUP_AS_TEXT = (
         "a link or picture whose address holds a space was printed as text: "
         "write the address in angle brackets, ![...](<my picture.png>)",
     ),
+    (
+        re.compile(r"\[\^[^\[\]\s]{0,100}\s+\]"),
+        "a note call with a space in its label was printed as text: write [^label], with no space",
+    ),
+    (
+        re.compile(r"^\]\((?:[a-z][a-z0-9+.-]*:|[/#.])[^()\s]{0,500}\)"),
+        "link syntax printed as text: a link's text cannot hold a note call; put the call after the link",
+    ),
 )
 
 
