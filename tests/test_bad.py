@@ -119,6 +119,9 @@ def assert_refused(proc: subprocess.CompletedProcess, expect: dict, manuscript: 
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     for message in expect["messages"]:
         assert message in proc.stderr, f"{message!r} not in:\n{proc.stderr}"
+    if "problems" in expect:  # these and nothing else
+        count = expect["problems"]
+        assert f"octavo: {count} problem{'s' * (count != 1)};" in proc.stderr, proc.stderr
     assert {p.name: p.read_bytes() for p in dist.iterdir()} == {"earlier.epub": b"an earlier build's output"}
     assert not (manuscript / "dist").exists() or not any((manuscript / "dist").iterdir())
 

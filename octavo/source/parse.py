@@ -72,6 +72,7 @@ class _Refs:
     calls: dict[str, int] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
+    in_notes: set[str] = field(default_factory=set)  # labels called inside a note (note-in-note)
 
     def call(self, key: str, line: int) -> Node:
         if key not in self.calls:
@@ -298,6 +299,8 @@ class _Converter:
         if self.in_note:
             shown = f"[^{label}]" if label is not None else "^[…]"
             self.diags.error(self.path, line, "note-in-note", f"footnote {shown} is called inside a note")
+            if label is not None:
+                self.refs.in_notes.add(label)  # called, though where it cannot be: not also "unused"
             return Node("text", text=shown, line=line)
         return self.refs.call(key, line)
 
@@ -421,7 +424,7 @@ def parse_section(
             diags.error(path, note_def.line, "note-empty", f"footnote [^{key}] has no text")
         notes.append(Note(note_id, number, key, note_blocks, path, note_def.line))
     for label, definition in defined.items():
-        if label not in refs.calls:
+        if label not in refs.calls and label not in refs.in_notes:
             diags.error(
                 path, definition.line, "note-unused", f"footnote [^{label}] is defined but never referenced"
             )
