@@ -83,6 +83,18 @@ SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+#: What Python's TOML parser says, and what the writer most often meant.
+TOML_HINTS = (
+    ("Cannot overwrite a value", " (a key given twice: each key once in its table)"),
+    ("Cannot declare", " (a table or key given twice)"),
+    (
+        "Expected newline or end of document after a statement",
+        ' (text goes in quotes: trim = "6x9"; a second statement on a line needs a line break)',
+    ),
+    ("Invalid value", ' (text goes in quotes: title = "My Book"; true and false are lower case)'),
+)
+
+
 #: The PDF/A levels the archive PDF can be written to (``[archive] pdfa``): 2b, or 3b with the
 #: manuscript attached as its source (ISO 19005-2 and 19005-3, level B).
 PDFA_LEVELS = ("2b", "3b")
@@ -419,7 +431,8 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(match.group(1)) if match else 0
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        diags.error(path, line, "config-syntax", f"invalid TOML: {message}")
+        hint = next((h for cause, h in TOML_HINTS if cause in message), "")
+        diags.error(path, line, "config-syntax", f"invalid TOML: {message}{hint}")
         return None
 
     keys = KeyLines(text)
