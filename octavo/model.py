@@ -107,6 +107,11 @@ class Section:
     anchor: str = ""
 
     @property
+    def all_blocks(self) -> tuple[Node, ...]:
+        """The section's blocks, then its notes' blocks, in order: every block of its text."""
+        return self.blocks + tuple(b for n in self.notes for b in n.blocks)
+
+    @property
     def part(self) -> str:
         """frontmatter, bodymatter or backmatter."""
         if self.kind in FRONT_KINDS:
@@ -182,7 +187,7 @@ class Book:
             chars.update(c.name)
         for section in self.sections:
             chars.update(section.title)
-            for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+            for block in section.all_blocks:
                 for node in block.walk():
                     chars.update(node.text)
         return chars

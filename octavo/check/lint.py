@@ -35,8 +35,7 @@ REFUSED_IMAGE = re.compile(r"!\[[^\[\]]*+\]\(\s*+<?([A-Za-z][\w+.-]*+:[^)\s>]*+)
 
 def _text_runs(section: Section) -> Iterator[tuple[Node, Node | None, Path]]:
     """(node, next sibling) pairs over the section's and its notes' inline content."""
-    roots = list(section.blocks) + [b for n in section.notes for b in n.blocks]
-    for root in roots:
+    for root in section.all_blocks:
         for node in root.walk():
             kids = node.children
             for i, child in enumerate(kids):
@@ -101,8 +100,7 @@ MARKUP_AS_TEXT = (
 def _text_spans(section: Section) -> Iterator[tuple[str, int]]:
     """(text, line) of each run of adjacent text nodes, in the section and its notes: markdown-it
     cuts text at brackets, so what a reader sees as one phrase can be several nodes."""
-    roots = list(section.blocks) + [b for n in section.notes for b in n.blocks]
-    for root in roots:
+    for root in section.all_blocks:
         for node in root.walk():
             run: list[Node] = []
             for child in (*node.children, None):
@@ -261,7 +259,7 @@ def check_image_size(root: Path, path: Path, where: Path, line: int, diags: Diag
 def check_languages(book: Book, diags: Diagnostics) -> None:
     """Every lang attribute a valid BCP 47 tag."""
     for section in book.sections:
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+        for block in section.all_blocks:
             for node in block.walk():
                 tag = node.attr("lang")
                 if tag and (why := language_problem(tag)):
@@ -272,13 +270,7 @@ def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
     missing = styles.missing_glyphs(book.text_chars())
     for ch in missing:
         where = next(
-            (
-                (s.file, n.line)
-                for s in book.sections
-                for b in s.blocks + tuple(x for nt in s.notes for x in nt.blocks)
-                for n in b.walk()
-                if ch in n.text
-            ),
+            ((s.file, n.line) for s in book.sections for b in s.all_blocks for n in b.walk() if ch in n.text),
             (book.root / "book.toml", 0),
         )
         families = fallback_families(ch)
@@ -317,7 +309,7 @@ def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
     pages = estimate_pages(book, options)
     most = options.max_table_columns(pages)
     for section in book.sections:
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+        for block in section.all_blocks:
             for node in block.walk():
                 if node.type != "table":
                     continue

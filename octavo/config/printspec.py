@@ -161,10 +161,7 @@ def estimate_pages(book: Book, options: PrintOptions) -> int:
     """
     width, height = options.size
     chars = sum(
-        len(node.text)
-        for section in book.sections
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks)
-        for node in block.walk()
+        len(node.text) for section in book.sections for block in section.all_blocks for node in block.walk()
     )
     openings = round(1.5 * len(book.sections))  # a section opens on a recto, often after a blank
     pages = 0

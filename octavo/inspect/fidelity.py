@@ -1103,7 +1103,7 @@ def locate(book: Book, text: str) -> tuple[Path, int]:
     for section in book.sections:
         if text and text in section.title:
             return section.file, section.line
-        for block in section.blocks + tuple(b for n in section.notes for b in n.blocks):
+        for block in section.all_blocks:
             for node in block.walk():
                 if text and text in node.text:
                     return section.file, node.line

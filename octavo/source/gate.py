@@ -149,7 +149,7 @@ def digest(root: Path, path: str | Path) -> str:
 def book_nodes(book: Book) -> Iterator[tuple[Path, Node]]:
     """(file, node) for every node of the book: titles, text and notes."""
     for section in book.sections:
-        roots = section.title_nodes + section.blocks + tuple(b for n in section.notes for b in n.blocks)
+        roots = section.title_nodes + section.all_blocks
         for root in roots:
             for node in root.walk():
                 yield section.file, node

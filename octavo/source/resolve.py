@@ -258,7 +258,7 @@ class _Resolver:
 
 
 def _roots(section: Section) -> list[Node]:
-    return [*section.title_nodes, *section.blocks, *(b for n in section.notes for b in n.blocks)]
+    return [*section.title_nodes, *section.all_blocks]
 
 
 def resolve(book: Book, diags: Diagnostics) -> Book:
