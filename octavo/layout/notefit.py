@@ -106,8 +106,17 @@ def room(page: weasyprint.Page, call_id: str, before: float, area: FootnoteAreaB
     ``before``: px of notes placed above it; ``area``: a note area laid out with the book's @footnote
     style (the page's own, or another page's when this one has none).
     """
-    box = page._page_box
-    content_top, content_bottom = box.content_box_y(), box.content_box_y() + box.height
+    content_bottom = page._page_box.content_box_y() + page._page_box.height
+    chrome, limit, cap = _limits(page, area)
+    call_bottom = _line_bottom(page, call_id)
+    first = 0.0 if call_bottom is None else min(content_bottom - call_bottom - chrome, limit) - before
+    return Room(max(first, 0.0), cap)
+
+
+def _limits(page: weasyprint.Page, area: FootnoteAreaBox | None) -> tuple[float, float, float]:
+    """(px of the note area's margins, padding and borders, its max-height, the most one part may
+    fill) on ``page``, from ``area``'s style (see ``room``)."""
+    height = page._page_box.height
     chrome = 0.0
     limit = math.inf
     if area is not None:
@@ -115,13 +124,9 @@ def room(page: weasyprint.Page, call_id: str, before: float, area: FootnoteAreaB
         chrome += area.margin_bottom + area.padding_bottom + area.border_bottom_width
         if isinstance(area.max_height, int | float):
             limit = float(area.max_height)
-    height = content_bottom - content_top
     if area is None:  # no page has notes yet: the share octavo aims at
         limit = NOTE_SHARE * height
-    cap = min(limit, NOTE_SHARE * height - chrome)
-    call_bottom = _line_bottom(page, call_id)
-    first = 0.0 if call_bottom is None else min(content_bottom - call_bottom - chrome, limit) - before
-    return Room(max(first, 0.0), max(cap, 0.0))
+    return chrome, limit, max(min(limit, NOTE_SHARE * height - chrome), 0.0)
 
 
 def _notes_above(page: weasyprint.Page, own: set[str]) -> float:
@@ -189,8 +194,8 @@ def refine(
     new = SplitPlan(dict(plan.splits), dict(plan.overrun), {k: dict(v) for k, v in plan.leave.items()})
     # A note crowded off its call's page by another's continuation part waits; that part is made
     # shorter by the room the note needs, and the next pass places the note under its call.
-    crowding = _crowding(book, document, plan, bad)
-    crowded = _crowded(document, crowding, reference)
+    crowding = _crowding(book, document, plan, bad, pages)
+    crowded = _crowded(document, crowding, places, reference)
     for (owner, index), need in crowded.items():
         new.leave.setdefault(owner, {})[index] = new.leave.get(owner, {}).get(index, 0.0) + need
     todo = [n for n in todo if n.id not in crowding]
@@ -220,7 +225,7 @@ def refine(
             new.splits[note.id] = split_note(note, offsets)
         else:
             new.splits.pop(note.id, None)
-    _overrun(book, document, new, plan)
+    _overrun(book, new, plan, pages, places)
     return None if new.key() == plan.key() else new
 
 
@@ -234,11 +239,11 @@ def _continuations(plan: SplitPlan) -> dict[str, tuple[str, int]]:
 
 
 def _crowding(
-    book: Book, document: weasyprint.Document, plan: SplitPlan, bad: set[str]
+    book: Book, document: weasyprint.Document, plan: SplitPlan, bad: set[str], pages: dict[str, int]
 ) -> dict[str, tuple[str, int]]:
     """Misplaced note id -> the continuation part (note id, index) in its call's page's note area
-    that left it no room: the notes a shorter continuation part would let stand under their call."""
-    pages = anchor_pages(document)
+    that left it no room: the notes a shorter continuation part would let stand under their call
+    (``pages``: ``anchor_pages`` of ``document``)."""
     continuations = _continuations(plan)
     found: dict[str, tuple[str, int]] = {}
     for section in book.sections:
@@ -261,27 +266,28 @@ def _crowding(
 def _crowded(
     document: weasyprint.Document,
     crowding: dict[str, tuple[str, int]],
+    places: dict[str, Placed],
     reference: FootnoteAreaBox | None,
 ) -> dict[tuple[str, int], float]:
     """(note id, part index) of each continuation part that must leave room on its page, and the
-    px it must leave there: the height the crowded-out notes took where WeasyPrint put them (at
-    most half the note area's share, so the continuation still goes on)."""
-    places = placed_parts(document)
+    px it must leave there: the height the crowded-out notes took where WeasyPrint put them
+    (``places``), at most half what a part may fill, so the continuation still goes on."""
     need: dict[tuple[str, int], float] = {}
     for note_id, part in crowding.items():
         spot = places.get(note_id)
         if spot is None:
             continue
         page = document.pages[spot.page]
-        cap = room(page, "", 0.0, _area(page) or reference).cap
+        cap = _limits(page, _area(page) or reference)[2]
         need[part] = min(need.get(part, 0.0) + spot.bottom - spot.top, cap / 2)
     return need
 
 
-def _overrun(book: Book, document: weasyprint.Document, new: SplitPlan, old: SplitPlan) -> None:
-    """Pages each section needs after its text for its notes' last parts (read on this layout)."""
-    pages = anchor_pages(document)
-    places = placed_parts(document)
+def _overrun(
+    book: Book, new: SplitPlan, old: SplitPlan, pages: dict[str, int], places: dict[str, Placed]
+) -> None:
+    """Pages each section needs after its text for its notes' last parts, read on the layout whose
+    ``anchor_pages`` and ``placed_parts`` are ``pages`` and ``places``."""
     for section in book.sections:
         parts = [i for note in section.notes if note.call_id in pages for i in _parts(old, note)]
         lost = sum(i not in places for i in parts)  # carried past the book's end and dropped
