@@ -286,11 +286,10 @@ def _apply_group(group: list[Patch]) -> dict[str, str]:
     """Apply the patches of one function together (those its guards allow), compiled once; each
     patch's name, with ``ON`` or why it is off. The function is left as it is if none is on."""
     first_patch = group[0]
-    original = _original(first_patch)
+    function = _function(first_patch)
     for patch in group[1:]:
-        ORIGINAL.setdefault(patch.name, original)
-    function = original.fget if isinstance(original, property) else original
-    lines, first = inspect.getsourcelines(function)  # type: ignore[arg-type]
+        ORIGINAL.setdefault(patch.name, ORIGINAL[first_patch.name])
+    lines, first = inspect.getsourcelines(function)
     source = "".join(lines)
     states = {p.name: _check(p, source) for p in group}
     chosen = [p for p in group if states[p.name] == ON]
