@@ -22,7 +22,7 @@ from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
-from octavo.source.resolve import FIXED_IDS, resolve
+from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
 from octavo.textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
@@ -460,10 +460,6 @@ RESERVED_IDS = frozenset(
     )
 )
 RESERVED_PREFIXES = ("cover-", "image-", "font-", "css-", "page-")
-
-
-#: What octavo appends to a section's id for the ids it derives (resolve.octavo_ids names them all).
-DERIVED_SUFFIX = re.compile(r"-title|-notes-end|-n\d+(?:-call(?:-\d+)?|-cont-\d+)?")
 
 
 def _derived(ident: str, sections: set[str]) -> bool:

@@ -64,12 +64,15 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+#: What octavo appends to a section's id for the ids it derives: its title, its notes, their calls
+#: and continued parts, the end of its notes.
+DERIVED_SUFFIX = re.compile(r"-title|-notes-end|-n\d+(?:-call(?:-\d+)?|-cont-\d+)?")
+
+
 def octavo_ids(section_ids: list[str]) -> Callable[[str], bool]:
     """Whether an id is one octavo gives (or may give) itself in a book of these sections."""
     names = "|".join(re.escape(s) for s in sorted(section_ids, key=len, reverse=True)) or "(?!)"
-    pattern = re.compile(
-        rf"page-.*|(?:{names})(?:-title|-notes-end|-n\d+(?:-call(?:-\d+)?|-cont-\d+)?)?", re.S
-    )
+    pattern = re.compile(rf"page-.*|(?:{names})(?:{DERIVED_SUFFIX.pattern})?", re.S)
     return lambda ident: ident in FIXED_IDS or pattern.fullmatch(ident) is not None
 
 
