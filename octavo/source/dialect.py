@@ -79,19 +79,21 @@ def typography(state: StateCore) -> None:
     """Core rule run after smartquotes; also reaches inline notes, kept apart in env, and
     images' descriptions (their ``alt`` text is typeset like the text around it)."""
     for token in state.tokens:
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and token.children:  # smartquotes has done their quotes
             _normalise_text(token.children)
             for description in _descriptions(token.children):
-                process_inlines(description, state)
-                _normalise_text(description)
+                _typeset(description, state)
     for note in state.env.get("footnotes", {}).get("list", {}).values():
         if "tokens" in note and not note.get("typeset"):
-            process_inlines(note["tokens"], state)
-            _normalise_text(note["tokens"])
-            for description in _descriptions(note["tokens"]):
-                process_inlines(description, state)
-                _normalise_text(description)
+            for tokens in (note["tokens"], *_descriptions(note["tokens"])):
+                _typeset(tokens, state)
             note["typeset"] = True
+
+
+def _typeset(tokens: list[Token], state: StateCore) -> None:
+    """Quotes, dashes and ellipses in inline tokens smartquotes did not reach."""
+    process_inlines(tokens, state)
+    _normalise_text(tokens)
 
 
 #: ``{…}`` at the end of a heading's text: its attributes (Pandoc's ``## Methods {#methods .x}``).
