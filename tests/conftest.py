@@ -231,6 +231,14 @@ def run_octavo(*args: str, cwd: Path | None = None, timeout: float = 120) -> sub
     return subprocess.CompletedProcess(["octavo", *args], code, out.getvalue(), err.getvalue())
 
 
+def fidelity_problems(result: BuildResult, pdf: Path) -> list:
+    """The print fidelity referee's problems with ``pdf``, one of ``result``'s PDFs."""
+    from octavo.inspect.fidelity import print_problems
+
+    assert result.book is not None and result.print_options is not None
+    return print_problems(pdf, result.book, result.print_options, result.pages)
+
+
 @pytest.fixture(scope="session")
 def seed_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The seed manuscript built into a temporary dist/."""

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import pikepdf
 import pytest
-from conftest import BOOK_TOML, build_book, make_manuscript, run_octavo
+from conftest import BOOK_TOML, build_book, fidelity_problems, make_manuscript, run_octavo
 from lxml import etree
 from PIL import Image
 from test_epub import epubcheck_counts
@@ -504,8 +504,6 @@ def test_a_picture_in_a_line_of_text_is_set_at_the_texts_height(tmp_path):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from octavo.inspect.fidelity import print_problems
-
     text = (
         "# One\n\nA paragraph with a note that holds a picture.[^a] "
         "And a vignette ![A mark](mark.png) here.\n\n"
@@ -515,9 +513,7 @@ def test_a_picture_in_a_line_of_text_is_set_at_the_texts_height(tmp_path):
     Image.new("RGB", (600, 400), (200, 180, 150)).save(ms / "mark.png")
     Image.new("RGB", (600, 400), (20, 80, 150)).save(ms / "plate.png")
     built = build_book(ms, tmp_path / "dist", formats=("pdf",))
-    result = built.result
-    assert result.book is not None and result.print_options is not None
-    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    assert fidelity_problems(built.result, built.pdf) == []
     heights = []
     for page in pdfium.PdfDocument(built.pdf):
         for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):

@@ -11,9 +11,7 @@ import re
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import build_book, make_manuscript
-
-from octavo.inspect.fidelity import print_problems
+from conftest import build_book, fidelity_problems, make_manuscript
 
 TOKEN = re.compile(r"\b([a-z]+)(\d+)\b")
 
@@ -98,9 +96,7 @@ def test_short_notes_called_where_a_long_note_continues_stand_under_it_on_their_
     text = "# One\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(notes) + "\n"
     ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
     built = build_book(ms, tmp_path / "dist")
-    result = built.result
-    assert result.book is not None and result.print_options is not None
-    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    assert fidelity_problems(built.result, built.pdf) == []
     pages = page_tokens(built.pdf)
     check_note(pages, "a", 2500, "x0")
     for k, name in enumerate("bcdefghijk", start=1):
@@ -119,9 +115,7 @@ def test_a_table_taller_than_the_note_area_continues_between_its_rows(tmp_path):
     text = f"# One\n\n{body('w', 200)} x0.[^a] {body('v', 300)}\n\n{note}"
     ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
     built = build_book(ms, tmp_path / "dist", formats=("pdf",))
-    result = built.result
-    assert result.book is not None and result.print_options is not None
-    assert print_problems(built.pdf, result.book, result.print_options, result.pages) == []
+    assert fidelity_problems(built.result, built.pdf) == []
     pages = page_tokens(built.pdf)
     check_note(pages, "a", 500, "x0")
     check_note(pages, "b", 600, "tc39")  # the note's last paragraph follows the table's last row

@@ -13,7 +13,7 @@ import signal
 import pikepdf
 import pytest
 import weasyprint
-from conftest import ROOT, make_manuscript
+from conftest import ROOT, fidelity_problems, make_manuscript
 from textutil import pdfium_pages
 
 from octavo.check import lint as checks
@@ -310,8 +310,7 @@ def test_long_urls_broken_across_lines_are_found_whole(tmp_path):
 
     result = build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",)))
     pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
-    assert result.book is not None and result.print_options is not None
-    assert print_problems(pdf, result.book, result.print_options, result.pages) == []
+    assert fidelity_problems(result, pdf) == []
     document = pikepdf.open(pdf)
     texts, _ = read_pages(document, result.print_options, result.pages, {})
     pieces = [w for t in texts for w in t.body if "example.org" in w]
@@ -327,5 +326,4 @@ def test_right_to_left_words_are_read_in_their_order(tmp_path):
     ms = make_manuscript(tmp_path / "ms", {"one.md": text})
     result = build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",)))
     pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
-    assert result.book is not None and result.print_options is not None
-    assert print_problems(pdf, result.book, result.print_options, result.pages) == []
+    assert fidelity_problems(result, pdf) == []
