@@ -105,6 +105,47 @@ def test_short_notes_called_where_a_long_note_continues_stand_under_it_on_their_
     assert shared, "no page holds the long note's continuation and a short note: the case is not tried"
 
 
+def drawn_boxes(path) -> list[tuple[list[tuple[float, ...]], list[tuple[float, ...]], tuple[float, ...]]]:
+    """For each page: the boxes (left, bottom, right, top, in pt) of its pictures and of its
+    characters, and its page box."""
+    import pypdfium2.raw as raw
+
+    pages = []
+    for page in pdfium.PdfDocument(str(path)):
+        pictures = [obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])]
+        text = page.get_textpage()
+        chars = [text.get_charbox(i) for i in range(text.count_chars()) if text.get_text_range(i, 1).strip()]
+        pages.append((pictures, chars, (0.0, 0.0, page.get_width(), page.get_height())))
+    return pages
+
+
+def test_a_tall_picture_on_a_page_a_note_continues_on_stands_above_the_note(tmp_path):
+    """A picture taller than the page's text block, on a page where a 2,000-word note continues:
+    WeasyPrint set it from the text block's top past the page's foot, over the note, and the
+    referees passed. The picture is now set within the text block, the note's part on that page
+    leaves it room: no character printed on a picture, every picture on its page, every word."""
+    from PIL import Image
+
+    text = (
+        f"# One\n\n{body('w', 40)} x0.[^a] {body('v', 20)}\n\n{body('u', 60)}\n\n"
+        f"![A tall brown block](tall.png)\n\n{body('t', 200)}\n\n[^a]: {body('a', 2000)}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    Image.new("RGB", (600, 1400), (120, 60, 30)).save(ms / "tall.png")
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    check_note(page_tokens(built.pdf), "a", 2000, "x0")
+    pages = drawn_boxes(built.pdf)
+    assert sum(len(pictures) for pictures, _, _ in pages) == 1, "the picture is not printed once"
+    for number, (pictures, chars, (_, _, width, height)) in enumerate(pages, start=1):
+        for left, bottom, right, top in pictures:
+            assert min(left, bottom) >= 0 and right <= width and top <= height, f"page {number}: off it"
+            over = [c for c in chars if c[0] < right and c[2] > left and c[1] < top and c[3] > bottom]
+            assert not over, f"page {number}: {len(over)} characters printed on the picture"
+            shared = any(c[3] < bottom for c in chars)  # the picture's page has the note below it
+    assert shared, "the picture's page holds no note: the case is not tried"
+
+
 def test_a_table_taller_than_the_note_area_continues_between_its_rows(tmp_path):
     """A note holding a 40-row table, between 500 and 600 words: the table is cut between rows
     (never inside one, nor right after its header) and continues on the next pages' note areas;

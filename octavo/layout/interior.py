@@ -44,6 +44,9 @@ MAX_PUSHED_LINES = 3
 MAX_PASSES = 12
 #: Most layouts spent placing long notes' parts, at one gutter.
 MAX_SPLIT_PASSES = 6
+#: pt: the least a continued note takes at a page's foot in the default style (print.css): the note
+#: area's rule and margins (10 pt) and ``notesplit.MIN_FIRST_LINES`` lines of 11.5 pt, rounded up.
+CONTINUED_NOTE_ROOM = 36.0
 
 
 @dataclass
@@ -114,6 +117,7 @@ def print_html(
         height=round(height, 4),
         font_size=options.font_size,
         leading=options.leading,
+        picture_height=picture_height(options, margins),
         **margins,
     )
     return env.get_template("print/book.html").render(
@@ -127,6 +131,15 @@ def print_html(
         timestamp=timestamp,
         version=__version__,
     )
+
+
+def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
+    """The tallest a picture may be set, in inches: the text block's height less two lines and
+    ``CONTINUED_NOTE_ROOM``, so a picture fits on any page, even one a note continues on
+    (WeasyPrint sets a picture too tall for the page past the page's foot, over the notes, and
+    what is past the foot is lost). ``margins`` in inches, as ``PrintOptions.margins`` gives them."""
+    text_height = options.size[1] - margins["top"] - margins["bottom"]
+    return round(text_height - (2 * options.leading + CONTINUED_NOTE_ROOM) / 72, 4)
 
 
 def padding(options: PrintOptions, pages: int) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, ReplacedBox
 
 from octavo.layout.notesplit import (
     NOTE_SHARE,
@@ -191,15 +191,17 @@ def refine(
                 todo.append(note)
             elif note.id in plan.splits:  # well placed: its first part may take more room
                 todo.append(note)
-    new = SplitPlan(dict(plan.splits), dict(plan.overrun), {k: dict(v) for k, v in plan.leave.items()})
+    new = SplitPlan(dict(plan.splits), dict(plan.overrun), {k: dict(v) for k, v in plan.leave.items()}, {})
     # A note crowded off its call's page by another's continuation part waits; that part is made
     # shorter by the room the note needs, and the next pass places the note under its call.
     crowding = _crowding(book, document, plan, bad, pages)
     crowded = _crowded(document, crowding, places, reference)
     for (owner, index), need in crowded.items():
         new.leave.setdefault(owner, {})[index] = new.leave.get(owner, {}).get(index, 0.0) + need
+    # A continuation part under a picture too tall for the room the part left leaves more room.
+    new.under, overlapped = _under(document, plan, places)
     todo = [n for n in todo if n.id not in crowding]
-    forced = {owner for owner, _ in crowded}
+    forced = {owner for owner, _ in crowded} | overlapped
     todo += [n for s in book.sections for n in s.notes if n.id in forced and n not in todo]
     measured = measure(todo) if todo else {}
     for note in todo:
@@ -216,7 +218,7 @@ def refine(
             # the call's line was moved on to make room for the whole note: a short first
             # part lets it stay at the foot of the page before, where the next pass fills the room
             first = 0.0
-        offsets = plan_parts(lines, first, limits.cap, new.leave.get(note.id))
+        offsets = plan_parts(lines, first, limits.cap, new.room_left(note.id))
         old = plan.splits.get(note.id)
         keep = note.id not in bad and note.id not in forced
         if keep and old is not None and (not offsets or offsets[0] <= old.offsets[0]):
@@ -281,6 +283,51 @@ def _crowded(
         cap = _limits(page, _area(page) or reference)[2]
         need[part] = min(need.get(part, 0.0) + spot.bottom - spot.top, cap / 2)
     return need
+
+
+def _under(
+    document: weasyprint.Document, plan: SplitPlan, places: dict[str, Placed]
+) -> tuple[dict[str, dict[int, float]], set[str]]:
+    """The room continuation parts leave for pictures above them, for the next layout, and the
+    notes whose room grew.
+
+    WeasyPrint sets a picture that opens a page even when it is taller than the room the page's
+    continued note leaves, over the note. Such a part leaves the px the page's text runs into its
+    note area, added to what it left before; what it left before is kept while its page (in
+    ``places``) still holds a picture, and dropped once the picture has moved on.
+    """
+    continuations = _continuations(plan)
+    under: dict[str, dict[int, float]] = {}
+    for note, parts in plan.under.items():
+        for index, px in parts.items():
+            spot = places.get(part_id(note, index))
+            if spot is not None and _has_picture(document.pages[spot.page]):
+                under.setdefault(note, {})[index] = px
+    grown: set[str] = set()
+    for page in document.pages:
+        area = _area(page)
+        first = getattr(area.children[0], "element", None) if area is not None and area.children else None
+        part = continuations.get(first.get("id")) if first is not None else None
+        if area is None or part is None:
+            continue
+        bottom = max((line.position_y + line.height for line in _body_lines(page)), default=0.0)
+        over = bottom - area.position_y
+        if over > 0.5:
+            note, index = part
+            under.setdefault(note, {})[index] = under.get(note, {}).get(index, 0.0) + over
+            grown.add(note)
+    return under, grown
+
+
+def _has_picture(page: weasyprint.Page) -> bool:
+    """True when a line of ``page``'s text holds a picture."""
+    stack: list[Box] = list(_body_lines(page))
+    while stack:
+        box = stack.pop()
+        if isinstance(box, ReplacedBox):
+            return True
+        stack.extend(getattr(box, "children", []))
+    return False
 
 
 def _overrun(

@@ -31,12 +31,23 @@ class SplitPlan:
     #: note id -> {part index: CSS px its part leaves free}: room for the notes called on the page
     #: where that continuation part stands, which go under it
     leave: dict[str, dict[int, float]] = dataclasses.field(default_factory=dict)
+    #: note id -> {part index: CSS px}: room a continuation part leaves for a picture above it
+    #: (kept only while that part's page holds a picture)
+    under: dict[str, dict[int, float]] = dataclasses.field(default_factory=dict)
+
+    def room_left(self, note: str) -> dict[int, float]:
+        """Part index -> CSS px that part of ``note`` leaves free on its page (``leave`` and ``under``)."""
+        left = dict(self.leave.get(note, {}))
+        for index, px in self.under.get(note, {}).items():
+            left[index] = left.get(index, 0.0) + px
+        return left
 
     def key(self) -> tuple[object, ...]:
         return (
             tuple(sorted((k, s.offsets) for k, s in self.splits.items())),
             tuple(sorted(self.overrun.items())),
             tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.leave.items())),
+            tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.under.items())),
         )
 
 
