@@ -251,7 +251,7 @@ ENTRIES: tuple[Entry, ...] = (
         "internal-error",
         _E,
         "diagnostics",
-        "`preview`: rendering failed with a bug in octavo, shown like a diagnostic",
+        "a build or `preview` failed with a bug in octavo or a system error (a full disk)",
     ),
     # referees
     Entry(

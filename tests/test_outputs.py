@@ -198,7 +198,7 @@ def test_an_error_after_the_move_says_the_new_outputs_are_in_place(built, monkey
 
     monkeypatch.setattr("octavo.build.pipeline.record", full)
     code, _, err = run_main([str(ms), "--out", str(out), "--no-referees"], capsys)
-    assert code == 1 and "internal error: OSError" in err
+    assert code == 1 and f"{ms}: internal-error: OSError" in err
     assert f"the new outputs are in {out}" in err and "unchanged" not in err
     assert not (out / CACHE_NAME).exists()
 

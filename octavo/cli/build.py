@@ -132,7 +132,7 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # a bug in octavo or a library: no traceback unless asked for
         if os.environ.get("OCTAVO_DEBUG"):
             raise
-        print(f"octavo: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{args.manuscript}: internal-error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print(
             f"octavo: {_what_is_in(reporter, options.out)}; set OCTAVO_DEBUG=1 for the traceback",
             file=sys.stderr,
