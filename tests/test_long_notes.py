@@ -105,6 +105,46 @@ def test_short_notes_called_where_a_long_note_continues_stand_under_it_on_their_
     assert shared, "no page holds the long note's continuation and a short note: the case is not tried"
 
 
+@pytest.mark.parametrize("words", [900, 2000])
+def test_two_long_notes_called_in_one_line_share_the_pages_from_their_call(tmp_path, words):
+    """Two long notes called in one line: the first took all the room under the line and the
+    second went after its last part, pages from its call (print-misplaced, the build failed).
+    They now share the room: both start under the line and go on together, page after page."""
+    text = (
+        f"# One\n\n{body('w', 40)} x0.[^a] x1.[^b] {body('v', 200)}\n\n"
+        f"[^a]: {body('a', words)}\n\n[^b]: {body('b', words)}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", words, "x0")
+    check_note(pages, "b", words, "x1")
+    two = next(i for i, tokens in enumerate(pages) if ("y", 0) in tokens)
+    assert not [i for i, tokens in enumerate(pages[two:]) for p, _ in tokens if p in "ab"]
+
+
+def test_notes_called_in_short_paragraphs_while_a_long_note_continues(tmp_path):
+    """A 2,500-word note, then ten short paragraphs each calling a note of 80 words: far more
+    notes than text. The notes went past the chapter's end, onto the next chapter's pages, and
+    one was lost (print-lost, print-misplaced). Now every note stands from its call's page on."""
+    paragraphs = [f"{body('w', 40)} x0.[^a] {body('v', 20)}"]
+    notes = [f"[^a]: {body('a', 2500)}"]
+    for k, name in enumerate("bcdefghijk", start=1):
+        paragraphs.append(f"{body(f'p{name}', 15)} x{k}.[^{name}] {body(f'q{name}', 10)}")
+        notes.append(f"[^{name}]: {body(name, 80)}")
+    one = "# One\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(notes) + "\n"
+    two = f"# Two\n\n{body('y', 100)} call0.[^z]\n\n[^z]: {body('z', 40)}\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": one, "two.md": two})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    pages = page_tokens(built.pdf)
+    check_note(pages, "a", 2500, "x0")
+    for k, name in enumerate("bcdefghijk", start=1):
+        check_note(pages, name, 80, f"x{k}")
+    check_note(pages, "z", 40, "call0")
+
+
 def drawn_boxes(path) -> list[tuple[list[tuple[float, ...]], list[tuple[float, ...]], tuple[float, ...]]]:
     """For each page: the boxes (left, bottom, right, top, in pt) of its pictures and of its
     characters, and its page box."""

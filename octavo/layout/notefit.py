@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, ReplacedBox
 
+from octavo.layout.notegroup import plan_group
 from octavo.layout.notesplit import (
     NOTE_SHARE,
+    SLACK,
     NoteLine,
     plan_parts,
     split_note,
@@ -204,12 +206,12 @@ def refine(
     forced = {owner for owner, _ in crowded} | overlapped
     todo += [n for s in book.sections for n in s.notes if n.id in forced and n not in todo]
     measured = measure(todo) if todo else {}
+    grouped = _plan_groups(book, document, plan, new, todo, bad, pages, reference, measure)
     for note in todo:
         lines = measured.get(note.id)
-        if not lines:
+        if not lines or note.id in grouped:
             continue
-        starts = word_starts(note.blocks)
-        lines = [dataclasses.replace(ln, cut=ln.cut and ln.offset in starts) for ln in lines]
+        lines = _cuttable(note, lines)
         page = document.pages[pages[note.call_id]]
         above = _notes_above(page, set(_parts(plan, note)))
         limits = room(page, note.call_id, above, _area(page) or reference)
@@ -229,6 +231,64 @@ def refine(
             new.splits.pop(note.id, None)
     _overrun(book, new, plan, pages, places)
     return None if new.key() == plan.key() else new
+
+
+def _cuttable(note: Note, lines: list[NoteLine]) -> list[NoteLine]:
+    """``lines`` with ``cut`` kept only where a word of ``note`` begins."""
+    starts = word_starts(note.blocks)
+    return [dataclasses.replace(ln, cut=ln.cut and ln.offset in starts) for ln in lines]
+
+
+def _plan_groups(
+    book: Book,
+    document: weasyprint.Document,
+    plan: SplitPlan,
+    new: SplitPlan,
+    todo: list[Note],
+    bad: set[str],
+    pages: dict[str, int],
+    reference: FootnoteAreaBox | None,
+    measure: Callable[[list[Note]], dict[str, list[NoteLine]]],
+) -> set[str]:
+    """Plan together, into ``new``, the notes called on a page from its first long note on (one
+    misplaced, or split by ``plan``), when two of them are long and they do not all fit under the
+    last one's call (``notegroup.plan_group``); the ids of the notes so planned, or kept as
+    ``plan`` has them when all stand where they belong."""
+    called: dict[int, list[Note]] = {}
+    for section in book.sections:
+        for note in section.notes:
+            if note.call_id in pages:
+                called.setdefault(pages[note.call_id], []).append(note)
+    waiting = {n.id for n in todo if n.id in bad}
+    planned: set[str] = set()
+    for index, notes in called.items():
+        long = [n for n in notes if n.id in waiting or n.id in plan.splits]
+        if len(long) < 2:
+            continue  # one long note: refine plans it alone, the notes after it go under it
+        members = notes[notes.index(long[0]) :]
+        if not any(n.id in bad for n in members):
+            planned.update(n.id for n in members)  # placed as planned together: kept
+            continue
+        measured = measure(members)
+        if any(not measured.get(n.id) for n in members):
+            continue
+        lines = [_cuttable(n, measured[n.id]) for n in members]
+        page = document.pages[index]
+        above = _notes_above(page, set(_parts(plan, members[0])))
+        limits = room(page, members[-1].call_id, above, _area(page) or reference)
+        start = limits.first
+        if index > 0 and _opens_page(page, members[-1].call_id):
+            start = 0.0  # the calls' line was moved on: short first parts bring it back (see refine)
+        elif sum(ln[-1].bottom + SLACK for ln in lines) <= start:
+            continue  # they all fit: not a matter of sharing
+        leaves = [new.room_left(n.id) for n in members]
+        for note, offsets in zip(members, plan_group(lines, start, limits.cap, leaves), strict=True):
+            if offsets:
+                new.splits[note.id] = split_note(note, offsets)
+            else:
+                new.splits.pop(note.id, None)
+            planned.add(note.id)
+    return planned
 
 
 def _continuations(plan: SplitPlan) -> dict[str, tuple[str, int]]:
@@ -308,10 +368,10 @@ def _under(
         area = _area(page)
         first = getattr(area.children[0], "element", None) if area is not None and area.children else None
         part = continuations.get(first.get("id")) if first is not None else None
-        if area is None or part is None:
+        if area is None or part is None or not _has_picture(page):
             continue
-        bottom = max((line.position_y + line.height for line in _body_lines(page)), default=0.0)
-        over = bottom - area.position_y
+        top = area.children[0].position_y - area.margin_top - area.padding_top - area.border_top_width
+        over = max((line.position_y + line.height for line in _body_lines(page)), default=0.0) - top
         if over > 0.5:
             note, index = part
             under.setdefault(note, {})[index] = under.get(note, {}).get(index, 0.0) + over

@@ -247,6 +247,25 @@ def measure(
     return found
 
 
+def part_end(lines: list[NoteLine], start: int, room: float) -> int | None:
+    """Index of the line that begins the next part when the part beginning at ``lines[start]``
+    may fill ``room`` px: the last cut that keeps the part within the room, or, when none does,
+    the first cut ``MIN_FIRST_LINES`` lines on (the smallest part worth setting). None when the
+    rest of the note fits in ``room``, or cannot be cut at all."""
+    top = lines[start].top
+    if lines[-1].bottom - top <= room - SLACK:
+        return None
+    end = start
+    for index in range(start + 1, len(lines)):
+        if lines[index - 1].bottom - top > room - SLACK:
+            break
+        if lines[index].cut:
+            end = index
+    if end == start:  # nothing fits: at least the smallest part that can be cut
+        end = next((i for i in range(start + MIN_FIRST_LINES, len(lines)) if lines[i].cut), 0)
+    return end or None
+
+
 def plan_parts(
     lines: list[NoteLine], first_room: float, cap: float, leave: dict[int, float] | None = None
 ) -> list[int]:
@@ -258,22 +277,10 @@ def plan_parts(
     leave = leave or {}
     cuts: list[int] = []
     start, room = 0, first_room
-    while True:
-        top = lines[start].top
-        end = start
-        for index in range(start + 1, len(lines)):
-            if lines[index - 1].bottom - top > room - SLACK:
-                break
-            if lines[index].cut:
-                end = index
-        if lines[-1].bottom - top <= room - SLACK:
-            return cuts
-        if end == start:  # nothing fits: at least the smallest part that can be cut
-            end = next((i for i in range(start + MIN_FIRST_LINES, len(lines)) if lines[i].cut), 0)
-            if not end:
-                return cuts
+    while (end := part_end(lines, start, room)) is not None:
         cuts.append(lines[end].offset)
         start, room = end, max(cap - leave.get(len(cuts), 0.0), 0.0)
+    return cuts
 
 
 def split_note(note: Note, offsets: Iterable[int]) -> Split:

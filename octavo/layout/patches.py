@@ -65,7 +65,8 @@ behind carried numbered notes: it goes under the continued note on its
 call's page, as a compositor sets it. And at a page's start WeasyPrint put
 every carried note that fitted: two parts of one note on one page, which
 left no room for the notes called there; a part now waits for the next page
-when a part of its note is already on this one.
+when a part of its note is already on this one, at its call or at the page's
+start, while the parts of other notes carried with it are still tried.
 
 **Page references built once** (``page-references``). pydyf computes
 ``PDF.page_references`` anew on every access: a tuple of a reference to
@@ -134,7 +135,10 @@ PATCHES: tuple[Patch, ...] = (
         module="weasyprint.layout.block",
         function="_linebox_layout",
         line="                    context.reported_footnotes or\n",
-        replacement="                    _octavo_waits(footnote, context.reported_footnotes) or\n",
+        replacement=(
+            "                    _octavo_waits(footnote, context.reported_footnotes,\n"
+            "                                  context.current_page_footnotes) or\n"
+        ),
         why="a note called where a long note continues goes under it on its call's page, not after "
         "every later part of the long note",
         upstream="WeasyPrint keeps all notes in order on purpose; octavo's carried parts are its own",
@@ -146,10 +150,22 @@ PATCHES: tuple[Patch, ...] = (
         version="70.0",
         module="weasyprint.layout.page",
         function="make_page",
-        line="if overflow and i != 0:",
-        replacement="if (overflow or _octavo_held(reported_footnote, reported_footnotes[:i])) and i != 0:",
+        line=(
+            "if overflow and i != 0:\n"
+            "            context.report_footnote(reported_footnote)\n"
+            "            context.reported_footnotes = reported_footnotes[i:]\n"
+        ),
+        replacement=(
+            "if _octavo_held(reported_footnote, context.current_page_footnotes[:-1]):\n"
+            "            context.report_footnote(reported_footnote)  # octavo: on to the next page\n"
+            "            continue\n"
+            "        if overflow and i != 0:\n"
+            "            context.report_footnote(reported_footnote)\n"
+            "            held = context.reported_footnotes[:-1]\n"
+            "            context.reported_footnotes = held + reported_footnotes[i:]\n"
+        ),
         why="one part of a continued note a page, as the parts were planned: the room left is for the "
-        "notes called on that page",
+        "notes called on that page, and for the parts of other notes continued with it",
         upstream="octavo's own parts; nothing to report",
         helpers=("_octavo_held",),
     ),
@@ -225,9 +241,12 @@ def _continues(footnote: object) -> bool:
     return element is not None and CONTINUED in (element.get("class") or "").split()
 
 
-def _octavo_waits(footnote: object, reported: list[object]) -> bool:
+def _octavo_waits(footnote: object, reported: list[object], placed: list[object]) -> bool:
     """Whether a note called now must follow the notes carried to the next page: a continuation
-    part, behind any; a numbered note, only behind a carried numbered note."""
+    part, behind any, and when a part of its note is already on this page (``placed``: the page's
+    notes so far, this one among them); a numbered note, only behind a carried numbered note."""
+    if _octavo_held(footnote, [f for f in placed if f is not footnote]):
+        return True
     if not reported:
         return False
     return _continues(footnote) or any(not _continues(f) for f in reported)
