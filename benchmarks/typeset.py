@@ -23,11 +23,11 @@ not its advance but white space after it) and its type size on the page (pt).
 pypdfium2's loose character boxes are not used: for a glyph whose outline
 reaches past its advance (an italic or roman *f*, an italic *r*) their right
 edge is the outline's, which would shorten the word space after it by up
-to 1 pt. The only things taken from octavo are ``PrintOptions`` (trim and
-margins, ``margins(pages)`` with the PDF's own page count, as
-``octavo/inspect`` reads them, and the leading) from the book's ``[print]``
-table, and ``make_book``. Page 1 of the PDF is a recto: rectos are the odd
-page numbers (even 0-based indexes), versos the even ones.
+to 1 pt. The only thing taken from octavo is ``PrintOptions``, read from
+the book's ``[print]`` table: the margins (``margins(pages)`` with the PDF's
+own page count, as ``octavo/inspect`` reads them), ``font_size`` and the
+leading. Page 1 of the PDF is a recto: rectos are the odd page numbers (even
+0-based indexes), versos the even ones.
 
 Definitions
 -----------
@@ -61,7 +61,9 @@ Definitions
   top), set in the body size (within 2 %): not running heads or folios
   (outside the block), headings (larger), block quotes, tables or notes
   (smaller). A line with a dot leader (three or more words that are a lone
-  '.') is a contents entry, not body text.
+  '.') is a contents entry, not body text. (Front matter set in the body
+  size counts too: the seed's title page has two centred 11 pt credit lines,
+  ragged, and its 9 pt copyright page, having no body line, is note lines.)
 - **Note line**: a line inside the text block, below the page's lowest body
   line (or on a page with none), set in the note size: the commonest size
   of such lines below 0.95 of the body size.
