@@ -51,7 +51,7 @@ def test_apply_is_idempotent():
 
 def test_the_table_says_what_and_why():
     names = [p.name for p in patches.PATCHES]
-    assert len(names) == len(set(names)) == 8
+    assert len(names) == len(set(names)) == 9
     for patch in patches.PATCHES:
         assert patch.line and patch.replacement and patch.why and patch.upstream
         assert patch.line != patch.replacement
@@ -125,3 +125,46 @@ def test_importing_octavo_patches_nothing():
     assert found["untouched"], "an import patched WeasyPrint or pydyf"
     assert set(found["state"].values()) == {patches.ON}
     assert found["replaced"] and found["kept"]
+
+
+#: Words whose British and American break points differ (Pyphen's en_GB and en_US), with the
+#: American ones (plain TeX's hyphen.tex): the issue's print review found the British ones.
+AMERICAN = {
+    "initiative": "ini-tia-tive",
+    "contradictory": "con-tra-dic-to-ry",
+    "bureaucratization": "bu-reau-cra-ti-za-tion",
+    "catastrophe": "catas-tro-phe",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "wanted"), [("en", "en_US"), ("en-US", "en_US"), ("en-GB", "en_GB"), ("fr", "fr")]
+)
+def test_tex_patterns_are_chosen_for_a_bare_tag(lang, wanted):
+    assert patches._octavo_patterns(lang) == wanted
+
+
+def test_a_book_in_en_breaks_words_where_tex_breaks_them():
+    """The words in a column too narrow for them, in an ``en`` document: every break WeasyPrint
+    makes inside a word is an American one (the British patterns break these words elsewhere)."""
+    import pypdfium2 as pdfium
+
+    patches.apply()
+    html = (
+        "<html lang='en'><body><p style='width: 4.2em; font-size: 20pt; hyphens: auto; "
+        f"font-family: serif'>{' '.join(AMERICAN)}</p></body></html>"
+    )
+    text = pdfium.PdfDocument(weasyprint.HTML(string=html).write_pdf())[0].get_textpage().get_text_range()
+    breaks: dict[str, set[int]] = {}
+    word, cuts = "", set()
+    for piece in text.split():  # a piece ending in a hyphen goes on at the next line's start
+        word += piece.removesuffix("\u2010")
+        if piece.endswith("\u2010"):
+            cuts.add(len(word))
+            continue
+        breaks[word], word, cuts = cuts, "", set()
+    assert set(breaks) == set(AMERICAN), text
+    assert any(breaks.values()), f"nothing was hyphenated: the test tries nothing ({text!r})"
+    for plain, american in AMERICAN.items():
+        allowed = {len("".join(american.split("-")[:k])) for k in range(1, american.count("-") + 1)}
+        assert breaks[plain] <= allowed, f"{plain} broken at {sorted(breaks[plain])}: {text!r}"

@@ -68,6 +68,14 @@ left no room for the notes called there; a part now waits for the next page
 when a part of its note is already on this one, at its call or at the page's
 start, while the parts of other notes carried with it are still tried.
 
+**TeX's English patterns** (``tex-patterns``). WeasyPrint hyphenates with the
+Pyphen dictionary of the text's language; for a bare ``en`` Pyphen gives the
+first of its English files by name, ``en_GB``, the British patterns, which
+break initi-at-ive, contradict-ory, bur-eau-crat-iz-a-tion and cata-strophe
+in an American text. TeX's and babel's ``english`` is the American
+``hyphen.tex`` (Pyphen's ``en_US``: LibreOffice's conversion of it, with the
+TUGboat exceptions); ``en-GB`` keeps the British ones.
+
 **Notes looked up only for boxes that call one** (``note-lookup``). For every
 box of every line, WeasyPrint asked whether the box's note (``None`` for
 almost all boxes) is in the list of notes still to be set, a scan of the
@@ -188,6 +196,20 @@ PATCHES: tuple[Patch, ...] = (
         helpers=("_octavo_held",),
     ),
     Patch(
+        name="tex-patterns",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.text.line_break",
+        function="split_first_line",
+        line="lang = style['lang'] and pyphen.language_fallback(style['lang'])",
+        replacement="lang = style['lang'] and _octavo_patterns(style['lang'])",
+        why="a book in 'en' is hyphenated with TeX's English patterns (American, as TeX's and babel's "
+        "'english' are), not with whichever of Pyphen's en_GB and en_US files sorts first",
+        upstream="Pyphen gives a bare tag the first dictionary file in name order; not reported",
+        also=("weasyprint.layout.inline.split_first_line", "weasyprint.layout.preferred.split_first_line"),
+        helpers=("_octavo_patterns",),
+    ),
+    Patch(
         name="tag-spans",
         library="weasyprint",
         version="70.0",
@@ -277,6 +299,22 @@ def _octavo_held(footnote: object, placed: list[object]) -> bool:
         return False
     own = _ident(footnote).rpartition("-cont-")[0]
     return any(i == own or i.rpartition("-cont-")[0] == own for i in map(_ident, placed))
+
+
+#: BCP 47 language -> the Pyphen dictionary with the patterns TeX uses for it, where Pyphen's own
+#: fallback picks another: TeX's ``english`` (hyph-en-us, plain TeX's hyphen.tex) is American;
+#: Pyphen's ``en`` is the first of its en_* files, the British patterns (initi-at-ive, cata-strophe).
+TEX_PATTERNS = {"en": "en_US"}
+
+
+def _octavo_patterns(language: str) -> str | None:
+    """The Pyphen dictionary WeasyPrint hyphenates ``language`` with (``TEX_PATTERNS``, else Pyphen's
+    ``language_fallback``)."""
+    import pyphen
+
+    tag = language.replace("-", "_")
+    found = TEX_PATTERNS.get(tag.lower()) or pyphen.language_fallback(tag)
+    return str(found) if found else None
 
 
 def _ident(footnote: object) -> str:
