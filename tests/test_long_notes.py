@@ -145,6 +145,24 @@ def test_notes_called_in_short_paragraphs_while_a_long_note_continues(tmp_path):
     check_note(pages, "z", 40, "call0")
 
 
+def test_a_long_note_called_while_two_long_notes_continue_goes_on_with_them(tmp_path):
+    """Three notes called in one sentence (900, 700 and 20 words), then five paragraphs on a fourth
+    of 900 words: the fourth started under its call, then waited two pages behind the first two's
+    continued parts (print-misplaced). Now the pages are shared by the notes that go on."""
+    paragraphs = [f"{body('w', 60)} x0.[^a] x1.[^b] x2.[^c] {body('v', 30)}"]
+    paragraphs += [body(f"p{k}", 50) for k in range(5)]
+    paragraphs.append(f"{body('u', 40)} x3.[^d] {body('t', 200)}")
+    notes = [f"[^a]: {body('a', 900)}", f"[^b]: {body('b', 700)}", f"[^c]: {body('c', 20)}"]
+    notes.append(f"[^d]: {body('d', 900)}")
+    text = "# One\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(notes) + "\n"
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    pages = page_tokens(built.pdf)
+    for name, words, call in (("a", 900, "x0"), ("b", 700, "x1"), ("c", 20, "x2"), ("d", 900, "x3")):
+        check_note(pages, name, words, call)
+
+
 def drawn_boxes(path) -> list[tuple[list[tuple[float, ...]], list[tuple[float, ...]], tuple[float, ...]]]:
     """For each page: the boxes (left, bottom, right, top, in pt) of its pictures and of its
     characters, and its page box."""

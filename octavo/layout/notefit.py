@@ -197,6 +197,8 @@ def refine(
     # A note crowded off its call's page by another's continuation part waits; that part is made
     # shorter by the room the note needs, and the next pass places the note under its call.
     crowding = _crowding(book, document, plan, bad, pages)
+    # ... unless it is too long to end under the continued part: then they share the next pages
+    crowding = _short(book, document, crowding, measure, reference)
     crowded = _crowded(document, crowding, places, reference)
     for (owner, index), need in crowded.items():
         new.leave.setdefault(owner, {})[index] = new.leave.get(owner, {}).get(index, 0.0) + need
@@ -206,7 +208,7 @@ def refine(
     forced = {owner for owner, _ in crowded} | overlapped
     todo += [n for s in book.sections for n in s.notes if n.id in forced and n not in todo]
     measured = measure(todo) if todo else {}
-    grouped = _plan_groups(book, document, plan, new, todo, bad, pages, reference, measure)
+    grouped = _plan_groups(book, document, plan, new, todo, bad, pages, places, reference, measure)
     for note in todo:
         lines = measured.get(note.id)
         if not lines or note.id in grouped:
@@ -247,48 +249,106 @@ def _plan_groups(
     todo: list[Note],
     bad: set[str],
     pages: dict[str, int],
+    places: dict[str, Placed],
     reference: FootnoteAreaBox | None,
     measure: Callable[[list[Note]], dict[str, list[NoteLine]]],
 ) -> set[str]:
-    """Plan together, into ``new``, the notes called on a page from its first long note on (one
-    misplaced, or split by ``plan``), when two of them are long and they do not all fit under the
-    last one's call (``notegroup.plan_group``); the ids of the notes so planned, or kept as
-    ``plan`` has them when all stand where they belong."""
+    """Plan together, into ``new``, the notes of a page where a note is misplaced: those carried
+    onto it from earlier pages (from their part there on) and those called on it, when two of
+    them are long (what is left of each is over half what a part may fill) and they do not all
+    fit under the last call (``notegroup.plan_group``). The ids of the notes so planned, or kept
+    as ``plan`` has them when all stand where they belong (``places``: ``placed_parts`` of
+    ``document``)."""
     called: dict[int, list[Note]] = {}
     for section in book.sections:
         for note in section.notes:
             if note.call_id in pages:
                 called.setdefault(pages[note.call_id], []).append(note)
     waiting = {n.id for n in todo if n.id in bad}
-    planned: set[str] = set()
-    for index, notes in called.items():
-        long = [n for n in notes if n.id in waiting or n.id in plan.splits]
-        if len(long) < 2:
-            continue  # one long note: refine plans it alone, the notes after it go under it
-        members = notes[notes.index(long[0]) :]
-        if not any(n.id in bad for n in members):
-            planned.update(n.id for n in members)  # placed as planned together: kept
+    planned: set[str] = set()  # planned here, or kept
+    replanned: set[str] = set()  # planned again here: not again for a later page in this pass
+    for index in sorted(called):
+        carried = _carried(book, plan, pages, places, index)
+        members = [note for note, _ in carried] + called[index]
+        if not {n.id for n in members} & (waiting | set(plan.splits)):
+            continue
+        if replanned.intersection(n.id for n in members):
             continue
         measured = measure(members)
         if any(not measured.get(n.id) for n in members):
             continue
-        lines = [_cuttable(n, measured[n.id]) for n in members]
+        starts = {note.id: offset for note, offset in carried}
+        lines = []
+        for note in members:
+            mine = _cuttable(note, measured[note.id])
+            lines.append([ln for ln in mine if ln.offset >= starts.get(note.id, 0)])
+        if any(not ln for ln in lines):
+            continue
         page = document.pages[index]
-        above = _notes_above(page, set(_parts(plan, members[0])))
-        limits = room(page, members[-1].call_id, above, _area(page) or reference)
+        limits = room(page, called[index][-1].call_id, 0.0, _area(page) or reference)
+        long = [ln for ln in lines if ln[-1].bottom - ln[0].top > limits.cap / 2]
+        if len(long) < 2:
+            continue  # one long note: refine plans it alone, the notes after it go under it
+        if not any(n.id in bad for n in members):
+            planned.update(n.id for n in members)  # placed as planned together: kept
+            continue
         start = limits.first
-        if index > 0 and _opens_page(page, members[-1].call_id):
+        if index > 0 and _opens_page(page, called[index][-1].call_id):
             start = 0.0  # the calls' line was moved on: short first parts bring it back (see refine)
-        elif sum(ln[-1].bottom + SLACK for ln in lines) <= start:
+        elif sum(ln[-1].bottom - ln[0].top + SLACK for ln in lines) <= start:
             continue  # they all fit: not a matter of sharing
         leaves = [new.room_left(n.id) for n in members]
         for note, offsets in zip(members, plan_group(lines, start, limits.cap, leaves), strict=True):
-            if offsets:
-                new.splits[note.id] = split_note(note, offsets)
+            before = plan.splits[note.id].offsets if note.id in plan.splits else ()
+            kept = [o for o in before if o <= starts[note.id]] if note.id in starts else []
+            if kept or offsets:
+                new.splits[note.id] = split_note(note, [*kept, *offsets])
             else:
                 new.splits.pop(note.id, None)
             planned.add(note.id)
+            replanned.add(note.id)
     return planned
+
+
+def _carried(
+    book: Book, plan: SplitPlan, pages: dict[str, int], places: dict[str, Placed], index: int
+) -> list[tuple[Note, int]]:
+    """The notes called before page ``index`` that go on there: each with the character offset
+    where its part on that page begins (``places``, ``pages``: read on the current layout)."""
+    found = []
+    for section in book.sections:
+        for note in section.notes:
+            split = plan.splits.get(note.id)
+            call = pages.get(note.call_id)
+            if split is None or call is None or call >= index:
+                continue
+            for k in range(1, len(split.parts)):
+                spot = places.get(part_id(note, k))
+                if spot is not None and spot.page >= index:
+                    found.append((note, split.offsets[k - 1]))
+                    break
+    return found
+
+
+def _short(
+    book: Book,
+    document: weasyprint.Document,
+    crowding: dict[str, tuple[str, int]],
+    measure: Callable[[list[Note]], dict[str, list[NoteLine]]],
+    reference: FootnoteAreaBox | None,
+) -> dict[str, tuple[str, int]]:
+    """The crowded notes (``_crowding``) short enough to stand whole under a continued part, which
+    then leaves them room; a longer one is planned with the notes carried onto its call's page."""
+    if not crowding:
+        return crowding
+    notes = [n for s in book.sections for n in s.notes if n.id in crowding]
+    measured = measure(notes)
+    half = _limits(document.pages[0], reference)[2] / 2  # half what a part may fill
+    return {
+        ident: part
+        for ident, part in crowding.items()
+        if not measured.get(ident) or measured[ident][-1].bottom <= half
+    }
 
 
 def _continuations(plan: SplitPlan) -> dict[str, tuple[str, int]]:
