@@ -21,17 +21,15 @@ from octavo.cli import main
 from octavo.config.book import load_config
 from octavo.diagnostics import Diagnostics
 from octavo.inspect.fidelity import (
-    PageText,
     _check_notes,
     _matches,
     _Report,
     block_words,
-    destinations,
-    notdef_glyphs,
     note_tops,
     print_problems,
-    read_pages,
 )
+from octavo.inspect.pagetext import PageText, read_pages
+from octavo.inspect.pdftext import destinations, notdef_glyphs
 from octavo.source.parse import parse_book
 
 CHAPTERS = {

@@ -37,7 +37,7 @@ from octavo.writers.a11y import claims_problems
 
 if TYPE_CHECKING:
     from octavo.diagnostics import Diagnostic
-    from octavo.inspect.fidelity import ReadPages
+    from octavo.inspect.pagetext import ReadPages
     from octavo.model import Book
 
 
