@@ -146,6 +146,14 @@ class Font:
         # how far any outline reaches left of its origin and right of its advance (em): for quick bounds
         self.leftmost = min(0.0, min(self.left))
         self.beyond = max(0.0, max(self.over))
+        # a run's text, height and .notdef glyphs are read a word at a time (the codes between two
+        # spaces), each word once: a book says the same words again and again
+        self.space = self.text.index(" ") if " " in self.text else None
+        self.separator = chr(self.space) if self.space is not None else ""
+        self.unit = b"hhhh" if self.two_byte else b"hh"  # a code's hex digits, as pdftext marks them
+        self.hex_code = b"<" + self.unit + b">"
+        self.words = _Words(self.text, self.low, self.high, self.notdef)
+        self.spaced = self.words[self.separator]  # what the space draws
 
     def codes(self, data: bytes) -> bytes | array[int]:
         """Character codes of a string's bytes."""
@@ -155,6 +163,31 @@ class Font:
         if sys.byteorder == "little":
             codes.byteswap()
         return codes
+
+
+#: What a run of codes draws: its text, its outlines' lowest and highest point (em; INF and -INF
+#: when nothing is inked) and whether a code draws .notdef.
+Word = tuple[str, float, float, bool]
+
+
+class _Words(dict[str, Word]):
+    """What the codes of each word (a ``str`` of one character a code) draw, one by one, worked out
+    the first time it is asked for: the words' text, their outlines' lowest and highest point and
+    whether a code draws .notdef (from the font's tables by code)."""
+
+    def __init__(self, text: list[str], low: list[float], high: list[float], notdef: set[int]) -> None:
+        super().__init__()
+        self.text, self.low, self.high, self.notdef = text, low, high, notdef
+
+    def __missing__(self, word: str) -> Word:
+        codes = list(map(ord, word))
+        found = self[word] = (
+            word.translate(self.text),  # each code's text (a list by code serves as the table)
+            min(map(self.low.__getitem__, codes), default=INF),
+            max(map(self.high.__getitem__, codes), default=-INF),
+            not self.notdef.isdisjoint(codes),
+        )
+        return found
 
 
 def _cmap_cids(data: bytes) -> dict[int, int]:

@@ -11,14 +11,15 @@ PDF draws (two PDFs with one digest are read once).
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import math
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from octavo.inspect.pdffonts import INF, SPACE, Font
 
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
 Matrix = tuple[float, ...]
 #: One glyph a run inks: (char, left, bottom, right, top) in pt.
 Glyph = tuple[str, float, float, float, float]
+#: A run's character codes.
+Codes: TypeAlias = "bytes | bytearray | array[int]"
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: The content-stream operations the reader follows; everything else is passed over.
 NUMBER = rb"(?<![\w.+-])(?>[-+]?(?:\d+\.?\d*|\.\d+))"  # a whole number, never backtracked into
-OPERATION = re.compile(
-    rb"(?=[\[<(/\d.+\-BEqQT])(?:"  # only where an operation can start (a quick scan past the rest)
-    rb"\[([^\]\(]*)\]\s*TJ"  # 1: a text array of hex strings (WeasyPrint's form)
+#: Only where an operation can start (a quick scan past the rest).
+_START = rb"(?=[\[<(/\d.+\-BEqQT])(?:"
+_OTHERS = (
     rb"|\[((?:[^\]\\(]|\((?:\\.|[^\\)])*\))*)\]\s*TJ"  # 2: a text array with literal strings
     rb"|(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))\s*(Tj|'|\")"  # 3, 4: a string shown
     rb"|/([^\s/\[\]<>(){}%]+)\s+(?:(" + NUMBER + rb")\s+Tf|Do)"  # 5, 6: a font set, a form drawn
@@ -42,9 +45,35 @@ OPERATION = re.compile(
     rb"|(BT|ET|q|Q|T\*)(?![^\s\[/<(%])"  # 9
     rb"|\((?:\\.|[^\\)])*\)"  # a literal string elsewhere (a marked-content property): passed over
     rb"|BI\s.*?\sEI(?=\s)"  # an inline image: passed over
-    rb")",
+    rb")"
+)
+OPERATION = re.compile(
+    _START + rb"\[([^\]\(]*)\]\s*TJ" + _OTHERS,  # 1: a text array of hex strings (WeasyPrint's form)
     re.S,
 )
+#: ``OPERATION`` with a text object as WeasyPrint writes one (BT, Tm, Tf, TJ, ET), in the marked
+#: content that tags it (``/Span <</MCID 3>> BDC`` ... ``EMC``, where OPERATION finds nothing), as
+#: one operation (groups 1-4: the Tm numbers, the font, its size, the array), then OPERATION's
+#: (groups 5-13). Its arrays run to the first ']', a literal string's included: ``_operations``
+#: goes on with OPERATION where an array holds one, so that both read the same operations.
+READING = re.compile(
+    _START
+    + rb"(?:/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC\s+)?BT\s+((?:"
+    + NUMBER
+    + rb"\s+)+)Tm\s+/([^\s/\[\]<>(){}%]+)\s+("
+    + NUMBER
+    + rb")\s+Tf\s*\[([^\]]*)\]\s*TJ\s*ET(?![^\s\[/<(%])(?:\s*EMC)?"
+    + rb"|\[([^\]]*)\]\s*TJ"
+    + _OTHERS,
+    re.S,
+)
+_NO_TEXT_OBJECT = (None, None, None, None)
+#: For arrays of hex strings read with bytes methods (``Reader._hex_array``): hex digits made 'h',
+#: '<' and '>' kept, any other byte made '!'; '>' made '<'.
+_HEX_MARKS = bytes(
+    b"h"[0] if b in b"0123456789ABCDEFabcdef" else b if b in b"<>" else b"!"[0] for b in range(256)
+)
+_CLOSE_AS_OPEN = bytes.maketrans(b">", b"<")
 HEX_STRING = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 STRING_OR_NUMBER = re.compile(rb"<([0-9A-Fa-f\s]*)>|\(((?:\\.|[^\\)])*)\)|(" + NUMBER + rb")", re.S)
 ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
@@ -96,6 +125,18 @@ def destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
     return found
 
 
+def _operations(data: bytes) -> Iterator[tuple[re.Match[bytes], tuple[Any, ...]]]:
+    """Each operation of a content stream the reader follows, and ``READING``'s groups for it."""
+    for match in READING.finditer(data):
+        groups = match.groups()
+        shown = groups[3] if groups[3] is not None else groups[4]
+        if shown is not None and b"(" in shown:  # a literal string in an array: OPERATION reads the rest
+            for again in OPERATION.finditer(data, match.start()):
+                yield again, _NO_TEXT_OBJECT + again.groups()
+            return
+        yield match, groups
+
+
 @dataclass
 class Run:
     """One string or array of strings shown: its text, font size, outline box and baseline ends."""
@@ -116,6 +157,7 @@ class Reader:
         self.pdf = pdf
         self.fonts: dict[tuple[int, int] | int, Font] = {}
         self.notdefs: list[tuple[int, str]] = []
+        self.numbers = _Numbers()
 
     def font(self, resources: pikepdf.Object | None, name: bytes) -> Font | None:
         fonts = resources.get("/Font") if resources is not None else None
@@ -151,9 +193,23 @@ class Reader:
         size = tc = tw = rise = leading = 0.0
         th = 1.0
         tm = tlm = IDENTITY
-        for match in OPERATION.finditer(data):
-            fast, slow, string, shows, name, points, numbers, operator, begin = match.groups()
-            if fast is not None or slow is not None or string is not None:
+        fonts: dict[bytes, Font | None] = {}  # by name, in these resources
+        for match, groups in _operations(data):
+            # a text object (its matrix, font, size and array), then OPERATION's groups
+            placed, named, sized, shown, fast, slow, string, shows, name, points, numbers, operator, begin = (
+                groups
+            )
+            if shown is not None:  # BT, Tm, Tf, TJ, ET: each done as it is done on its own
+                values = placed.split()
+                tm = tlm = tuple(map(float, values[-6:])) if len(values) >= 6 else IDENTITY
+                if named not in fonts:
+                    fonts[named] = self.font(resources, named)
+                font, size = fonts[named], float(sized)
+                if font is not None:
+                    run, advance = self._show(font, shown, size, tc, tw, th, rise, _mul(tm, ctm), page)
+                    runs.append(run)
+                    tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
+            elif fast is not None or slow is not None or string is not None:
                 if string is not None and shows != b"Tj":  # ' and " go to the next line first
                     if shows == b'"':
                         operands = data[max(0, match.start() - 64) : match.start()].split()[-2:]
@@ -168,7 +224,9 @@ class Reader:
                 tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
             elif name is not None:
                 if points is not None:
-                    font, size = self.font(resources, name), float(points)
+                    if name not in fonts:
+                        fonts[name] = self.font(resources, name)
+                    font, size = fonts[name], float(points)
                 elif depth < 8 and resources is not None:
                     self._form(resources, name, ctm, page, runs, depth)
             elif numbers is not None:
@@ -232,23 +290,28 @@ class Reader:
         page: int,
     ) -> tuple[Run, float]:
         """The run a string or text array draws, and how far it moves the text matrix (text space)."""
-        codes: bytes | bytearray | array[int] | None = None
-        numbers: list[float]
-        if b"(" not in content:  # hex strings only: all decoded at once
-            hexes = HEX_STRING.findall(content)
-            if not any(map((3 if font.two_byte else 1).__and__, map(len, hexes))):  # whole codes each
-                with contextlib.suppress(ValueError):
-                    codes = font.codes(bytes.fromhex(b"".join(hexes).decode()))
-                    numbers = list(map(float, HEX_STRING.sub(b" ", content).split()))
-        if codes is None:
-            codes = array("H") if font.two_byte else bytearray()
-            numbers = []
-            for string, number in _items(content):
-                if string is None:
-                    numbers.append(number)
-                else:
-                    codes.extend(font.codes(string))
-        if font.notdef and not font.notdef.isdisjoint(codes):
+        read = self._hex_array(font, content)
+        if read is None:
+            codes, numbers = _codes(font, content)
+            word = None
+        else:
+            codes, numbers, word = read
+        if word is not None and font.space is not None:  # a word at a time (``Font.words``)
+            pieces = word.split(font.separator)
+            if len(pieces) == 1:
+                text, low, high, notdef = font.words[word]
+            else:  # the words, and the space between them
+                texts, lows, highs, notdefs = zip(
+                    font.spaced, *map(font.words.__getitem__, pieces), strict=True
+                )
+                text = texts[0].join(texts[1:])
+                low, high, notdef = min(lows), max(highs), any(notdefs)
+        else:
+            text = "".join(map(font.text.__getitem__, codes))
+            low = min(map(font.low.__getitem__, codes), default=INF)
+            high = max(map(font.high.__getitem__, codes), default=-INF)
+            notdef = bool(font.notdef) and not font.notdef.isdisjoint(codes)
+        if notdef:
             self.notdefs += [(page, font.notdef_text.get(c, "")) for c in codes if c in font.notdef]
         count = len(codes)
         widths = sum(map(font.advance.__getitem__, codes))
@@ -257,23 +320,89 @@ class Reader:
         forth = (absolute - total) / 2000 * size  # and to the right (spacing)
         spaces = codes.count(32) * tw if not font.two_byte else 0.0
         advance = (widths * size + forth - back + count * tc + spaces) * th
-        text = "".join(map(font.text.__getitem__, codes))
         a, b, c, d, e, f = matrix
-        start = (rise * c + e, rise * d + f)
-        end = (advance * a + rise * c + e, advance * b + rise * d + f)
         height = size * math.hypot(c, d)
         box = None
-        low = min(map(font.low.__getitem__, codes), default=INF)
         if low != INF:  # something is inked: a box sure to hold every outline (exact in height)
-            high = max(map(font.high.__getitem__, codes))
             x0 = (font.leftmost * size - back - count * max(0.0, -tc)) * th
             x1 = ((widths + font.beyond) * size + forth + count * max(0.0, tc) + max(0.0, spaces)) * th
             y0, y1 = rise + low * size, rise + high * size
-            xs = (x0 * a + y0 * c + e, x1 * a + y0 * c + e, x0 * a + y1 * c + e, x1 * a + y1 * c + e)
-            ys = (x0 * b + y0 * d + f, x1 * b + y0 * d + f, x0 * b + y1 * d + f, x1 * b + y1 * d + f)
-            box = (min(xs), min(ys), max(xs), max(ys))
+        if b == 0.0 and c == 0.0:  # upright (WeasyPrint's): the same points, the terms of zero left out
+            start = (e, rise * d + f)
+            end = (advance * a + e, start[1])
+            if low != INF:
+                x0, x1, y0, y1 = x0 * a + e, x1 * a + e, y0 * d + f, y1 * d + f
+                box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        else:
+            start = (rise * c + e, rise * d + f)
+            end = (advance * a + rise * c + e, advance * b + rise * d + f)
+            if low != INF:
+                xs = (x0 * a + y0 * c + e, x1 * a + y0 * c + e, x0 * a + y1 * c + e, x1 * a + y1 * c + e)
+                ys = (x0 * b + y0 * d + f, x1 * b + y0 * d + f, x0 * b + y1 * d + f, x1 * b + y1 * d + f)
+                box = (min(xs), min(ys), max(xs), max(ys))
         glyphs = partial(_glyphs, font, content, size, tc, tw, th, rise, matrix)
         return Run(text, size, box, start, end, height, glyphs), advance
+
+    def _hex_array(self, font: Font, content: bytes) -> tuple[Codes, list[float], str | None] | None:
+        """A text array of hex strings of whole codes and numbers (WeasyPrint's) read with bytes
+        methods, in C: its codes, its numbers (give or take zeros: nothing to a sum) and its codes
+        as a ``str``, a character a code (None where a surrogate pair would make one character of
+        two codes). None for any other string or array: ``_codes`` reads it."""
+        # each '<' and '>' in a hex string of whole codes (of one code, or none, most often)
+        marks = content.translate(_HEX_MARKS)
+        rest = marks.replace(font.hex_code, b"!").replace(b"<>", b"")
+        if b"<" in rest or b">" in rest:
+            rest = marks.replace(font.unit, b"").replace(b"<>", b"")
+            if b"<" in rest or b">" in rest:
+                return None  # not in turn, or a byte other than a hex digit (a space too), or a code cut
+        # the zero after most glyphs dropped, the hex strings on either side of it are one
+        parts = content.replace(b">0<", b"").translate(_CLOSE_AS_OPEN).split(b"<")
+        try:  # a number between two hex strings (or none: 0, nothing to a sum), as WeasyPrint writes
+            numbers = list(map(self.numbers.__getitem__, parts[::2]))
+        except ValueError:  # spaces only, or numbers, between two hex strings: each number
+            try:
+                numbers = list(map(self.numbers.__getitem__, b" ".join(parts[::2]).split()))
+            except ValueError:
+                return None
+        data = binascii.a2b_hex(b"".join(parts[1::2]))
+        codes = font.codes(data)
+        if not font.two_byte:
+            return codes, numbers, data.decode("latin-1")
+        word = data.decode("utf-16-be", "surrogatepass")
+        return codes, numbers, word if len(word) == len(codes) else None
+
+
+def _codes(font: Font, content: bytes) -> tuple[Codes, list[float]]:
+    """The codes and numbers of any string or text array."""
+    codes: bytes | bytearray | array[int] | None = None
+    numbers: list[float]
+    if b"(" not in content:  # hex strings only: all decoded at once
+        hexes = HEX_STRING.findall(content)
+        if not any(map((3 if font.two_byte else 1).__and__, map(len, hexes))):  # whole codes each
+            with contextlib.suppress(ValueError):
+                codes = font.codes(bytes.fromhex(b"".join(hexes).decode()))
+                numbers = list(map(float, HEX_STRING.sub(b" ", content).split()))
+    if codes is None:
+        codes = array("H") if font.two_byte else bytearray()
+        numbers = []
+        for string, number in _items(content):
+            if string is None:
+                numbers.append(number)
+            else:
+                codes.extend(font.codes(string))
+    return codes, numbers
+
+
+class _Numbers(dict[bytes, float]):
+    """Numbers of text arrays by their bytes, each read once (``float``: spaces around one are
+    passed over; nothing is 0)."""
+
+    def __init__(self) -> None:
+        super().__init__({b"": 0.0})
+
+    def __missing__(self, digits: bytes) -> float:
+        number = self[digits] = float(digits)
+        return number
 
 
 def _items(content: bytes) -> list[tuple[bytes | None, float]]:
@@ -317,7 +446,8 @@ def _glyphs(
 def drawn_digest(pdf: pikepdf.Pdf, dests: dict[str, tuple[int, float]]) -> str:
     """A digest of what a pikepdf ``Pdf`` draws and where: every page's trim box, content stream
     bytes and fonts (their programs and encodings), and the named destinations. Two PDFs with one
-    digest show the same glyphs at the same places, so one reading serves both."""
+    digest show the same glyphs at the same places, so one reading serves both (two that draw the
+    same with streams stored otherwise, compressed otherwise, have two digests: each is read)."""
     import hashlib
 
     import pikepdf
@@ -332,10 +462,10 @@ def drawn_digest(pdf: pikepdf.Pdf, dests: dict[str, tuple[int, float]]) -> str:
                 return
             seen[obj.objgen] = len(seen)
         if isinstance(obj, pikepdf.Stream):
-            try:
-                digest.update(obj.read_bytes())
-            except pikepdf.PdfError:  # a JPEG (DCTDecode): qpdf does not decode it; its bytes as stored
-                digest.update(obj.read_raw_bytes())
+            # the bytes as stored, and (in its dictionary) the filters that decode them: the same
+            # stored bytes decode to the same bytes, and are not decoded for it (nor need be: qpdf
+            # does not decode a JPEG's)
+            digest.update(obj.read_raw_bytes())
             feed(obj.stream_dict)
         elif isinstance(obj, pikepdf.Dictionary):
             for key in sorted(obj.keys()):
