@@ -21,21 +21,25 @@ a diagnostic against the manuscript's ``file:line``:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import difflib
+import gc
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic
-from octavo.inspect.pagetext import PageText, ReadPages, read_pages, words
+from octavo.inspect.pagetext import PageText, read_pages, words
 from octavo.inspect.pdftext import destinations, drawn_digest
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 
 #: Most diagnostics of one kind reported for one PDF.
 MAX_REPORTED = 8
+#: A problem found, before it is named for a PDF: (manuscript file, line, id, message).
+Finding = tuple[Path, int, str, str]
 
 
 def missing_in_order(expected: list[str], got: list[str]) -> list[str]:
@@ -71,7 +75,12 @@ def block_words(blocks: tuple[Node, ...], line: int) -> list[tuple[str, int]]:
 
     for block in blocks:
         visit(block, line)
-    return [(w, at) for at, text in zip(lines, texts, strict=True) for w in words(text)]
+    return [
+        (w, at)
+        for at, text in zip(lines, texts, strict=True)
+        if text and not text.isspace()
+        for w in words(text)
+    ]
 
 
 def _stream(
@@ -114,9 +123,7 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
     n, m = len(expected), len(got)
     while i < n and j < m:
         if expected[i] == got[j]:
-            step = 1
-            while i + step < n and j + step < m and expected[i + step] == got[j + step]:
-                step += 1
+            step = _in_step(expected, got, i, j)
             matched.update(zip(range(i, i + step), range(j, j + step), strict=True))
             i, j = i + step, j + step
             continue
@@ -137,6 +144,21 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
             matched.update(zip(range(i + a, i + a + size), range(j + b, j + b + size), strict=True))
         break
     return matched
+
+
+def _in_step(expected: list[str], got: list[str], i: int, j: int) -> int:
+    """How many words from ``i`` and ``j`` on are the same in both (``expected[i] == got[j]``):
+    slices compared whole, of twice the length each time, then halved (in C, not word by word)."""
+    most = min(len(expected) - i, len(got) - j)
+    step, size = 1, 1  # the words before ``step`` are the same
+    while step < most and expected[i + step : i + step + size] == got[j + step : j + step + size]:
+        step += size
+        size *= 2
+    while size > 1 and step < most:  # a difference within the next ``size`` words
+        size //= 2
+        if expected[i + step : i + step + size] == got[j + step : j + step + size]:
+            step += size
+    return min(step, most)
 
 
 #: Pieces a word broken across lines with no hyphen (a long URL, a long name) is looked for in.
@@ -191,9 +213,11 @@ class _Report:
     where: Callable[[Path], str]
     name: str
     found: list[Diagnostic] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the same, for any PDF
 
     def add(self, path: Path, line: int, ident: str, message: str) -> None:
         if sum(d.id == ident for d in self.found) < MAX_REPORTED:
+            self.findings.append((path, line, ident, message))
             self.found.append(Diagnostic(self.where(path), line, ident, f"{message} in {self.name}"))
 
 
@@ -318,31 +342,57 @@ def print_problems(
     options: PrintOptions,
     pages: int,
     where: Callable[[Path], str] = str,
-    memo: dict[str, ReadPages] | None = None,
+    memo: dict[str, list[Finding]] | None = None,
 ) -> list[Diagnostic]:
     """Every print-lost, print-misplaced, print-overflow and glyph-missing problem of one PDF.
 
     ``path`` is the written print or archive PDF, ``options`` the book's
     [print] table (margins, trim) and ``pages`` its page count; ``where``
     names a manuscript file in the diagnostics. ``memo`` (a dict the caller
-    keeps across PDFs) lets a PDF whose ``drawn_digest`` equals one read
-    before be judged on that reading: the archive, written from the same
-    layout as the print PDF, is then hashed rather than parsed again.
+    keeps across the PDFs of one book) lets a PDF whose ``drawn_digest``
+    equals one judged before have the problems found then, named for it:
+    the archive, written from the same layout as the print PDF, is then
+    hashed rather than read and judged again.
     Returns errors in compiler form, at most ``MAX_REPORTED`` of each id;
     raises what pikepdf raises on a file it cannot read.
     """
+    with _collector_paused():
+        return _problems(path, book, options, pages, where, memo)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: the referee makes some 100,000 small objects that outlive
+    a collection, in no cycle (but a nested function's), so each collection they set off (dozens
+    a PDF) walks the heap for nothing, the whole of it, a build's layout too. It runs again after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _problems(
+    path: Path,
+    book: Book,
+    options: PrintOptions,
+    pages: int,
+    where: Callable[[Path], str],
+    memo: dict[str, list[Finding]] | None,
+) -> list[Diagnostic]:
     import pikepdf
 
     report = _Report(where, path.name)
     with pikepdf.open(path) as pdf:
         dests = destinations(pdf)
         key = drawn_digest(pdf, dests) if memo is not None else ""
-        if memo is not None and key in memo:
-            texts, notdefs = memo[key]
-        else:
-            texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests))
-            if memo is not None:
-                memo[key] = (texts, notdefs)
+        if memo is not None and key in memo:  # what another PDF drawn the same showed
+            for finding in memo[key]:
+                report.add(*finding)
+            return report.found
+        texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests))
     spans = _section_pages(book, dests, len(texts))
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))
@@ -378,6 +428,8 @@ def print_problems(
         report.add(
             file, line, "glyph-missing", f"{_glyph(text)} printed as .notdef (a box) on page {page + 1}"
         )
+    if memo is not None:
+        memo[key] = report.findings
     return report.found
 
 

@@ -16,7 +16,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 from octavo.config.printspec import PrintOptions
@@ -26,10 +25,13 @@ from octavo.inspect.pdftext import Reader, Run
 if TYPE_CHECKING:
     import pikepdf
 
-SEPARATORS = re.compile(r"[\s\-\u2013\u2014\u2026]+|\.\.\.")
+#: What parts words, besides spaces and three full stops ("..."): hyphens, dashes, the ellipsis.
+DASHES = "-\u2013\u2014\u2026"
 #: A hyphen between letters: a compound is one word, whether a line broke at its hyphen or not.
-COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
-EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+COMPOUND = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")  # the '-' first: a quick search for it
+#: Punctuation at the start of a word, in a text of words parted by single spaces (read backwards:
+#: at the end of a word). A space first: a quick search for it.
+LEADING = re.compile(r" [^\w\s]+")
 #: What a typesetter adds at a line end when it hyphenates (a hard hyphen "-" is kept).
 HYPHENS = "\u2010\u00ad\x02"
 PT = 72.0
@@ -43,14 +45,16 @@ DROPPED = HYPHENS + "\u2011'\u2019\u2018"
 def words(text: str) -> list[str]:
     """Normalised words of a text: NFKC, case-folded; edge punctuation, quotes and hyphens dropped
     (a compound is one word: "anti-socialist" whether or not a line broke at its hyphen)."""
-    tokens = SEPARATORS.split(COMPOUND.sub("", unicodedata.normalize("NFKC", text)))
-    # the dropped characters are not word characters, nor spaces: dropped from all tokens at once,
+    text = COMPOUND.sub("", unicodedata.normalize("NFKC", text)).replace("...", " ")
+    for ch in DASHES:
+        text = text.replace(ch, " ")
+    text = " " + " ".join(text.split()) + " "  # each word between two spaces
+    # the dropped characters are not word characters, nor spaces: dropped from all words at once,
     # before their edges are stripped, they leave the same words
-    text = " ".join(tokens)
     for ch in DROPPED:
         text = text.replace(ch, "")
-    tokens = text.split(" ")
-    return [token.casefold() for token in map(EDGE.sub, repeat(""), tokens) if token]
+    text = LEADING.sub(" ", LEADING.sub(" ", text)[::-1])[::-1]  # punctuation at either edge
+    return text.casefold().split()  # case-folded one character at a time: all at once
 
 
 def join_lines(lines: list[str]) -> str:
@@ -101,7 +105,7 @@ def read_pages(
         raw_pages.append((tuple(float(v) for v in page.trimbox), runs))
         for run in runs:
             if run.box is not None:
-                sizes[round(run.size, 1)] += len(run.text) - sum(map(str.isspace, run.text))
+                sizes[round(run.size, 1)] += len("".join(run.text.split()))  # characters but spaces
     # the text's size: the commonest at or above the [print] size (a long note may have more characters);
     # WeasyPrint's sizes are in CSS px (its pages are drawn at 0.75 pt a unit)
     text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
@@ -111,7 +115,7 @@ def read_pages(
         for top in tops:
             for run in raw_pages[index][1]:
                 if run.box is not None and top - 16 < run.box[3] <= top + 2:
-                    at_notes[round(run.size, 1)] += len(run.text) - sum(map(str.isspace, run.text))
+                    at_notes[round(run.size, 1)] += len("".join(run.text.split()))
     smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
     note_size = smaller[0] if smaller else None  # notes set no smaller than the text: no note area
     texts = [
@@ -176,8 +180,8 @@ def _page_text(
     size its text is set in (a table at its foot), and a note set in the text is in none."""
     x0, y0, x1, y1 = trim
     inside, outside = (margins["inside"], margins["outside"])
-    left, right = (inside, outside) if index % 2 == 0 else (outside, inside)  # page 1 is a recto
-    area = (x0 + left, y0 + margins["bottom"], x1 - right, y1 - margins["top"])
+    left_margin, right_margin = (inside, outside) if index % 2 == 0 else (outside, inside)  # page 1: recto
+    area = (x0 + left_margin, y0 + margins["bottom"], x1 - right_margin, y1 - margins["top"])
     low, high = area[1] - TOLERANCE, area[3] + TOLERANCE
     # and above it, no text larger than the notes (a note set in the text is not in a note area)
     big = [
@@ -192,6 +196,8 @@ def _page_text(
     result = PageText()
     region = "body"
     before = None
+    checked = body_size * 0.95  # runs of the text's size are held to the text area
+    ax0, ay0, ax1, ay1 = area[0] - TOLERANCE, low, area[2] + TOLERANCE, high
     for run in runs:
         text = run.text
         if before is not None:
@@ -205,11 +211,19 @@ def _page_text(
         if run.box is None:  # spaces only
             lines[region][-1] += text
             continue
-        result.overflow += _overflow(run, trim, area, body_size)
+        left, bottom, right, top = run.box
         size = run.size
-        if not low <= (run.box[1] + run.box[3]) / 2 <= high and size < body_size * 0.95:
+        if (  # off the trim, or (of the text's size) outside the text area: glyph by glyph
+            x0 - 0.5 > left
+            or right > x1 + 0.5
+            or y0 - 0.5 > bottom
+            or top > y1 + 0.5
+            or (size >= checked and (left < ax0 or right > ax1 or bottom < ay0 or top > ay1))
+        ):
+            result.overflow += _overflow(run, trim, area, body_size)
+        if not low <= (bottom + top) / 2 <= high and size < checked:
             continue  # running heads and folios
-        is_note = run.box[3] <= boundary
+        is_note = top <= boundary
         region = "notes" if is_note else "body"
         main = (note_size or body_size) if is_note else body_size
         if size < main * 0.8:
