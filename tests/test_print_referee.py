@@ -21,17 +21,15 @@ from octavo.cli import main
 from octavo.config.book import load_config
 from octavo.diagnostics import Diagnostics
 from octavo.inspect.fidelity import (
-    PageText,
     _check_notes,
     _matches,
     _Report,
     block_words,
-    destinations,
-    notdef_glyphs,
     note_tops,
     print_problems,
-    read_pages,
 )
+from octavo.inspect.pagetext import PageText, read_pages
+from octavo.inspect.pdftext import destinations, notdef_glyphs
 from octavo.source.parse import parse_book
 
 CHAPTERS = {
@@ -243,8 +241,9 @@ def test_words_in_separate_runs_keep_their_spaces(tmp_path, capsys):
 
 
 def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_book, tmp_path, monkeypatch):
-    """The archive, written from the print PDF's layout, is hashed, not parsed again; an archive
-    that draws anything else (here: a page's text cut out) is read in full and judged on its own."""
+    """The archive, written from the print PDF's layout, is hashed, not parsed again (it has the
+    print PDF's problems); an archive that draws anything else (here: a page's text cut out) is
+    read in full and judged on its own."""
     from octavo.inspect import fidelity
 
     result = seed_book.result
@@ -265,6 +264,14 @@ def test_the_archive_is_read_once_when_it_draws_what_the_print_pdf_draws(seed_bo
         pdf.save(broken)
     problems = print_problems(broken, *args, memo=memo)
     assert len(reads) == 2 and any(d.id == "print-lost" for d in problems)
+    # a PDF that draws what one judged before draws has its problems, named for it, unread
+    again = tmp_path / "again.pdf"
+    shutil.copyfile(broken, again)
+    found = print_problems(again, *args, memo=memo)
+    assert len(reads) == 2
+    assert [(d.file, d.line, d.id, d.message) for d in found] == [
+        (d.file, d.line, d.id, d.message.replace(" in archive.pdf", " in again.pdf")) for d in problems
+    ]
 
 
 def test_a_small_type_table_above_a_pages_notes_is_text(tmp_path, capsys):

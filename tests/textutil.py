@@ -18,7 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from octavo.inspect.fidelity import join_lines, missing_in_order, words
+from octavo.inspect.fidelity import missing_in_order
+from octavo.inspect.pagetext import join_lines, words
 
 __all__ = ["missing_in_order", "words"]
 
@@ -135,12 +136,12 @@ def epub_streams(path: Path) -> Streams:
 
 
 def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[float]]):
-    """Every page's ``fidelity.PageText`` as the referee read it before it read content streams:
+    """Every page's ``pagetext.PageText`` as the referee read it before it read content streams:
     pypdfium2, character by character (slow, kept as the reference the fast reader is held to)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from octavo.inspect.fidelity import HYPHENS, PT, TOLERANCE, PageText
+    from octavo.inspect.pagetext import HYPHENS, PT, TOLERANCE, PageText
 
     pdf = pdfium.PdfDocument(str(path))
     margins = {k: v * PT for k, v in options.margins(pages).items()}

@@ -37,7 +37,7 @@ from octavo.writers.a11y import claims_problems
 
 if TYPE_CHECKING:
     from octavo.diagnostics import Diagnostic
-    from octavo.inspect.fidelity import ReadPages
+    from octavo.inspect.fidelity import Finding
     from octavo.model import Book
 
 
@@ -161,7 +161,7 @@ def fidelity(
     pages: int,
     book: Book,
     where: Callable[[Path], str],
-    memo: dict[str, ReadPages] | None = None,
+    memo: dict[str, list[Finding]] | None = None,
 ) -> Verdict:
     """The fidelity referee's problems added to a PDF's verdict (``fidelity.print_problems``;
     ``memo`` shared across the print and archive PDFs)."""
@@ -183,7 +183,7 @@ def _judge(
     pages: int,
     book: Book | None = None,
     where: Callable[[Path], str] = str,
-    memo: dict[str, ReadPages] | None = None,
+    memo: dict[str, list[Finding]] | None = None,
 ) -> Verdict:
     try:
         verdict = REFEREES[kind](path, options, pages)
@@ -207,7 +207,7 @@ def judge(
     ``where`` names a manuscript file in its diagnostics.
     """
     verdicts: dict[Path, Verdict] = {}
-    memo: dict[str, ReadPages] = {}  # the print PDF's reading, for an archive that draws the same
+    memo: dict[str, list[Finding]] = {}  # the print PDF's problems, for an archive that draws the same
     with ThreadPoolExecutor(max_workers=1) as pool:
         slow = {p: pool.submit(_judge, k, p, options, pages) for p, k in outputs if k == "epub"}
         for path, kind in outputs:

@@ -1,0 +1,237 @@
+"""A printed page's words, as the print fidelity referee reads them: the body's and the note area's.
+
+``read_pages`` turns each page's text runs (``pdftext.Reader``) into lines,
+then words (``words``: case, quotes, ligatures, dashes and the hyphens added
+at line ends set aside), the body's apart from the note area's, and
+describes the glyphs off the trim box or, of the text's size, outside the
+text area. A page's note area is what stands below the top of its first
+note (the notes' named destinations) and below the text's last line.
+Superscript note calls (small, not letters) are left out of the words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from octavo.config.printspec import PrintOptions
+from octavo.inspect.pdffonts import INF
+from octavo.inspect.pdftext import Reader, Run
+
+if TYPE_CHECKING:
+    import pikepdf
+
+#: What parts words, besides spaces and three full stops ("..."): hyphens, dashes, the ellipsis.
+DASHES = "-\u2013\u2014\u2026"
+#: A hyphen between letters: a compound is one word, whether a line broke at its hyphen or not.
+COMPOUND = re.compile(r"-(?<=[^\W\d_]-)(?=[^\W\d_])")  # the '-' first: a quick search for it
+#: Punctuation at the start of a word, in a text of words parted by single spaces (read backwards:
+#: at the end of a word). A space first: a quick search for it.
+LEADING = re.compile(r" [^\w\s]+")
+#: What a typesetter adds at a line end when it hyphenates (a hard hyphen "-" is kept).
+HYPHENS = "\u2010\u00ad\x02"
+PT = 72.0
+TOLERANCE = 6.0  # pt a body glyph may stand outside the text area (overhangs, hanging punctuation)
+
+
+#: Hyphens added at line ends, the non-breaking hyphen and apostrophes: dropped inside words.
+DROPPED = HYPHENS + "\u2011'\u2019\u2018"
+
+
+def words(text: str) -> list[str]:
+    """Normalised words of a text: NFKC, case-folded; edge punctuation, quotes and hyphens dropped
+    (a compound is one word: "anti-socialist" whether or not a line broke at its hyphen)."""
+    text = COMPOUND.sub("", unicodedata.normalize("NFKC", text)).replace("...", " ")
+    for ch in DASHES:
+        text = text.replace(ch, " ")
+    text = " " + " ".join(text.split()) + " "  # each word between two spaces
+    # the dropped characters are not word characters, nor spaces: dropped from all words at once,
+    # before their edges are stripped, they leave the same words
+    for ch in DROPPED:
+        text = text.replace(ch, "")
+    text = LEADING.sub(" ", LEADING.sub(" ", text)[::-1])[::-1]  # punctuation at either edge
+    return text.casefold().split()  # case-folded one character at a time: all at once
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines joined into one text, undoing hyphenation at line ends (a hard hyphen stays)."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and out[-1] in HYPHENS:
+            out = out[:-1] + line
+        elif out and out[-1] == "-":
+            out += line
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
+@dataclass
+class PageText:
+    """One page's words: the body's and the note area's, and glyphs found off the page."""
+
+    body: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)  # descriptions of glyphs out of bounds
+    hyphenated: tuple[bool, bool] = (False, False)  # body, notes end with a break hyphen
+
+
+#: What ``read_pages`` reads of a PDF: each page's text, and the (page, text) of .notdef glyphs drawn.
+ReadPages = tuple[list[PageText], list[tuple[int, str]]]
+
+#: Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko... and their
+#: presentation forms): a run that holds one is drawn right to left.
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def read_pages(
+    pdf: pikepdf.Pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[float]]
+) -> ReadPages:
+    """Every page's ``PageText`` and the .notdef glyphs drawn, from a pikepdf ``Pdf``
+    (``note_tops``: y of note destinations by page)."""
+    reader = Reader(pdf)
+    margins = {k: v * PT for k, v in options.margins(pages).items()}
+    raw_pages = []
+    sizes: Counter[float] = Counter()
+    for index, page in enumerate(pdf.pages):
+        runs = reader.page(index, page)
+        raw_pages.append((tuple(float(v) for v in page.trimbox), runs))
+        for run in runs:
+            if run.box is not None:
+                sizes[round(run.size, 1)] += len("".join(run.text.split()))  # characters but spaces
+    # the text's size: the commonest at or above the [print] size (a long note may have more characters);
+    # WeasyPrint's sizes are in CSS px (its pages are drawn at 0.75 pt a unit)
+    text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
+    body_size = text_sizes[0] if text_sizes else (sizes.most_common(1)[0][0] if sizes else 0.0)
+    at_notes: Counter[float] = Counter()
+    for index, tops in note_tops.items():
+        for top in tops:
+            for run in raw_pages[index][1]:
+                if run.box is not None and top - 16 < run.box[3] <= top + 2:
+                    at_notes[round(run.size, 1)] += len("".join(run.text.split()))
+    smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
+    note_size = smaller[0] if smaller else None  # notes set no smaller than the text: no note area
+    texts = [
+        _page_text(i, trim, runs, margins, body_size, note_size, note_tops.get(i, []))
+        for i, (trim, runs) in enumerate(raw_pages)
+    ]
+    return texts, reader.notdefs
+
+
+def _overflow(run: Run, trim: Sequence[float], area: Sequence[float], body_size: float) -> list[str]:
+    """Descriptions of a run's glyphs off the trim, or of body size outside the text area."""
+    assert run.box is not None  # the caller passes inked runs only
+    x0, y0, x1, y1 = trim
+    left, bottom, right, top = run.box
+    off_trim = x0 - 0.5 > left or right > x1 + 0.5 or y0 - 0.5 > bottom or top > y1 + 0.5
+    checked = run.size >= body_size * 0.95
+    outside = checked and (
+        left < area[0] - TOLERANCE
+        or right > area[2] + TOLERANCE
+        or bottom < area[1] - TOLERANCE
+        or top > area[3] + TOLERANCE
+    )
+    if not (off_trim or outside):
+        return []
+    found = []
+    for ch, left, bottom, right, top in run.glyphs():
+        if x0 - 0.5 > left or right > x1 + 0.5 or y0 - 0.5 > bottom or top > y1 + 0.5:
+            found.append(f"{ch!r} off the trim at ({left:.0f}, {bottom:.0f}) pt")
+        elif checked and (
+            left < area[0] - TOLERANCE
+            or right > area[2] + TOLERANCE
+            or bottom < area[1] - TOLERANCE
+            or top > area[3] + TOLERANCE
+        ):
+            found.append(f"{ch!r} outside the text area at ({left:.0f}, {bottom:.0f}) pt")
+    return found
+
+
+def _same_line(before: Run, after: Run) -> tuple[bool, bool]:
+    """Whether ``after`` goes on ``before``'s line, and whether a space stands between them unwritten."""
+    (x, y), (x_, y_) = before.end, after.start
+    low = max(y - 0.25 * before.height, y_ - 0.25 * after.height)
+    high = min(y + 0.75 * before.height, y_ + 0.75 * after.height)
+    em = min(before.height, after.height)
+    if high <= low or x_ < x - 0.5 * em:  # not level with it, or back to the left: a new line
+        return False, False
+    return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
+
+
+def _page_text(
+    index: int,
+    trim: Sequence[float],
+    runs: list[Run],
+    margins: dict[str, float],
+    body_size: float,
+    note_size: float | None,
+    tops: Sequence[float] = (),
+) -> PageText:
+    """A page's body and note-area words. The note area is what stands below the top of the
+    highest note (or note part) that starts on the page, read from the named destinations
+    (``tops``, y in pt), and below the text's last line: a page with no note has none, whatever
+    size its text is set in (a table at its foot), and a note set in the text is in none."""
+    x0, y0, x1, y1 = trim
+    inside, outside = (margins["inside"], margins["outside"])
+    left_margin, right_margin = (inside, outside) if index % 2 == 0 else (outside, inside)  # page 1: recto
+    area = (x0 + left_margin, y0 + margins["bottom"], x1 - right_margin, y1 - margins["top"])
+    low, high = area[1] - TOLERANCE, area[3] + TOLERANCE
+    # and above it, no text larger than the notes (a note set in the text is not in a note area)
+    big = [
+        run.box[1]
+        for run in runs
+        if run.box is not None
+        and low <= (run.box[1] + run.box[3]) / 2 <= high
+        and (note_size is None or run.size > note_size * 1.08)
+    ]
+    boundary = min(max(tops) + 1.0 if tops else -INF, min(big) + 0.5 if big else INF)
+    lines = {"body": [""], "notes": [""]}
+    result = PageText()
+    region = "body"
+    before = None
+    checked = body_size * 0.95  # runs of the text's size are held to the text area
+    ax0, ay0, ax1, ay1 = area[0] - TOLERANCE, low, area[2] + TOLERANCE, high
+    for run in runs:
+        text = run.text
+        if before is not None:
+            same, gap = _same_line(before, run)
+            if not same:
+                lines["body"].append("")
+                lines["notes"].append("")
+            elif gap and not before.text[-1:].isspace() and not text[:1].isspace():
+                lines[region][-1] += " "
+        before = run
+        if run.box is None:  # spaces only
+            lines[region][-1] += text
+            continue
+        left, bottom, right, top = run.box
+        size = run.size
+        if (  # off the trim, or (of the text's size) outside the text area: glyph by glyph
+            x0 - 0.5 > left
+            or right > x1 + 0.5
+            or y0 - 0.5 > bottom
+            or top > y1 + 0.5
+            or (size >= checked and (left < ax0 or right > ax1 or bottom < ay0 or top > ay1))
+        ):
+            result.overflow += _overflow(run, trim, area, body_size)
+        if not low <= (bottom + top) / 2 <= high and size < checked:
+            continue  # running heads and folios
+        is_note = top <= boundary
+        region = "notes" if is_note else "body"
+        main = (note_size or body_size) if is_note else body_size
+        if size < main * 0.8:
+            text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
+        if RIGHT_TO_LEFT.search(text):  # drawn in visual order: its characters the other way round
+            text = text[::-1]
+        lines[region][-1] += text
+    body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
+    result.body, result.notes = words(body), words(notes)
+    result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
+    return result
