@@ -334,3 +334,53 @@ def test_right_to_left_words_are_read_in_their_order(tmp_path):
     result = build(BuildOptions(manuscript=ms, out=tmp_path / "dist", formats=("pdf",)))
     pdf = next(p for p in result.outputs if result.kinds[p] == "pdf")
     assert fidelity_problems(result, pdf) == []
+
+
+PICTURE_CHAPTERS = {
+    "one.md": "# One\n\nA line of words before the picture, and more words to fill a second line of it.\n\n"
+    "![A brown block](block.png)\n\nA line of words after the picture.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        ("img { height: 11in !important; max-height: none !important; }", "off the trim"),
+        ("img { position: relative; top: -30pt; }", "with text printed over it"),
+        ("img { margin-left: -30pt; }", "outside the text area"),
+    ],
+    ids=["past-the-foot", "over-the-text", "into-the-margin"],
+)
+def test_a_picture_off_the_page_or_under_text_fails_the_build(tmp_path, capsys, css, expected):
+    """A picture is checked like text: within the text area, and no text printed over it (a picture
+    taller than the page had been set over a long note's continued part with every referee passing)."""
+    from PIL import Image
+
+    ms = make_manuscript(tmp_path / "ms", PICTURE_CHAPTERS)
+    Image.new("RGB", (400, 200), (120, 60, 30)).save(ms / "block.png")
+    out = tmp_path / "dist"
+    code, _, err = run_main([str(ms), "--out", str(out), "--only", "pdf"], capsys)
+    assert code == 0, err  # as octavo sets it, the picture passes
+    styles = broken_styles(tmp_path, css)
+    code, _, err = run_main([str(ms), "--out", str(out), "--styles", str(styles), "--only", "pdf"], capsys)
+    assert code == 1, err
+    assert "ms/one.md:1: print-overflow: page" in err and expected in err, err
+
+
+@pytest.mark.parametrize("where", ["text", "note"])
+def test_a_picture_of_its_own_paragraph_stays_in_the_text_block(tmp_path, capsys, where):
+    """A picture as wide as the measure, alone in a paragraph of the text or of a note: it took the
+    paragraph's first-line indent (1.2 em in the text, 1 em in a note's second paragraph) and
+    stood that far in the margin, which the picture check now finds."""
+    from PIL import Image
+
+    picture = "![A wide brown block](wide.png)"
+    text = (
+        f"# One\n\nA paragraph of words.\n\n{picture}\n"
+        if where == "text"
+        else f"# One\n\nA paragraph calls a note.[^a]\n\n[^a]: The note's words.\n\n    {picture}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    Image.new("RGB", (900, 300), (120, 60, 30)).save(ms / "wide.png")
+    code, _, err = run_main([str(ms), "--out", str(tmp_path / "dist"), "--only", "pdf"], capsys)
+    assert code == 0, err

@@ -36,6 +36,7 @@ LEADING = re.compile(r" [^\w\s]+")
 HYPHENS = "\u2010\u00ad\x02"
 PT = 72.0
 TOLERANCE = 6.0  # pt a body glyph may stand outside the text area (overhangs, hanging punctuation)
+OVERLAP = 1.0  # pt text may overlap a picture both ways (a descender's tip)
 
 
 #: Hyphens added at line ends, the non-breaking hyphen and apostrophes: dropped inside words.
@@ -122,7 +123,55 @@ def read_pages(
         _page_text(i, trim, runs, margins, body_size, note_size, note_tops.get(i, []))
         for i, (trim, runs) in enumerate(raw_pages)
     ]
+    for index, pictures in reader.pictures.items():
+        trim, runs = raw_pages[index]
+        texts[index].overflow += _picture_problems(index, trim, runs, margins, pictures)
     return texts, reader.notdefs
+
+
+def _overlap(one: Sequence[float], other: Sequence[float]) -> bool:
+    """True when two boxes (left, bottom, right, top) overlap by more than ``OVERLAP`` both ways."""
+    return min(one[2], other[2]) - max(one[0], other[0]) > OVERLAP and (
+        min(one[3], other[3]) - max(one[1], other[1]) > OVERLAP
+    )
+
+
+def _picture_problems(
+    index: int,
+    trim: Sequence[float],
+    runs: list[Run],
+    margins: dict[str, float],
+    pictures: list[tuple[float, float, float, float]],
+) -> list[str]:
+    """Descriptions of the pictures of a page that stand outside its text area (or off the trim),
+    or that text is printed over (an inked run's box overlapping one by more than ``OVERLAP``
+    both ways), in pt; a picture in a line of text sits beside its words, not under them."""
+    x0, y0, x1, y1 = trim
+    left_margin, right_margin = (
+        (margins["inside"], margins["outside"]) if index % 2 == 0 else (margins["outside"], margins["inside"])
+    )
+    area = (x0 + left_margin, y0 + margins["bottom"], x1 - right_margin, y1 - margins["top"])
+    found = []
+    for left, bottom, right, top in pictures:
+        where = f"a picture at ({left:.0f}, {bottom:.0f})–({right:.0f}, {top:.0f}) pt"
+        if (
+            left < area[0] - TOLERANCE
+            or bottom < area[1] - TOLERANCE
+            or right > area[2] + TOLERANCE
+            or top > area[3] + TOLERANCE
+        ):
+            off = left < x0 or bottom < y0 or right > x1 or top > y1
+            found.append(f"{where} {'off the trim' if off else 'outside the text area'}")
+        over = [
+            char
+            for run in runs
+            if run.box is not None and _overlap(run.box, (left, bottom, right, top))
+            for char, *box in run.glyphs()  # a run may go on past a picture set in its line
+            if _overlap(box, (left, bottom, right, top))
+        ]
+        if over:
+            found.append(f"{where} with text printed over it: {''.join(over)[:40]!r}")
+    return found
 
 
 def _overflow(run: Run, trim: Sequence[float], area: Sequence[float], body_size: float) -> list[str]:

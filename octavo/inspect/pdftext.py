@@ -33,6 +33,8 @@ Glyph = tuple[str, float, float, float, float]
 #: A run's character codes.
 Codes: TypeAlias = "bytes | bytearray | array[int]"
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+#: The corners of the unit square a picture fills in its own space (ISO 32000-1, 8.9.4).
+UNIT = ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
 #: The content-stream operations the reader follows; everything else is passed over.
 NUMBER = rb"(?<![\w.+-])(?>[-+]?(?:\d+\.?\d*|\.\d+))"  # a whole number, never backtracked into
 #: Only where an operation can start (a quick scan past the rest).
@@ -158,6 +160,8 @@ class Reader:
         self.fonts: dict[tuple[int, int] | int, Font] = {}
         self.notdefs: list[tuple[int, str]] = []
         self.numbers = _Numbers()
+        #: page index -> the box (left, bottom, right, top, in pt) of each picture drawn on it
+        self.pictures: dict[int, list[tuple[float, float, float, float]]] = {}
 
     def font(self, resources: pikepdf.Object | None, name: bytes) -> Font | None:
         fonts = resources.get("/Font") if resources is not None else None
@@ -269,6 +273,10 @@ class Reader:
         import pikepdf
 
         xobject = resources.get("/XObject", pikepdf.Dictionary()).get("/" + name.decode("latin-1"))
+        if xobject is not None and xobject.get("/Subtype") == "/Image":  # the unit square, by the CTM
+            corners = [(x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5]) for x, y in UNIT]
+            xs, ys = [x for x, _ in corners], [y for _, y in corners]
+            self.pictures.setdefault(page, []).append((min(xs), min(ys), max(xs), max(ys)))
         if xobject is not None and xobject.get("/Subtype") == "/Form":
             inner = xobject.read_bytes()
             if b"T" in inner:  # no text operator, no text

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from octavo.render.notes import SplitPlan
 
 
+def is_picture_paragraph(node: Node) -> bool:
+    """True for a paragraph of pictures only (no words beside them): a figure, not a line of text."""
+    kinds = [c.type for c in node.children if not (c.type in ("text", "softbreak") and not c.text.strip())]
+    return bool(kinds) and all(kind == "image" for kind in kinds)
+
+
 class PrintRenderer(HtmlRenderer):
     """Rules for the paged HTML that WeasyPrint lays out.
 
@@ -104,6 +110,8 @@ class PrintRenderer(HtmlRenderer):
     def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
         if node.attr("block") and not self._in_note:  # where pages begin, for the EPUB page-list
             extra = [*(extra or []), ("data-block", node.attr("block"))]
+        if tag == "p" and is_picture_paragraph(node):  # set without the first line's indent
+            extra = [*(extra or []), ("data-picture", "")]
         return super().open_tag(node, tag, extra)
 
     def node(self, node: Node, out: list[str]) -> None:
@@ -133,6 +141,8 @@ class PrintRenderer(HtmlRenderer):
                 f"note-{node.type}" + (f" note-split-{node.attr('split')}" if node.attr("split") else ""),
             )
         ]
+        if node.type == "paragraph" and is_picture_paragraph(node):  # a figure in the note: a block
+            extra.append(("data-picture", ""))
         if node.type == "ordered_list":
             start = int(node.attr("start") or 1)
             extra.append(("style", f"counter-reset: list-item {start - 1}"))
