@@ -282,7 +282,7 @@ ENTRIES: tuple[Entry, ...] = (
         "print-overflow",
         _E,
         "command-line",
-        "fidelity referee: a glyph outside the trim box or the text area",
+        "fidelity referee: a glyph or picture off the trim box or the text area, or text on a picture",
     ),
     # commands
     Entry(
