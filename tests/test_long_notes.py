@@ -163,6 +163,31 @@ def test_a_long_note_called_while_two_long_notes_continue_goes_on_with_them(tmp_
         check_note(pages, name, words, call)
 
 
+def test_two_long_notes_quoting_the_same_passage_pass_the_referee(tmp_path):
+    """Two long notes called in one sentence that quote the same passage (as two commentators do):
+    they share the pages, and the referee, which followed all the notes as one stream, took one's
+    words for the other's and failed a right book (print-lost, 'note 1 jumps from page 11 to 9').
+    Each note is now read in its own parts."""
+    from conftest import ROOT
+
+    seed = (ROOT.parent / "shared" / "seed" / "serge-1945-burnham.txt").read_text(encoding="utf-8")
+    sentences = [s.strip() + "." for s in seed.replace("\n", " ").split(". ") if len(s.split()) > 8][:60]
+    assert len(sentences) == 60, "the seed text is shorter than the test needs"
+    shared = " ".join(sentences[:30])
+    a = f"First commentator. {' '.join(sentences[30:45])} {shared} The first ends."
+    b = f"Second commentator. {shared} {' '.join(sentences[45:60])} The second ends."
+    text = (
+        f"# One\n\n{body('w', 60)} They quote the same passage.[^a] And again.[^b] {body('v', 300)}\n\n"
+        f"[^a]: {a}\n\n[^b]: {b}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text, "two.md": f"# Two\n\n{body('y', 100)}\n"})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    printed = " ".join(page.get_textpage().get_text_range() for page in pdf).replace("\u2010\r\n", "")
+    assert printed.count("The first ends.") == 1 and printed.count("The second ends.") == 1
+
+
 def drawn_boxes(path) -> list[tuple[list[tuple[float, ...]], list[tuple[float, ...]], tuple[float, ...]]]:
     """For each page: the boxes (left, bottom, right, top, in pt) of its pictures and of its
     characters, and its page box."""

@@ -135,7 +135,7 @@ def epub_streams(path: Path) -> Streams:
     return streams
 
 
-def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[float]]):
+def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[tuple[float, str]]]):
     """Every page's ``pagetext.PageText`` as the referee read it before it read content streams:
     pypdfium2, character by character (slow, kept as the reference the fast reader is held to)."""
     import pypdfium2 as pdfium
@@ -161,7 +161,7 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[floa
     body_size = text_sizes[0] if text_sizes else (sizes.most_common(1)[0][0] if sizes else 0.0)
     at_notes: Counter[float] = Counter()
     for index, tops in note_tops.items():
-        for top in tops:
+        for top, _ in tops:
             at_notes.update(
                 round(c[1], 1) for c in raw_pages[index][1] if c[0].strip() and top - 16 < c[5] <= top + 2
             )
@@ -183,7 +183,9 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[floa
         ]
         big = [c[3] for c in in_area if note_size is None or c[1] > note_size * 1.08]
         tops = note_tops.get(index, [])
-        boundary = min(max(tops) + 1.0 if tops else -float("inf"), min(big) + 0.5 if big else float("inf"))
+        boundary = min(
+            max(y for y, _ in tops) + 1.0 if tops else -float("inf"), min(big) + 0.5 if big else float("inf")
+        )
         lines = {"body": [""], "notes": [""]}
         result = PageText()
         region = "body"

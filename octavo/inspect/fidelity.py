@@ -9,12 +9,16 @@ a diagnostic against the manuscript's ``file:line``:
 - ``print-lost``: every word of each section (title, blocks) and of each
   note is in the PDF, in order, the body's among its section's pages, the
   notes' in the note areas (words compared after ``words``: case, quotes,
-  ligatures, dashes and the hyphens added at line ends set aside);
+  ligatures, dashes and the hyphens added at line ends set aside); each
+  note against the words of its own parts, the note area cut at each
+  part's destination (notes that share pages, or quote the same passage,
+  are not taken for one another);
 - ``print-misplaced``: a note starts in the note area of its call's page
   (``note.call_id``'s destination) and may continue, in order, on the
   following pages' note areas, never on a page of another section;
 - ``print-overflow``: no glyph outside the trim box, and no glyph of body
   size outside the text area (margins from ``[print]``) by more than 6 pt;
+  no picture off the trim or outside the text area, none with text over it;
 - ``glyph-missing``: no glyph drawn as .notdef (glyph 0) in a Type0 font.
 """
 
@@ -237,14 +241,32 @@ def _check_notes(
     report: _Report,
 ) -> None:
     window = range(span.start, min(span.stop + 2, len(pages)))  # the next section's first pages too
-    got, on = _stream(pages, window, notes=True)
     expected: list[tuple[str, int, Note]] = []
+    counts: list[int] = []
     for note in section.notes:
-        expected += [(w, line, note) for w, line in block_words(note.blocks, note.line)]
-    matched = _matches([w for w, _, _ in expected], got)
-    lost = [i for i in range(len(expected)) if i not in matched]
-    if lost:
-        lost = _interleaved(expected, got, on, matched, lost, dests)
+        words_of_note = block_words(note.blocks, note.line)
+        expected += [(w, line, note) for w, line in words_of_note]
+        counts.append(len(words_of_note))
+    if any(pages[number].parts for number in window):
+        # each note against the words of its own parts: notes that share the pages, or quote the
+        # same passage, are not taken for one another
+        matched: dict[int, int] = {}
+        on: list[int] = []
+        start = 0
+        for note, count in zip(section.notes, counts, strict=True):
+            got, where = _part_stream(pages, window, note.id)
+            ws = [w for w, _, _ in expected[start : start + count]]
+            for i, j in _matches(ws, got).items():
+                matched[start + i] = len(on) + j
+            on += where
+            start += count
+        lost = [i for i in range(len(expected)) if i not in matched]
+    else:
+        got, on = _stream(pages, window, notes=True)
+        matched = _matches([w for w, _, _ in expected], got)
+        lost = [i for i in range(len(expected)) if i not in matched]
+        if lost:
+            lost = _interleaved(expected, got, on, matched, lost, dests)
     for a, b in _runs(lost):
         note, lost_words = expected[a][2], [e[0] for e in expected[a:b]]
         report.add(
@@ -292,6 +314,27 @@ def _check_notes(
                 break
 
 
+def _part_stream(pages: list[PageText], numbers: range, note: str) -> tuple[list[str], list[int]]:
+    """The words of a note's parts on the pages ``numbers``, in order, and the page of each; a word
+    hyphenated across a page end is joined."""
+    got: list[str] = []
+    where: list[int] = []
+    glue = False
+    for number in numbers:
+        part = pages[number].parts.get(note)
+        if part is None:
+            glue = False
+            continue
+        ws, hyphenated = part
+        if glue and ws and got:
+            got[-1] += ws[0]
+            ws = ws[1:]
+        got += ws
+        where += [number] * len(ws)
+        glue = hyphenated and bool(ws)
+    return got, where
+
+
 def _interleaved(
     expected: list[tuple[str, int, Note]],
     got: list[str],
@@ -326,13 +369,15 @@ def _interleaved(
     return sorted(still)
 
 
-def note_tops(book: Book, dests: dict[str, tuple[int, float]]) -> dict[int, list[float]]:
-    """Page index -> y (pt) of the top of every note, and every part of a long note, on it."""
+def note_tops(book: Book, dests: dict[str, tuple[int, float]]) -> dict[int, list[tuple[float, str]]]:
+    """Page index -> (y in pt, note id) of the top of every note, and every part of a long note,
+    on it (the PDF's named destinations of the notes' elements)."""
     note_ids = {n.id for s in book.sections for n in s.notes}
-    tops: dict[int, list[float]] = {}
+    tops: dict[int, list[tuple[float, str]]] = {}
     for name, (page, y) in dests.items():
-        if name in note_ids or name.split("-cont-")[0] in note_ids:
-            tops.setdefault(page, []).append(y)
+        owner = name if name in note_ids else name.split("-cont-")[0]
+        if owner in note_ids:
+            tops.setdefault(page, []).append((y, owner))
     return tops
 
 

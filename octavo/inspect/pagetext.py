@@ -82,6 +82,9 @@ class PageText:
     notes: list[str] = field(default_factory=list)
     overflow: list[str] = field(default_factory=list)  # descriptions of glyphs out of bounds
     hyphenated: tuple[bool, bool] = (False, False)  # body, notes end with a break hyphen
+    #: note id -> (its words in the part that stands on the page, whether they end in a break
+    #: hyphen): the note area cut at each part's top (its named destination)
+    parts: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
 
 
 #: What ``read_pages`` reads of a PDF: each page's text, and the (page, text) of .notdef glyphs drawn.
@@ -93,10 +96,10 @@ RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def read_pages(
-    pdf: pikepdf.Pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[float]]
+    pdf: pikepdf.Pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[tuple[float, str]]]
 ) -> ReadPages:
     """Every page's ``PageText`` and the .notdef glyphs drawn, from a pikepdf ``Pdf``
-    (``note_tops``: y of note destinations by page)."""
+    (``note_tops``: the y and note id of note destinations, by page)."""
     reader = Reader(pdf)
     margins = {k: v * PT for k, v in options.margins(pages).items()}
     raw_pages = []
@@ -113,7 +116,7 @@ def read_pages(
     body_size = text_sizes[0] if text_sizes else (sizes.most_common(1)[0][0] if sizes else 0.0)
     at_notes: Counter[float] = Counter()
     for index, tops in note_tops.items():
-        for top in tops:
+        for top, _ in tops:
             for run in raw_pages[index][1]:
                 if run.box is not None and top - 16 < run.box[3] <= top + 2:
                     at_notes[round(run.size, 1)] += len("".join(run.text.split()))
@@ -221,7 +224,7 @@ def _page_text(
     margins: dict[str, float],
     body_size: float,
     note_size: float | None,
-    tops: Sequence[float] = (),
+    tops: Sequence[tuple[float, str]] = (),
 ) -> PageText:
     """A page's body and note-area words. The note area is what stands below the top of the
     highest note (or note part) that starts on the page, read from the named destinations
@@ -240,7 +243,10 @@ def _page_text(
         and low <= (run.box[1] + run.box[3]) / 2 <= high
         and (note_size is None or run.size > note_size * 1.08)
     ]
-    boundary = min(max(tops) + 1.0 if tops else -INF, min(big) + 0.5 if big else INF)
+    boundary = min(max(y for y, _ in tops) + 1.0 if tops else -INF, min(big) + 0.5 if big else INF)
+    starts = sorted(tops)  # the parts' tops, from the page's foot up
+    owned: dict[str, list[str]] = {}  # note id -> its part's lines on this page
+    owner = ""
     lines = {"body": [""], "notes": [""]}
     result = PageText()
     region = "body"
@@ -256,9 +262,15 @@ def _page_text(
                 lines["notes"].append("")
             elif gap and not before.text[-1:].isspace() and not text[:1].isspace():
                 lines[region][-1] += " "
+                if region == "notes" and owner:
+                    owned[owner][-1] += " "
+        if before is not None and not same and owner:
+            owned[owner].append("")
         before = run
         if run.box is None:  # spaces only
             lines[region][-1] += text
+            if region == "notes" and owner:
+                owned[owner][-1] += text
             continue
         left, bottom, right, top = run.box
         size = run.size
@@ -280,7 +292,17 @@ def _page_text(
         if RIGHT_TO_LEFT.search(text):  # drawn in visual order: its characters the other way round
             text = text[::-1]
         lines[region][-1] += text
+        if is_note:  # the part whose top is the lowest above the run's
+            mine = next((ident for y, ident in starts if y >= top - 1.0), "")
+            if mine and mine != owner:
+                owner = mine
+                owned.setdefault(owner, [""]).append("")
+            if owner:
+                owned[owner][-1] += text
     body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
     result.body, result.notes = words(body), words(notes)
     result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
+    for ident, part in owned.items():
+        joined = join_lines(part)
+        result.parts[ident] = (words(joined), joined[-1:] in tuple(HYPHENS + "-"))
     return result
