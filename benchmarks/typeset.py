@@ -23,10 +23,11 @@ not its advance but white space after it) and its type size on the page (pt).
 pypdfium2's loose character boxes are not used: for a glyph whose outline
 reaches past its advance (an italic or roman *f*, an italic *r*) their right
 edge is the outline's, which would shorten the word space after it by up
-to 1 pt. The only thing taken from octavo is ``PrintOptions``, read from
-the book's ``[print]`` table: the margins (``margins(pages)`` with the PDF's
-own page count, as ``octavo/inspect`` reads them), ``font_size`` and the
-leading. Page 1 of the PDF is a recto: rectos are the odd page numbers (even
+to 1 pt. Taken from octavo: ``PrintOptions``, read from the book's
+``[print]`` table (the margins, ``margins(pages)`` with the PDF's own page
+count, as ``octavo/inspect`` reads them; ``font_size`` and the leading), and
+``pdffonts.cid_widths``, the reading of a CIDFont's ``/W`` widths (ISO
+32000-1, 9.7.4.3), which is the file format's, not octavo's layout. Page 1 of the PDF is a recto: rectos are the odd page numbers (even
 0-based indexes), versos the even ones.
 
 Definitions
@@ -149,6 +150,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from octavo.config.printspec import PrintOptions  # noqa: E402
+from octavo.inspect.pdffonts import cid_widths  # noqa: E402
 
 #: A PDF matrix (a, b, c, d, e, f).
 Matrix = tuple[float, float, float, float, float, float]
@@ -267,20 +269,8 @@ class Font:
         if self.two_byte:
             descendant = font.DescendantFonts[0]
             self.default = float(descendant.get("/DW", 1000)) / 1000
-            widths = list(descendant.get("/W", []))
-            k = 0
-            while k + 1 < len(widths):
-                first = int(widths[k])
-                if isinstance(widths[k + 1], pikepdf.Array):
-                    for n, w in enumerate(widths[k + 1]):
-                        self.widths[first + n] = float(w) / 1000
-                    k += 2
-                elif k + 2 < len(widths):
-                    for code in range(first, min(int(widths[k + 1]), first + 65535) + 1):
-                        self.widths[code] = float(widths[k + 2]) / 1000
-                    k += 3
-                else:
-                    break
+            for code, width in cid_widths(descendant.get("/W", []), 0xFFFF):
+                self.widths[code] = width / 1000
         else:
             scale = 1 / 1000
             if subtype == "/Type3" and "/FontMatrix" in font:

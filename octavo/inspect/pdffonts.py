@@ -13,7 +13,8 @@ import re
 import struct
 import sys
 from array import array
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pikepdf
@@ -54,6 +55,28 @@ def _glyph_boxes(data: bytes) -> list[tuple[float, float, float, float] | None] 
         return None
 
 
+def cid_widths(array: Iterable[Any], last: int) -> Iterator[tuple[int, float]]:
+    """(CID, width in glyph space) of each glyph a CIDFont's ``/W`` array gives, up to CID ``last``
+    (ISO 32000-1, 9.7.4.3: ``c [w1 w2 …]`` or ``c_first c_last w``); a malformed tail is ignored."""
+    import pikepdf
+
+    widths = list(array)
+    k = 0
+    while k + 1 < len(widths):
+        first = int(widths[k])
+        if isinstance(widths[k + 1], pikepdf.Array):
+            for n, w in enumerate(widths[k + 1]):
+                if first + n <= last:
+                    yield first + n, float(w)
+            k += 2
+        elif k + 2 < len(widths):
+            for code in range(first, min(int(widths[k + 1]), last) + 1):
+                yield code, float(widths[k + 2])
+            k += 3
+        else:
+            break
+
+
 class Font:
     """What the reader needs of a font, by character code: text, advance and outline box in em.
 
@@ -80,21 +103,8 @@ class Font:
         self.notdef, self.notdef_text = _notdef_codes(font)
         cids: dict[int, int] | None = None
         if self.two_byte:
-            widths = list(descendant.get("/W", []))
-            k = 0
-            while k + 1 < len(widths):
-                first = int(widths[k])
-                if isinstance(widths[k + 1], pikepdf.Array):
-                    for n, w in enumerate(widths[k + 1]):
-                        if first + n < size:
-                            self.advance[first + n] = float(w) * scale
-                    k += 2
-                elif k + 2 < len(widths):
-                    for code in range(first, min(int(widths[k + 1]), size - 1) + 1):
-                        self.advance[code] = float(widths[k + 2]) * scale
-                    k += 3
-                else:
-                    break
+            for code, width in cid_widths(descendant.get("/W", []), size - 1):
+                self.advance[code] = width * scale
             encoding = font.get("/Encoding")
             if isinstance(encoding, pikepdf.Stream):
                 cids = _cmap_cids(encoding.read_bytes())
