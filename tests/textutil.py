@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from octavo.inspect.fidelity import missing_in_order
-from octavo.inspect.pagetext import join_lines, words
+from octavo.inspect.pagetext import join_lines, text_area, words
 
 __all__ = ["missing_in_order", "words"]
 
@@ -170,12 +170,7 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[tupl
     out = []
     for index, (trim, chars) in enumerate(raw_pages):
         x0, y0, x1, y1 = trim
-        left, right = (
-            (margins["inside"], margins["outside"])
-            if index % 2 == 0
-            else (margins["outside"], margins["inside"])
-        )
-        area = (x0 + left, y0 + margins["bottom"], x1 - right, y1 - margins["top"])
+        area = text_area(index, trim, margins)
         in_area = [
             c
             for c in chars

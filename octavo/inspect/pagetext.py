@@ -132,6 +132,16 @@ def read_pages(
     return texts, reader.notdefs
 
 
+def text_area(index: int, trim: Sequence[float], margins: dict[str, float]) -> tuple[float, ...]:
+    """The text area (left, bottom, right, top, in pt) of page ``index`` (0: a recto) within its
+    ``trim`` box, from the ``[print]`` margins in pt (``inside`` on the binding side)."""
+    x0, y0, x1, y1 = trim
+    left, right = (
+        (margins["inside"], margins["outside"]) if index % 2 == 0 else (margins["outside"], margins["inside"])
+    )
+    return (x0 + left, y0 + margins["bottom"], x1 - right, y1 - margins["top"])
+
+
 def _overlap(one: Sequence[float], other: Sequence[float]) -> bool:
     """True when two boxes (left, bottom, right, top) overlap by more than ``OVERLAP`` both ways."""
     return min(one[2], other[2]) - max(one[0], other[0]) > OVERLAP and (
@@ -150,10 +160,7 @@ def _picture_problems(
     or that text is printed over (an inked run's box overlapping one by more than ``OVERLAP``
     both ways), in pt; a picture in a line of text sits beside its words, not under them."""
     x0, y0, x1, y1 = trim
-    left_margin, right_margin = (
-        (margins["inside"], margins["outside"]) if index % 2 == 0 else (margins["outside"], margins["inside"])
-    )
-    area = (x0 + left_margin, y0 + margins["bottom"], x1 - right_margin, y1 - margins["top"])
+    area = text_area(index, trim, margins)
     found = []
     for left, bottom, right, top in pictures:
         where = f"a picture at ({left:.0f}, {bottom:.0f})–({right:.0f}, {top:.0f}) pt"
@@ -231,9 +238,7 @@ def _page_text(
     (``tops``, y in pt), and below the text's last line: a page with no note has none, whatever
     size its text is set in (a table at its foot), and a note set in the text is in none."""
     x0, y0, x1, y1 = trim
-    inside, outside = (margins["inside"], margins["outside"])
-    left_margin, right_margin = (inside, outside) if index % 2 == 0 else (outside, inside)  # page 1: recto
-    area = (x0 + left_margin, y0 + margins["bottom"], x1 - right_margin, y1 - margins["top"])
+    area = text_area(index, trim, margins)
     low, high = area[1] - TOLERANCE, area[3] + TOLERANCE
     # and above it, no text larger than the notes (a note set in the text is not in a note area)
     big = [
