@@ -265,12 +265,20 @@ def _plan_groups(
             if note.call_id in pages:
                 called.setdefault(pages[note.call_id], []).append(note)
     waiting = {n.id for n in todo if n.id in bad}
+    concerned = waiting | set(plan.splits)
+    if not concerned:
+        return set()  # no note misplaced nor split: no page to look at
+    continuing = _continuing(book, plan, pages, places)
     planned: set[str] = set()  # planned here, or kept
     replanned: set[str] = set()  # planned again here: not again for a later page in this pass
     for index in sorted(called):
-        carried = _carried(book, plan, pages, places, index)
+        carried = [
+            (note, next(offset for page, offset in parts if page >= index))
+            for note, call, parts in continuing
+            if call < index and any(page >= index for page, _ in parts)
+        ]
         members = [note for note, _ in carried] + called[index]
-        if not {n.id for n in members} & (waiting | set(plan.splits)):
+        if not concerned.intersection(n.id for n in members):
             continue
         if replanned.intersection(n.id for n in members):
             continue
@@ -310,23 +318,27 @@ def _plan_groups(
     return planned
 
 
-def _carried(
-    book: Book, plan: SplitPlan, pages: dict[str, int], places: dict[str, Placed], index: int
-) -> list[tuple[Note, int]]:
-    """The notes called before page ``index`` that go on there: each with the character offset
-    where its part on that page begins (``places``, ``pages``: read on the current layout)."""
+def _continuing(
+    book: Book, plan: SplitPlan, pages: dict[str, int], places: dict[str, Placed]
+) -> list[tuple[Note, int, list[tuple[int, int]]]]:
+    """Each split note with its call's page and the (page, character offset where the part begins)
+    of each continuation part placed, in order (``places``, ``pages``: read on the current layout):
+    a note called before a page whose parts reach it is carried onto that page from the first part
+    there."""
     found = []
     for section in book.sections:
         for note in section.notes:
             split = plan.splits.get(note.id)
             call = pages.get(note.call_id)
-            if split is None or call is None or call >= index:
+            if split is None or call is None:
                 continue
-            for k in range(1, len(split.parts)):
-                spot = places.get(part_id(note, k))
-                if spot is not None and spot.page >= index:
-                    found.append((note, split.offsets[k - 1]))
-                    break
+            parts = [
+                (spot.page, split.offsets[k - 1])
+                for k in range(1, len(split.parts))
+                if (spot := places.get(part_id(note, k))) is not None
+            ]
+            if parts:
+                found.append((note, call, parts))
     return found
 
 
