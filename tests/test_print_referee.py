@@ -182,10 +182,13 @@ def test_a_note_may_continue_but_not_start_elsewhere(tmp_path):
         _check_notes(section, pages, span, dests, report)
         return [f"{d.id}: {d.message}" for d in report.found]
 
-    assert problems([PageText(notes=first), PageText(notes=["4", *rest]), PageText()], range(0, 3)) == []
-    late = problems([PageText(), PageText(notes=first + rest), PageText()], range(0, 3))
+    def area(ws: list[str]) -> PageText:  # a page's note area holding a part of the note
+        return PageText(notes=ws, parts={note.id: (ws, False)})
+
+    assert problems([area(first), area(["4", *rest]), PageText()], range(0, 3)) == []
+    late = problems([PageText(), area(first + rest), PageText()], range(0, 3))
     assert late == ["print-misplaced: note 1 starts on page 2, its call is on page 1 in book.pdf"]
-    elsewhere = problems([PageText(notes=first), PageText(notes=rest)], range(0, 1))
+    elsewhere = problems([area(first), area(rest)], range(0, 1))
     assert elsewhere == ["print-misplaced: note 1 continues on page 2, a page of another section in book.pdf"]
 
 

@@ -24,7 +24,6 @@ a diagnostic against the manuscript's ``file:line``:
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import difflib
 import gc
@@ -32,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from octavo.config.printspec import PrintOptions
@@ -87,23 +87,40 @@ def block_words(blocks: tuple[Node, ...], line: int) -> list[tuple[str, int]]:
     ]
 
 
+def _body(page: PageText) -> tuple[list[str], bool]:
+    return page.body, page.hyphenated[0]
+
+
+def _body_and_foot(page: PageText) -> tuple[list[str], bool]:
+    """The body's words, then those of the small type below it (a page of a section without notes)."""
+    return page.body + page.notes, page.hyphenated[0]
+
+
+def _part(note: str, page: PageText) -> tuple[list[str], bool] | None:
+    """The words of ``note``'s part on ``page``, if one stands there."""
+    return page.parts.get(note)
+
+
 def _stream(
-    pages: list[PageText], numbers: range, notes: bool, both: bool = False
+    pages: list[PageText], numbers: range, read: Callable[[PageText], tuple[list[str], bool] | None]
 ) -> tuple[list[str], list[int]]:
-    """Words of the pages' body (or note areas; or, ``both``, the body then the note-sized text
-    below it) in order, and the page of each; a word hyphenated across a page end is joined."""
+    """Words ``read`` gives of each page (and whether they end in a break hyphen; None: the page
+    has none of them), in order, and the page of each; a word hyphenated across a page end is joined."""
     got: list[str] = []
     where: list[int] = []
     glue = False
     for number in numbers:
-        page = pages[number]
-        ws = page.body + page.notes if both else (page.notes if notes else page.body)
+        found = read(pages[number])
+        if found is None:
+            glue = False
+            continue
+        ws, hyphenated = found
         if glue and ws and got:
             got[-1] += ws[0]
             ws = ws[1:]
         got += ws
         where += [number] * len(ws)
-        glue = page.hyphenated[1 if notes else 0] and bool(ws)
+        glue = hyphenated and bool(ws)
     return got, where
 
 
@@ -247,26 +264,19 @@ def _check_notes(
         words_of_note = block_words(note.blocks, note.line)
         expected += [(w, line, note) for w, line in words_of_note]
         counts.append(len(words_of_note))
-    if any(pages[number].parts for number in window):
-        # each note against the words of its own parts: notes that share the pages, or quote the
-        # same passage, are not taken for one another
-        matched: dict[int, int] = {}
-        on: list[int] = []
-        start = 0
-        for note, count in zip(section.notes, counts, strict=True):
-            got, where = _part_stream(pages, window, note.id)
-            ws = [w for w, _, _ in expected[start : start + count]]
-            for i, j in _matches(ws, got).items():
-                matched[start + i] = len(on) + j
-            on += where
-            start += count
-        lost = [i for i in range(len(expected)) if i not in matched]
-    else:
-        got, on = _stream(pages, window, notes=True)
-        matched = _matches([w for w, _, _ in expected], got)
-        lost = [i for i in range(len(expected)) if i not in matched]
-        if lost:
-            lost = _interleaved(expected, got, on, matched, lost, dests)
+    # each note against the words of its own parts (the note area cut at each part's destination):
+    # notes that share the pages, or quote the same passage, are not taken for one another
+    matched: dict[int, int] = {}
+    on: list[int] = []
+    start = 0
+    for note, count in zip(section.notes, counts, strict=True):
+        got, where = _stream(pages, window, partial(_part, note.id))
+        ws = [w for w, _, _ in expected[start : start + count]]
+        for i, j in _matches(ws, got).items():
+            matched[start + i] = len(on) + j
+        on += where
+        start += count
+    lost = [i for i in range(len(expected)) if i not in matched]
     for a, b in _runs(lost):
         note, lost_words = expected[a][2], [e[0] for e in expected[a:b]]
         report.add(
@@ -312,61 +322,6 @@ def _check_notes(
                     f"note {note.number} continues on page {after + 1}, a page of another section",
                 )
                 break
-
-
-def _part_stream(pages: list[PageText], numbers: range, note: str) -> tuple[list[str], list[int]]:
-    """The words of a note's parts on the pages ``numbers``, in order, and the page of each; a word
-    hyphenated across a page end is joined."""
-    got: list[str] = []
-    where: list[int] = []
-    glue = False
-    for number in numbers:
-        part = pages[number].parts.get(note)
-        if part is None:
-            glue = False
-            continue
-        ws, hyphenated = part
-        if glue and ws and got:
-            got[-1] += ws[0]
-            ws = ws[1:]
-        got += ws
-        where += [number] * len(ws)
-        glue = hyphenated and bool(ws)
-    return got, where
-
-
-def _interleaved(
-    expected: list[tuple[str, int, Note]],
-    got: list[str],
-    on: list[int],
-    matched: dict[int, int],
-    lost: list[int],
-    dests: dict[str, tuple[int, float]],
-) -> list[int]:
-    """The expected note words still lost once each run of them is looked for again among the
-    note-area words no note took, from its call's page on: a note set under another that continues
-    on its page stands between that note's parts, out of the order the alignment follows. Found
-    words are added to ``matched``."""
-    taken = set(matched.values())
-    free = [j for j in range(len(got)) if j not in taken]
-    still: list[int] = []
-    for a, b in _runs(lost):
-        by_note: dict[int, list[int]] = {}
-        for i in range(a, b):
-            by_note.setdefault(id(expected[i][2]), []).append(i)
-        for indices in by_note.values():
-            note = expected[indices[0]][2]
-            call = dests.get(note.call_id, (0, 0.0))[0]
-            start = bisect.bisect_left(free, bisect.bisect_left(on, call))
-            window = [j for j in free[start : start + 4 * len(indices) + 64] if j not in taken]
-            found = _matches([expected[i][0] for i in indices], [got[j] for j in window])
-            for k, i in enumerate(indices):
-                if k in found:
-                    matched[i] = window[found[k]]
-                    taken.add(window[found[k]])
-                else:
-                    still.append(i)
-    return sorted(still)
 
 
 def note_tops(book: Book, dests: dict[str, tuple[int, float]]) -> dict[int, list[tuple[float, str]]]:
@@ -442,7 +397,7 @@ def _problems(
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))
         # a section without notes has no note area: small type at a page's foot (a table) is text
-        got, _ = _stream(texts, span, notes=False, both=not section.notes)
+        got, _ = _stream(texts, span, _body if section.notes else _body_and_foot)
         expected = [(w, section.line) for w in words(section.title)] + block_words(
             section.blocks, section.line
         )
