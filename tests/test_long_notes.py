@@ -229,6 +229,26 @@ def test_a_tall_picture_on_a_page_a_note_continues_on_stands_above_the_note(tmp_
     assert shared, "the picture's page holds no note: the case is not tried"
 
 
+def test_a_note_ending_in_a_picture_beside_a_long_note_keeps_it_on_consecutive_pages(tmp_path):
+    """A note whose second paragraph is a picture, and a 3,000-word note called in the same line: they
+    share the pages after. The plan gave each half of a page; the picture, which cannot be cut,
+    took more than its half, the two parts did not fit there, and the long note skipped a page
+    (print-misplaced). The long note's part now takes what the picture leaves."""
+    from PIL import Image
+
+    text = (
+        f"# One\n\n{body('w', 340)}\n\n{body('v', 100)} x0.[^p] {body('u', 10)} x1.[^y] {body('t', 100)}\n\n"
+        f"[^p]: {body('p', 142)}\n\n    ![A small diagram](pic.png)\n\n[^y]: {body('y', 3000)}\n"
+    )
+    ms = make_manuscript(tmp_path / "ms", {"one.md": text})
+    Image.new("RGB", (600, 300), (200, 210, 230)).save(ms / "pic.png")
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    pages = page_tokens(built.pdf)
+    check_note(pages, "p", 142, "x0")
+    check_note(pages, "y", 3000, "x1")
+
+
 def test_a_table_taller_than_the_note_area_continues_between_its_rows(tmp_path):
     """A note holding a 40-row table, between 500 and 600 words: the table is cut between rows
     (never inside one, nor right after its header) and continues on the next pages' note areas;

@@ -53,3 +53,17 @@ def test_leaves_keep_room_free_on_their_page():
     a, b = lines(60), lines(60)
     cuts = plan_group([a, b], 10 * LINE + 2 * SLACK, 20 * LINE + 2 * SLACK, [{1: 4 * LINE}, {}])
     assert parts(a, cuts[0])[1] + parts(b, cuts[1])[1] == 16  # 20 lines less the 4 left free
+
+
+def test_a_rest_that_cannot_be_cut_takes_its_height_and_the_others_share_what_it_leaves():
+    # a note ending in a picture 14 lines tall (one line that cannot be cut) beside a long note:
+    # the picture goes whole and the long note's part on that page is shortened to fit beside it
+    picture = [*lines(12), NoteLine(12 * LINE, 26 * LINE, 12 * 60, True)]
+    long = lines(80)
+    cap = 20 * LINE + 2 * SLACK
+    cuts = plan_group([picture, long], 4 * LINE + 2 * SLACK, cap, [{}, {}])
+    assert parts(picture, cuts[0]) == [2, 10, 1]
+    pages = [parts(picture, cuts[0]), parts(long, cuts[1])]
+    third = pages[0][2] * 14 * LINE + pages[1][2] * LINE + 2 * SLACK  # px the third page's parts fill
+    assert third <= cap
+    assert pages[1][2] == 6  # the 20 lines' room less the picture's 14

@@ -33,6 +33,40 @@ def _shares(needs: list[float], room: float) -> list[float]:
     return given
 
 
+def _used(lines: list[NoteLine], start: int, end: int | None) -> float:
+    """Px the part of ``lines`` from ``start`` to ``end`` (None: to the note's end) fills, with SLACK."""
+    last = lines[-1] if end is None else lines[end - 1]
+    return last.bottom - lines[start].top + SLACK
+
+
+def _ends(
+    notes: list[list[NoteLine]],
+    starts: list[int | None],
+    active: list[int],
+    needs: list[float],
+    room: float,
+) -> dict[int, int | None]:
+    """For each active note, the line its next part begins at (``part_end``) when the notes share
+    ``room`` px. A part that cannot be kept within its share (a picture, a table row, the fewest
+    lines worth setting) takes what it needs, and the others share what it leaves."""
+    fixed: dict[int, float] = {}  # note -> px its part takes over its share
+    ends: dict[int, int | None] = {}
+    while True:
+        free = [i for i in active if i not in fixed]
+        left = max(room - sum(fixed.values()), 0.0)
+        over = False
+        for i, share in zip(free, _shares([needs[active.index(i)] for i in free], left), strict=True):
+            start = starts[i]
+            assert start is not None
+            ends[i] = part_end(notes[i], start, share)
+            used = _used(notes[i], start, ends[i])
+            if used > share + 0.01:
+                fixed[i], over = used, True
+        if not over:
+            break
+    return {i: ends[i] for i in active}
+
+
 def plan_group(
     notes: list[list[NoteLine]], first_room: float, cap: float, leaves: list[dict[int, float]]
 ) -> list[list[int]]:
@@ -59,14 +93,11 @@ def plan_group(
             lines, start = notes[i], starts[i]
             assert start is not None
             needs.append(lines[-1].bottom - lines[start].top + SLACK)
-        for i, share in zip(active, _shares(needs, max(room, 0.0)), strict=True):
-            lines, start = notes[i], starts[i]
-            assert start is not None
-            end = part_end(lines, start, share)
+        for i, end in _ends(notes, starts, active, needs, max(room, 0.0)).items():
             if end is None:  # the rest fits in its share, or cannot be cut: it goes whole
                 starts[i] = None
             else:
-                cuts[i].append(lines[end].offset)
+                cuts[i].append(notes[i][end].offset)
                 starts[i] = end
         page += 1
     return cuts
