@@ -89,6 +89,14 @@ archive PDF) reads it once per tagged element, so writing the tagged
 archive of a 969-page book took 37 s against 11 s for the same pages
 untagged. The fix builds the tuple once per page count: pages are only
 ever appended, so the count says whether it is still right.
+
+**Paragraphs broken as a whole** (``total-fit``, ``total-fit-shrink``).
+WeasyPrint fills each line as full as it can and justifies by widening
+spaces only. ``linebreak`` breaks each justified paragraph as TeX does
+(Knuth–Plass) with Pango's own advances; the first patch gives a planned
+line a right edge just past its planned content, so that WeasyPrint's own
+breaking (hyphenation included) ends it there, and the second lets such a
+line's spaces shrink to the measure when its content is wider.
 """
 
 from __future__ import annotations
@@ -130,6 +138,38 @@ class Patch:
 
 
 PATCHES: tuple[Patch, ...] = (
+    Patch(
+        name="total-fit",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.inline",
+        function="get_next_linebox",
+        line="        max_x = position_x + available_width",
+        replacement=(
+            "        max_x = _octavo_max_x(context, linebox, skip_stack, position_x, available_width)"
+        ),
+        why="a justified paragraph's lines end where Knuth and Plass's total fit (octavo.layout.linebreak) "
+        "breaks it, not where each line is fullest",
+        upstream="Kozea/WeasyPrint breaks lines one at a time; no upstream plan for total fit found",
+        helpers=("_octavo_max_x",),
+    ),
+    Patch(
+        name="total-fit-shrink",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.inline",
+        function="text_align",
+        line="    if line.width >= available_width:\n        return 0",
+        replacement=(
+            "    if line.width >= available_width:\n"
+            "        if _octavo_shrinks(context, line, available_width, last):\n"
+            "            justify_line(context, line, available_width - line.width)\n"
+            "        return 0"
+        ),
+        why="a planned line wider than the measure is justified by shrinking its spaces, as TeX does",
+        upstream="CSS Text 3 allows shrinking spaces in justification; WeasyPrint only stretches",
+        helpers=("_octavo_shrinks",),
+    ),
     Patch(
         name="report-notes",
         library="weasyprint",
@@ -301,20 +341,25 @@ def _octavo_held(footnote: object, placed: list[object]) -> bool:
     return any(i == own or i.rpartition("-cont-")[0] == own for i in map(_ident, placed))
 
 
-#: BCP 47 language -> the Pyphen dictionary with the patterns TeX uses for it, where Pyphen's own
-#: fallback picks another: TeX's ``english`` (hyph-en-us, plain TeX's hyphen.tex) is American;
-#: Pyphen's ``en`` is the first of its en_* files, the British patterns (initi-at-ive, cata-strophe).
-TEX_PATTERNS = {"en": "en_US"}
-
-
 def _octavo_patterns(language: str) -> str | None:
-    """The Pyphen dictionary WeasyPrint hyphenates ``language`` with (``TEX_PATTERNS``, else Pyphen's
-    ``language_fallback``)."""
-    import pyphen
+    """``linebreak.patterns``: the Pyphen dictionary WeasyPrint hyphenates ``language`` with."""
+    from octavo.layout import linebreak
 
-    tag = language.replace("-", "_")
-    found = TEX_PATTERNS.get(tag.lower()) or pyphen.language_fallback(tag)
-    return str(found) if found else None
+    return linebreak.patterns(language)
+
+
+def _octavo_max_x(context: Any, linebox: Any, skip_stack: Any, position_x: float, width: float) -> float:
+    """``linebreak.max_x``: the right edge of the next line (CSS px)."""
+    from octavo.layout import linebreak
+
+    return linebreak.max_x(context, linebox, skip_stack, position_x, width)
+
+
+def _octavo_shrinks(context: Any, line: Any, available_width: float, last: bool) -> bool:
+    """``linebreak.shrinks``: may ``line``'s spaces shrink to the measure."""
+    from octavo.layout import linebreak
+
+    return linebreak.shrinks(context, line, available_width, last)
 
 
 def _ident(footnote: object) -> str:
