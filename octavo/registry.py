@@ -159,7 +159,7 @@ ENTRIES: tuple[Entry, ...] = (
         "table-too-wide",
         _E,
         "words-characters-and-pictures",
-        "a table with more columns than the print measure can set",
+        "a table the print measure cannot set: too many columns, or columns of figures too wide",
     ),
     Entry("straight-quote", _W, "words-characters-and-pictures", "a straight quote octavo could not curl"),
     Entry("double-hyphen", _W, "diagnostics", "`--` left after normalisation"),

@@ -21,11 +21,19 @@ from pathlib import Path
 from PIL import Image
 
 from octavo.config.book import language_problem
-from octavo.config.printspec import TABLE_TYPE, PrintOptions, estimate_pages
+from octavo.config.printspec import (
+    COLUMN_GAP_EMS,
+    MIN_COLUMN_EMS,
+    TABLE_TYPE,
+    PrintOptions,
+    estimate_pages,
+    number_width,
+)
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Section
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles, fallback_families, glyph_name
+from octavo.source.tables import column_figures, number_columns
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
 #: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
@@ -300,37 +308,63 @@ def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
             )
 
 
+def table_widths(table: Node) -> list[float]:
+    """The least width of each column of a table in print, in ems of its type: ``MIN_COLUMN_EMS``,
+    or a column of figures' longest number (never broken, ``number_width``) if that is wider."""
+    columns = max(
+        (sum(c.type in ("th", "td") for c in row.children) for row in table.walk() if row.type == "tr"),
+        default=0,
+    )
+    numbers = number_columns(table)
+    return [
+        max(
+            MIN_COLUMN_EMS,
+            max((number_width(n) for n in column_figures(table, i)), default=0) if i in numbers else 0,
+        )
+        for i in range(columns)
+    ]
+
+
 def check_tables(book: Book, options: PrintOptions, diags: Diagnostics) -> None:
-    """A table with more columns than the print measure can set is an error (``table-too-wide``).
+    """A table the print measure cannot set is an error (``table-too-wide``): more columns than
+    ``PrintOptions.max_table_columns``, or columns of figures too wide, set whole, beside the others.
 
     The measure is the one the book's estimated page count gives (the
-    gutter grows with it); ``PrintOptions.max_table_columns`` holds the rule.
+    gutter grows with it).
     """
     pages = estimate_pages(book, options)
     most = options.max_table_columns(pages)
+    room = options.table_room(pages)
+    size = TABLE_TYPE * options.font_size
+    inches = options.measure(pages) / 72
     for section in book.sections:
         for block in section.all_blocks:
             for node in block.walk():
                 if node.type != "table":
                     continue
-                columns = max(
-                    (
-                        sum(c.type in ("th", "td") for c in row.children)
-                        for row in node.walk()
-                        if row.type == "tr"
-                    ),
-                    default=0,
-                )
-                if columns > most:
-                    inches = options.measure(pages) / 72
-                    diags.error(
-                        section.file,
-                        node.line,
-                        "table-too-wide",
-                        f"a table of {columns} columns cannot be set in the {inches:.2f} in "
-                        f"text block: at most {most} fit at {TABLE_TYPE * options.font_size:.1f} pt; "
-                        "split the table or give it fewer columns",
+                widths = table_widths(node)
+                need = sum(widths) + COLUMN_GAP_EMS * max(0, len(widths) - 1)
+                if len(widths) > most:
+                    message = (
+                        f"a table of {len(widths)} columns cannot be set in the {inches:.2f} in "
+                        f"text block: at most {most} fit at {size:.1f} pt"
                     )
+                elif need > room:
+                    wide = [str(i + 1) for i, w in enumerate(widths) if w > MIN_COLUMN_EMS]
+                    named = f"column {wide[0]}" if len(wide) == 1 else f"columns {', '.join(wide)}"
+                    message = (
+                        f"a table cannot be set in the {inches:.2f} in text block at {size:.1f} pt: "
+                        f"with the figures of {named} set whole (never broken) it needs "
+                        f"{need * size / 72:.2f} in"
+                    )
+                else:
+                    continue
+                diags.error(
+                    section.file,
+                    node.line,
+                    "table-too-wide",
+                    f"{message}; split the table or give it fewer columns",
+                )
 
 
 def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOptions | None = None) -> None:

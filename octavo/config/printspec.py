@@ -39,10 +39,27 @@ VISIBLE_GUTTER = 0.3
 FURNITURE = 0.33
 
 #: Tables in print (styles/css/print.css): type size relative to the body's, the narrowest
-#: column's text and its padding (left plus right) in ems of the table's type.
+#: column's text and the space between two columns (the outer ones stand flush with the text
+#: block), in ems of the table's type.
 TABLE_TYPE = 0.82
 MIN_COLUMN_EMS = 2.5
-TABLE_PADDING_EMS = 0.6
+COLUMN_GAP_EMS = 0.8
+#: The room the characters of a number take at most, in ems of its type: a figure, a separator
+#: (comma, full stop, thin space), anything else (a sign, a currency, a percent sign). A column
+#: of figures is never broken, so it is as wide as its longest number (EB Garamond's tabular
+#: figures are 0.48 em wide, its comma and full stop 0.23, its percent sign 0.65).
+FIGURE_EMS = 0.55
+SEPARATOR_EMS = 0.3
+SIGN_EMS = 0.75
+
+
+def number_width(text: str) -> float:
+    """The most a number takes in a table, in ems of its type (``FIGURE_EMS`` …)."""
+    return sum(
+        FIGURE_EMS if ch.isdigit() else SEPARATOR_EMS if ch in ",.\u2009\u202f\u00a0 " else SIGN_EMS
+        for ch in text
+    )
+
 
 _EXPLICIT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|mm|cm)?\s*$", re.IGNORECASE
@@ -128,15 +145,18 @@ class PrintOptions:
         margins = self.margins(pages)
         return (self.size[0] - margins["inside"] - margins["outside"]) * 72
 
+    def table_room(self, pages: int) -> float:
+        """The measure in ems of a table's type (``TABLE_TYPE`` times the body size)."""
+        return self.measure(pages) / (TABLE_TYPE * self.font_size)
+
     def max_table_columns(self, pages: int) -> int:
         """Most columns a table can have and still be set in the measure (print.css's table rules).
 
-        A table is set at ``TABLE_TYPE`` times the body size; a column
-        narrower than ``MIN_COLUMN_EMS`` ems of that type, plus its padding,
-        breaks its words every few letters (about five of EB Garamond's).
+        A column narrower than ``MIN_COLUMN_EMS`` ems of the table's type
+        breaks its words every few letters (about five of EB Garamond's);
+        ``COLUMN_GAP_EMS`` stand between two columns.
         """
-        column = (MIN_COLUMN_EMS + TABLE_PADDING_EMS) * TABLE_TYPE * self.font_size  # points
-        return int(self.measure(pages) // column)
+        return int((self.table_room(pages) + COLUMN_GAP_EMS) // (MIN_COLUMN_EMS + COLUMN_GAP_EMS))
 
     def cover_size(self, pages: int) -> tuple[float, float]:
         """Full-wrap cover width and height in inches, bleed included."""

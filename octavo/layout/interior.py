@@ -26,7 +26,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from octavo import __version__
-from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
+from octavo.config.printspec import BLEED, PAGE_RANGE, TABLE_TYPE, PrintOptions, estimate_pages
 from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
@@ -34,6 +34,7 @@ from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
 from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
+from octavo.render.tables import TableFit
 from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles
@@ -107,7 +108,13 @@ def print_html(
     ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
     """
 
-    renderer = PrintRenderer(book, image_src=image_src or _file_url(book), plan=plan, fit=True)
+    renderer = PrintRenderer(
+        book,
+        image_src=image_src or _file_url(book),
+        plan=plan,
+        fit=True,
+        tables=table_fit(styles, options, margins),
+    )
     env = environment(styles.templates)
     width, height = options.size
     body = [s for s in book.sections if s.part != "frontmatter"]
@@ -131,6 +138,12 @@ def print_html(
         timestamp=timestamp,
         version=__version__,
     )
+
+
+def table_fit(styles: Styles, options: PrintOptions, margins: dict[str, float]) -> TableFit:
+    """What tells a table that keeps its words whole (``render/tables.py``) at these margins (inches)."""
+    measure = (options.size[0] - margins["inside"] - margins["outside"]) * 72
+    return TableFit(measure / (TABLE_TYPE * options.font_size), styles)
 
 
 def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
@@ -243,7 +256,9 @@ def layout(
             if not fits:
                 break
             if split_passes < MAX_SPLIT_PASSES:
-                measure_notes = _note_measurer(book, html, options, margins, base_url, fetcher, measured)
+                measure_notes = _note_measurer(
+                    book, styles, html, options, margins, base_url, fetcher, measured
+                )
                 better = notefit.refine(book, document, plan, measure_notes)
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
@@ -261,6 +276,7 @@ def layout(
 
 def _note_measurer(
     book: Book,
+    styles: Styles,
     html: str,
     options: PrintOptions,
     margins: dict[str, float],
@@ -271,7 +287,9 @@ def _note_measurer(
     """A function laying notes out alone at this layout's measure (remembered in ``measured``)."""
     head = html[html.index("<head>") : html.index("</head>") + len("</head>")]
     width = (options.size[0] - margins["inside"] - margins["outside"]) * 72
-    renderer = PrintRenderer(book, image_src=_file_url(book), fit=True)
+    renderer = PrintRenderer(
+        book, image_src=_file_url(book), fit=True, tables=table_fit(styles, options, margins)
+    )
 
     def measure_notes(notes: list[Note]) -> dict[str, list[NoteLine]]:
         todo = [(n, renderer.note_part(n, n.blocks)) for n in notes if n.id not in measured]

@@ -83,8 +83,13 @@ def page_labels(book: Book, document: weasyprint.Document) -> list[str]:
     return [roman(i + 1) if i < start else str(i - start + 1) for i in range(len(document.pages))]
 
 
-def _lines(page: weasyprint.Page) -> Iterator[tuple[LineBox, str]]:
-    """(line box, id of the innermost block or part holding it), in document order."""
+def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBox, str]]:
+    """(line box, id of the innermost block or part holding it), in document order.
+
+    A table's header rows count where the table begins: WeasyPrint sets them
+    again at the top of each page the table continues on, and there they are
+    left out (``headers`` holds the elements of those already met).
+    """
     stack = [
         (child, "")
         for child in reversed(page._page_box.children)
@@ -93,6 +98,10 @@ def _lines(page: weasyprint.Page) -> Iterator[tuple[LineBox, str]]:
     while stack:
         box, owner = stack.pop()
         element = getattr(box, "element", None)
+        if getattr(box, "is_header", False) and element is not None:
+            if element in headers:
+                continue  # a header row repeated on a continuation page
+            headers.add(element)
         if element is not None and not isinstance(box, TextBox):
             block = element.get("data-block")
             ident = element.get("id", "")
@@ -137,9 +146,10 @@ def page_starts(
     labels = page_labels(book, document)
     seen: dict[str, int] = {}
     found: list[tuple[str, int] | None] = []
+    headers: set[object] = set()
     for page in document.pages:
         first = None
-        for line, owner in _lines(page):
+        for line, owner in _lines(page, headers):
             chars = count_chars(_line_text(line))
             if first is None and chars and (owner in blocks or owner in parts):
                 first = (owner, seen.get(owner, 0) if owner in blocks else 0)

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from octavo.model import Book, Node, Note, Section
 from octavo.render.fit import breakable, code_lines
+from octavo.source.tables import number_columns
 
 TAGS = {
     "paragraph": "p",
@@ -110,6 +111,9 @@ class HtmlRenderer:
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
         self._copy = False  # writing a title again (contents): without its ids, which stand once
+        # the tables being written (a note called in a cell may hold one): each one's columns of
+        # figures and the column of the cell written last
+        self._tables: list[tuple[frozenset[int], list[int]]] = []
 
     # -- entry points used by the templates -------------------------------------------
     def blocks(self, nodes: Iterable[Node], opening: bool = False) -> Markup:
@@ -172,7 +176,35 @@ class HtmlRenderer:
         return pairs
 
     def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
-        return f"<{tag}{attr_string((extra or []) + self.lang_attrs(node))}>"
+        pairs = (extra or []) + self.lang_attrs(node)
+        classes = [value for key, value in pairs if key == "class"]
+        if len(classes) > 1:  # the renderer's classes and the author's: one attribute
+            pairs = [("class", " ".join(classes))] + [(k, v) for k, v in pairs if k != "class"]
+        return f"<{tag}{attr_string(pairs)}>"
+
+    def whole_table(self, table: Node) -> bool:
+        """True if ``table`` keeps its words whole (print only: ``render/tables.py``)."""
+        return False
+
+    def table_classes(self, node: Node) -> list[str]:
+        """Classes a table part gets for what it holds: ``num``, a cell of a column of figures
+        (``source/tables.py``), set in tabular lining figures, aligned right, never broken;
+        ``whole``, a table that keeps its words whole (``whole_table``).
+
+        Called for every table part, in the order they are written: a ``table`` opens a
+        table's columns, a ``tr`` starts at its first column, each cell moves one on.
+        """
+        if node.type == "table":
+            self._tables.append((number_columns(node), [0]))
+            return ["whole"] if self.whole_table(node) else []
+        elif node.type == "tr" and self._tables:
+            self._tables[-1][1][0] = 0
+        elif node.type in ("th", "td") and self._tables:
+            numbers, column = self._tables[-1]
+            column[0] += 1
+            if column[0] - 1 in numbers:
+                return ["num"]
+        return []
 
     def node(self, node: Node, out: list[str]) -> None:
         kind = node.type
@@ -213,8 +245,11 @@ class HtmlRenderer:
             extra.append(("start", node.attr("start")))
         elif node.type in ("th", "td") and node.attr("align"):
             extra.append(("style", f"text-align:{node.attr('align')}"))
+        extra.extend(("class", name) for name in self.table_classes(node))
         out.append(self.open_tag(node, tag, extra))
         self.children(node, out)
+        if node.type == "table":
+            self._tables.pop()
         out.append(f"</{tag}>")
 
     def children(self, node: Node, out: list[str]) -> None:

@@ -20,6 +20,7 @@ from octavo.render.html import HtmlRenderer, attr_string
 
 if TYPE_CHECKING:
     from octavo.render.notes import SplitPlan
+    from octavo.render.tables import TableFit
 
 
 def is_picture_paragraph(node: Node) -> bool:
@@ -33,7 +34,8 @@ class PrintRenderer(HtmlRenderer):
 
     ``plan`` (a ``render.notes.SplitPlan``, decided by the layout) says which long notes are printed in
     parts and how many overrun pages end a section; without it every note is
-    one part.
+    one part. ``tables`` (the measure and the book face) tells which tables keep their
+    words whole; without it none does.
     """
 
     def __init__(
@@ -43,11 +45,16 @@ class PrintRenderer(HtmlRenderer):
         *,
         fit: bool = False,
         plan: SplitPlan | None = None,
+        tables: TableFit | None = None,
     ):
         super().__init__(book, image_src, fit=fit)
         self._in_note = False
         self._in_text = False  # rendering the children of a block that holds text
         self.plan = plan
+        self.tables = tables
+
+    def whole_table(self, table: Node) -> bool:
+        return self.tables is not None and self.tables.whole(table)
 
     def noteref(self, node: Node) -> str:
         note = self.note_of(node)
@@ -135,12 +142,10 @@ class PrintRenderer(HtmlRenderer):
         # Inside a floated note, which stands inside the paragraph that calls it,
         # every block becomes a span styled as that block (print.css, "note-…"):
         # a real <p>, <pre>, <ul> or <table> there would close the paragraph.
-        extra = [
-            (
-                "class",
-                f"note-{node.type}" + (f" note-split-{node.attr('split')}" if node.attr("split") else ""),
-            )
-        ]
+        classes = [f"note-{node.type}", *self.table_classes(node)]
+        if node.attr("split"):
+            classes.append(f"note-split-{node.attr('split')}")
+        extra = [("class", " ".join(classes))]
         if node.type == "paragraph" and is_picture_paragraph(node):  # a figure in the note: a block
             extra.append(("data-picture", ""))
         if node.type == "ordered_list":
@@ -150,6 +155,8 @@ class PrintRenderer(HtmlRenderer):
             extra.append(("style", f"text-align:{node.attr('align')}"))
         out.append(self.open_tag(node, "span", extra))
         self.children(node, out)
+        if node.type == "table":
+            self._tables.pop()
         out.append("</span>")
 
 

@@ -107,6 +107,18 @@ class Styles:
             font.close()
         return cover
 
+    @cached_property
+    def advances(self) -> dict[int, float]:
+        """Code point -> the widest advance its glyph has in the book face's styles, in ems."""
+        widest: dict[int, float] = {}
+        for face in self.faces:
+            font = TTFont(io.BytesIO(self.read(face.path)), lazy=True)
+            units, metrics = font["head"].unitsPerEm, font["hmtx"]
+            for code, glyph in font.getBestCmap().items():
+                widest[code] = max(widest.get(code, 0.0), metrics[glyph][0] / units)
+            font.close()
+        return widest
+
     def missing_glyphs(self, chars: set[str]) -> list[str]:
         """Characters no face of the book face has (spaces and controls aside)."""
         if not self.coverage:
