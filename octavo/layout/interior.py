@@ -26,7 +26,15 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from octavo import __version__
-from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, estimate_pages
+from octavo.config.printspec import (
+    BLEED,
+    FURNITURE_GAP_PT,
+    FURNITURE_LINE_PT,
+    FURNITURE_TYPE_PT,
+    PAGE_RANGE,
+    PrintOptions,
+    estimate_pages,
+)
 from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
@@ -118,6 +126,9 @@ def print_html(
         font_size=options.font_size,
         leading=options.leading,
         picture_height=picture_height(options, margins),
+        furniture_type=FURNITURE_TYPE_PT,
+        furniture_line=FURNITURE_LINE_PT,
+        furniture_gap=FURNITURE_GAP_PT,
         **margins,
     )
     return env.get_template("print/book.html").render(
