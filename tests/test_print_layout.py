@@ -86,6 +86,31 @@ def test_padding_reaches_the_vendor_minimum_and_even_count(tmp_path):
     assert built.result.layout.pad_pages > 0
 
 
+@pytest.mark.parametrize("vendor, pages", [("kdp", 24), ("ingram", 18), ("lulu", 32)])
+def test_by_default_a_short_book_reaches_its_vendors_minimum(tmp_path, vendor, pages):
+    """No [print] pad: the written PDF has the vendor's minimum page count (KDP 24, IngramSpark 18,
+    Lulu 32), even, the added pages blank."""
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + f'\n[print]\nvendor = "{vendor}"\n')
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    assert len(pdf) == built.result.pages == pages
+    assert not pdf[pages - 1].get_textpage().get_text_range().strip()
+
+
+def test_without_padding_the_count_is_still_even(tmp_path):
+    """``pad = false`` adds no page up to the minimum, but a book of an odd count (here 7: half
+    title, its verso, title, copyright, contents, a blank verso, the one section) gets a blank
+    eighth page: a leaf has two sides."""
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + "\n[print]\npad = false\n")
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    assert len(pdf) == 8 and built.result.layout.pad_pages == 1
+    assert "Short." in pdf[6].get_textpage().get_text_range()
+    assert not pdf[7].get_textpage().get_text_range().strip()
+
+
 @pytest.mark.parametrize("trim, size", [("6x9", (432, 648)), ("a5", (419.53, 595.28))])
 def test_trim_sizes_from_config(tmp_path, trim, size):
     ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})

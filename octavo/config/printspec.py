@@ -36,7 +36,9 @@ COVER_BLEED = 0.125
 #: KDP's minimum inside margin (gutter) by page count: (last page of the tier, inches).
 KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 #: Pages a vendor accepts for a paperback (min, max). KDP's are its published limits;
-#: the IngramSpark and Lulu figures are octavo's conservative defaults.
+#: the IngramSpark and Lulu figures are octavo's conservative defaults. Every vendor prints
+#: both sides of a leaf, so a count is even: IngramSpark adds a blank last page itself to an
+#: odd one ("File Requirements for Print Books"), which would make the spine wrong.
 PAGE_RANGE = {"kdp": (24, 828), "ingram": (18, 1200), "lulu": (32, 800)}
 #: Spine text needs at least this many pages (KDP's rule; the same is assumed elsewhere).
 SPINE_TEXT_MIN_PAGES = {"kdp": 79, "ingram": 79, "lulu": 79}
@@ -131,7 +133,7 @@ class PrintOptions:
     vendor: str = "kdp"
     font_size: float = 11.0
     leading: float = 14.5
-    pad: bool = False
+    pad: bool = True  # blank pages up to the vendor's minimum page count (the count is always even)
 
     @property
     def size(self) -> tuple[float, float]:

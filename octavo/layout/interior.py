@@ -154,10 +154,10 @@ def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
 
 
 def padding(options: PrintOptions, pages: int) -> int:
-    """Blank pages to add so the book reaches the vendor's minimum and an even count."""
-    if not options.pad:
-        return 0
-    target = max(pages, PAGE_RANGE[options.vendor][0])
+    """Blank pages to add at the end: one to make an odd count even, always (every vendor of
+    ``printspec.VENDORS`` prints on both sides of a leaf: ``PAGE_RANGE``), and with ``pad``
+    (the default) as many as the book needs to reach the vendor's minimum page count."""
+    target = max(pages, PAGE_RANGE[options.vendor][0]) if options.pad else pages
     return target + target % 2 - pages
 
 
