@@ -1,11 +1,12 @@
 """The small details of the print review (issue 17), measured on the written PDF: no indent after a
-subhead or a table."""
+subhead or a table, note calls in the face's superior figures."""
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
-from conftest import BOOK_TOML, build_book, make_manuscript
+from conftest import BOOK_TOML, build_book, fidelity_problems, make_manuscript
 
 PT = 72.0
 INDENT_EMS = 1.2  # print.css: p { text-indent: 1.2em }
@@ -91,3 +92,31 @@ def test_no_indent_after_a_subhead_or_a_table(built, start, indented):
     left = textpage.get_charbox(_find(textpage, start))[0] - _left_edge(built, index)
     indent = INDENT_EMS * FONT_SIZE
     assert left == pytest.approx(indent if indented else 0, abs=1.5), f"{start!r} starts {left:.1f} pt in"
+
+
+def _font_size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """A character's font size in pt (pdfium gives the Tf size, in WeasyPrint's 0.75 pt units)."""
+    return float(pdfium_c.FPDFText_GetFontSize(textpage, index)) * 0.75
+
+
+@pytest.mark.parametrize(
+    "before, number, size", [("calls a note here.", "1", FONT_SIZE), ("of its own,", "2", 10.0)]
+)
+def test_note_calls_are_superior_figures_at_the_texts_size(built, before, number, size):
+    """A call is set at the size of the text it stands in (11 pt; 10 pt in a quotation) in the
+    face's superior figures (OpenType sups), which stand 0.44 em above the baseline and are 0.34
+    em tall; not lining figures at 65 % of the size raised by vertical-align (5.85 pt before)."""
+    document = pdfium.PdfDocument(str(built.pdf))
+    _, textpage = _page_with(document, before)
+    call = _find(textpage, before) + len(before)
+    assert textpage.get_text_range(call, 1) == number
+    letter = textpage.get_charbox(call - 2)  # the letter before the punctuation: on the baseline
+    box = textpage.get_charbox(call)
+    assert _font_size(textpage, call) == pytest.approx(size, abs=0.05)
+    assert _font_size(textpage, call - 2) == pytest.approx(size, abs=0.05)
+    assert box[1] - letter[1] == pytest.approx(0.44 * size, abs=0.1 * size)
+    assert box[3] - box[1] == pytest.approx(0.34 * size, abs=0.05 * size)
+
+
+def test_the_print_fidelity_referee_reads_the_calls_as_calls(built):
+    assert fidelity_problems(built.result, built.pdf) == []
