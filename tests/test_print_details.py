@@ -1,5 +1,6 @@
 """The small details of the print review (issue 17), measured on the written PDF: no indent after a
-subhead or a table, note calls in the face's superior figures."""
+subhead or a table, note calls in the face's superior figures, the copyright page flush left with
+a © line."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import BOOK_TOML, build_book, fidelity_problems, make_manuscript
+
+from octavo.model import Creator, Metadata
 
 PT = 72.0
 INDENT_EMS = 1.2  # print.css: p { text-indent: 1.2em }
@@ -120,3 +123,52 @@ def test_note_calls_are_superior_figures_at_the_texts_size(built, before, number
 
 def test_the_print_fidelity_referee_reads_the_calls_as_calls(built):
     assert fidelity_problems(built.result, built.pdf) == []
+
+
+def test_the_copyright_page_is_flush_left_with_a_notice(built):
+    document = pdfium.PdfDocument(str(built.pdf))
+    index, textpage = _page_with(document, "All rights reserved.")
+    text = textpage.get_text_range()
+    assert "© 2026 Ada Writer\r\n" in text
+    lines = [line for line in text.split("\r\n") if line.strip()]
+    assert len(lines) >= 4
+    left = _left_edge(built, index)
+    for line in lines:
+        start = textpage.get_charbox(_find(textpage, line))[0] - left
+        assert start == pytest.approx(0, abs=1.0), f"{line!r} starts {start:.1f} pt in"
+
+
+def _metadata(**kwargs) -> Metadata:
+    authors = (Creator("Ada Writer", "author"), Creator("Ben Writer", "author"), Creator("Eve", "editor"))
+    return Metadata("T", "en", "urn:x", authors, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, notice",
+    [
+        ({"date": "2026-03-01"}, "© 2026 Ada Writer, Ben Writer"),
+        ({"date": "2026", "copyright": "Octavo Editions"}, "© 2026 Octavo Editions"),
+        ({"copyright": "Octavo Editions"}, "© Octavo Editions"),
+        ({"date": "2026", "copyright": ""}, ""),
+        ({"date": "2026", "rights": "Copyright © 2026 Ada Writer. All rights reserved."}, ""),
+        ({"date": "2026", "rights": "© Ada Writer", "copyright": "Ada Writer"}, "© 2026 Ada Writer"),
+    ],
+)
+def test_the_copyright_notice(kwargs, notice):
+    assert _metadata(**kwargs).copyright_notice == notice
+
+
+def test_no_author_no_notice():
+    assert Metadata("T", "en", "urn:x", (Creator("Eve", "editor"),), date="2026").copyright_notice == ""
+
+
+def test_copyright_must_be_a_string(tmp_path):
+    from octavo.config.book import load_config
+    from octavo.diagnostics import Diagnostics
+
+    toml = top_keys("copyright = 2026\n")
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nText.\n"}, toml=toml)
+    diags = Diagnostics()
+    assert load_config(ms, diags) is None
+    assert [d.id for d in diags.errors] == ["config-type"], [str(d) for d in diags.errors]
+    assert "copyright" in diags.errors[0].message
