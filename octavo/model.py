@@ -197,7 +197,15 @@ class Book:
         """Every character the book's text and metadata use (for glyph coverage)."""
         chars: set[str] = set()
         m = self.metadata
-        for value in (m.title, m.subtitle, m.publisher, m.rights, m.copyright_notice, m.description, m.source):
+        for value in (
+            m.title,
+            m.subtitle,
+            m.publisher,
+            m.rights,
+            m.copyright_notice,
+            m.description,
+            m.source,
+        ):
             chars.update(value)
         for c in m.creators:
             chars.update(c.name)

@@ -230,11 +230,7 @@ def _superior(run: Run) -> bool:
     text's size: figures only, their ink a quarter of the size or more above the run's baseline
     (EB Garamond's superiors stand 0.44 em above it, its figures on it)."""
     figures = run.text.strip()
-    return (
-        run.box is not None
-        and figures.isdigit()
-        and run.box[1] - run.start[1] >= 0.25 * run.height
-    )
+    return run.box is not None and figures.isdigit() and run.box[1] - run.start[1] >= 0.25 * run.height
 
 
 def _page_text(
