@@ -76,8 +76,10 @@ def test_cover_size_formula(pages, paper):
     assert height == pytest.approx(9 + 0.25)
 
 
-def test_spine_text_threshold():
-    assert not spine_has_text("kdp", 78) and spine_has_text("kdp", 79)
+@pytest.mark.parametrize("vendor", ["kdp", "ingram", "lulu"])
+def test_spine_text_threshold(vendor):
+    """KDP prints spine text on books of more than 79 pages; Lulu from 80; IngramSpark assumed 80."""
+    assert not spine_has_text(vendor, 79) and spine_has_text(vendor, 80)
 
 
 @pytest.mark.parametrize("vendor", ["kdp", "ingram", "lulu"])

@@ -40,8 +40,19 @@ KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 #: both sides of a leaf, so a count is even: IngramSpark adds a blank last page itself to an
 #: odd one ("File Requirements for Print Books"), which would make the spine wrong.
 PAGE_RANGE = {"kdp": (24, 828), "ingram": (18, 1200), "lulu": (32, 800)}
-#: Spine text needs at least this many pages (KDP's rule; the same is assumed elsewhere).
-SPINE_TEXT_MIN_PAGES = {"kdp": 79, "ingram": 79, "lulu": 79}
+#: Spine text needs at least this many pages. KDP: "We only print spine text on books with more
+#: than 79 pages" ("Create a Paperback Cover"); Lulu prints spine text "on books with as few as 80
+#: pages" (Lulu's cover guidance, quoted at https://connect.lulu.com/en/discussion/343028); for
+#: IngramSpark, which publishes no figure, the same 80 is assumed.
+SPINE_TEXT_MIN_PAGES = {"kdp": 80, "ingram": 80, "lulu": 80}
+#: Inches of clear spine kept between the spine text's ink and each fold: KDP asks for at least
+#: 0.0625 in (1.6 mm) ("Create a Paperback Cover"); assumed the same for IngramSpark and Lulu.
+SPINE_CLEARANCE = {"kdp": 0.0625, "ingram": 0.0625, "lulu": 0.0625}
+#: The spine text's type, in points: sized to fill the spine less the clearance (``layout.cover``),
+#: at most ``SPINE_TYPE_MAX_PT``; a spine that would take it smaller than ``SPINE_TYPE_MIN_PT``
+#: (too small to read) gets none.
+SPINE_TYPE_MAX_PT = 12.0
+SPINE_TYPE_MIN_PT = 6.0
 #: The gutter a reader needs beyond what the binding takes.
 VISIBLE_GUTTER = 0.3
 #: Running heads and folios (the margin boxes of print/book.html): their type size, the height
@@ -112,7 +123,9 @@ def min_outer(vendor: str, bleed: bool) -> float:
 
 
 def spine_width(vendor: str, paper: str, pages: int) -> float:
-    """Spine width in inches from the page count and paper."""
+    """Spine width in inches from the page count and paper: KDP's paper thickness per page
+    ("Create a Paperback Cover": white 0.002252 in, cream 0.0025 in), also used for IngramSpark;
+    Lulu's formula, pages / 444 + 0.06 in."""
     if vendor == "lulu":
         return pages / 444 + 0.06
     per_page = 0.0025 if paper == "cream" else 0.002252
@@ -120,7 +133,8 @@ def spine_width(vendor: str, paper: str, pages: int) -> float:
 
 
 def spine_has_text(vendor: str, pages: int) -> bool:
-    return pages >= SPINE_TEXT_MIN_PAGES.get(vendor, 79)
+    """Whether the vendor prints text on the spine of a book of ``pages`` pages."""
+    return pages >= SPINE_TEXT_MIN_PAGES[vendor]
 
 
 @dataclass(frozen=True)
