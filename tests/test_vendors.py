@@ -22,6 +22,11 @@ from octavo.config.printspec import BLEED, min_outer
 PT = 72.0
 VENDORS = ("kdp", "ingram", "lulu")
 BOOKS = {"seed": MANUSCRIPT, "sampler": SAMPLER}
+#: The rules a book still fails out of the box, and why; kept true both ways (a rule that comes to
+#: pass must be taken off). The sampler's chart does not fit at the foot of page 9 and is set at
+#: the top of page 10, leaving page 9 86-89 % full: floating pictures so that text fills such a
+#: hole is issue 17's "Pictures" part, not yet done.
+KNOWN: dict[str, set[str]] = {"sampler": {"underfull"}}
 
 
 def with_print(source: Path, target: Path, **keys: object) -> Path:
@@ -52,11 +57,15 @@ def vendor_build(request, tmp_path_factory) -> Built:
     return build_book(manuscript, folder / "dist", formats=("pdf",), preflight="")
 
 
-def test_preflight_passes_out_of_the_box(vendor_build):
+def test_preflight_passes_out_of_the_box(vendor_build, request):
+    """Every rule passes (``KNOWN`` aside), the spine-text and margins rules among them."""
+    book = request.node.callspec.params["vendor_build"][0]
     result = vendor_build.result
     assert not result.diagnostics.errors, result.diagnostics
-    failed = [str(rule) for rule in result.preflight if not rule.ok]
-    assert result.preflight and not failed, failed
+    rules = {rule.rule for rule in result.preflight}
+    assert {"page-count", "margins", "cover-size", "spine-text", "underfull"} <= rules
+    failed = {rule.rule: str(rule) for rule in result.preflight if not rule.ok}
+    assert set(failed) == KNOWN.get(book, set()), failed
     assert result.pages % 2 == 0
 
 
