@@ -27,8 +27,9 @@ to 1 pt. Taken from octavo: ``PrintOptions``, read from the book's
 ``[print]`` table (the margins, ``margins(pages)`` with the PDF's own page
 count, as ``octavo/inspect`` reads them; ``font_size`` and the leading), and
 ``pdffonts.cid_widths``, the reading of a CIDFont's ``/W`` widths (ISO
-32000-1, 9.7.4.3), which is the file format's, not octavo's layout. Page 1 of the PDF is a recto: rectos are the odd page numbers (even
-0-based indexes), versos the even ones.
+32000-1, 9.7.4.3), which is the file format's, not octavo's layout. Page 1
+of the PDF is a recto: rectos are the odd page numbers (even 0-based
+indexes), versos the even ones.
 
 Definitions
 -----------

@@ -148,9 +148,25 @@ class Metadata:
     source: str = ""
     edition: str = ""
     slug: str = ""
+    copyright: str | None = None  # who holds the copyright; None: the authors; "": no notice
 
     def by_role(self, role: str) -> tuple[Creator, ...]:
         return tuple(c for c in self.creators if c.role == role)
+
+    @property
+    def copyright_notice(self) -> str:
+        """The copyright page's notice, "© 2026 Ada Writer": the symbol, the year of publication
+        (``date``'s, when given) and the owner (U.S. Copyright Office, Circular 3, "Copyright
+        Notice"). The owner is ``copyright``, or by default the authors. No notice ("") when
+        ``copyright`` is empty (a text in the public domain), when there is no author to name,
+        or when ``rights`` is a notice already (it starts with © or "Copyright", as ``octavo
+        new`` wrote it before the ``copyright`` key)."""
+        holder = ", ".join(c.name for c in self.authors) if self.copyright is None else self.copyright
+        if self.copyright is None and self.rights.lstrip().casefold().startswith(("©", "copyright")):
+            return ""
+        if not holder:
+            return ""
+        return " ".join(part for part in ("©", self.date[:4], holder) if part)
 
     @property
     def authors(self) -> tuple[Creator, ...]:
@@ -181,7 +197,15 @@ class Book:
         """Every character the book's text and metadata use (for glyph coverage)."""
         chars: set[str] = set()
         m = self.metadata
-        for value in (m.title, m.subtitle, m.publisher, m.rights, m.description, m.source):
+        for value in (
+            m.title,
+            m.subtitle,
+            m.publisher,
+            m.rights,
+            m.copyright_notice,
+            m.description,
+            m.source,
+        ):
             chars.update(value)
         for c in m.creators:
             chars.update(c.name)

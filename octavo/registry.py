@@ -328,6 +328,13 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "cover-size", _E, "preflight", "the cover matches the formula for the real page count", kind="rule"
     ),
+    Entry(
+        "spine-text",
+        _E,
+        "preflight",
+        "spine text only from the vendor's page count, clear of the folds",
+        kind="rule",
+    ),
     Entry("underfull", _E, "preflight", "no page short of text but where a section ends", kind="rule"),
 )
 

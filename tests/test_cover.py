@@ -84,6 +84,88 @@ def test_spine_text_only_when_the_page_count_allows(book, tmp_path, pages, has_t
     assert bool(text.strip()) == has_text
 
 
+def _spine_glyphs(path: Path, g) -> list[tuple[float, float, float, float, float]]:
+    """(left, bottom, right, top, size in pt) of each glyph drawn on the spine, in inches but the size."""
+    import pypdfium2.raw as raw
+
+    textpage = pdfium.PdfDocument(str(path))[0].get_textpage()
+    found = []
+    for index in range(textpage.count_chars()):
+        if not textpage.get_text_range(index, 1).strip():
+            continue
+        left, bottom, right, top = (v / PT for v in textpage.get_charbox(index))
+        if g.spine_x <= (left + right) / 2 <= g.spine_x + g.spine:
+            found.append((left, bottom, right, top, raw.FPDFText_GetFontSize(textpage, index) * 0.75))
+    return found
+
+
+@pytest.mark.parametrize(
+    "vendor, paper, pages",
+    [
+        ("kdp", "cream", 84),
+        ("kdp", "white", 100),
+        ("kdp", "cream", 100),
+        ("lulu", "white", 80),
+        ("kdp", "cream", 400),
+    ],
+)
+def test_spine_type_is_sized_to_the_spine(book, tmp_path, vendor, paper, pages):
+    """Measured on the cover PDF: every glyph of the spine text at least 0.0625 in (KDP's spine
+    clearance) from each fold, the ink centred across the spine, the type as large as that allows
+    (a clearance within 0.01 in of the least on one side at least) or 12 pt, and inside the live
+    area along the spine. An 84-page book's spine (0.21 in) took a fixed 10 pt before, 0.035 in
+    from the folds."""
+    options = PrintOptions(paper=paper, vendor=vendor)
+    g = geometry(options, pages)
+    glyphs = _spine_glyphs(render(book, tmp_path, options, pages), g)
+    assert glyphs, "the spine has text"
+    back = min(x[0] for x in glyphs) - g.spine_x
+    front = g.spine_x + g.spine - max(x[2] for x in glyphs)
+    assert min(back, front) >= 0.0625 - 0.001
+    assert back == pytest.approx(front, abs=0.005)
+    size = max(x[4] for x in glyphs)
+    assert size == pytest.approx(12.0, abs=0.05) or min(back, front) <= 0.0625 + 0.01
+    assert min(x[1] for x in glyphs) >= g.bleed + 0.375 - 0.01
+    assert max(x[3] for x in glyphs) <= g.height - g.bleed - 0.375 + 0.01
+
+
+def test_spine_type_grows_with_the_spine(book, tmp_path):
+    sizes = []
+    for pages in (84, 100, 120):
+        options = PrintOptions(paper="cream")
+        glyphs = _spine_glyphs(render(book, tmp_path, options, pages), geometry(options, pages))
+        sizes.append(max(x[4] for x in glyphs))
+    assert sizes[0] < sizes[1] < sizes[2] == pytest.approx(12.0, abs=0.05), sizes
+    assert sizes[0] < 10.0
+
+
+def test_no_spine_text_on_a_spine_too_narrow_for_6_pt(book, tmp_path):
+    """KDP allows spine text on 80 pages, but an 80-page spine on white paper (0.18 in) would
+    take it under 6 pt: it has none."""
+    options = PrintOptions(paper="white")
+    assert geometry(options, 84).spine_text
+    assert _spine_glyphs(render(book, tmp_path, options, 84), geometry(options, 84)) == []
+
+
+def test_preflight_checks_the_spine_text(book, tmp_path, styles_copy):
+    """The spine-text rule passes octavo's cover, and fails one whose spine text is a fixed 10 pt
+    (the old style) on an 84-page spine, naming the clearance found."""
+    from octavo.inspect.preflight import check_spine
+    from octavo.source.styles import Styles
+
+    options = PrintOptions(paper="cream")
+    good = render(book, tmp_path, options, 84)
+    assert check_spine(good, options, 84).ok
+    css = styles_copy / "css" / "cover.css"
+    css.write_text(css.read_text() + "\n.spine .live { font-size: 10pt !important; }\n")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(cover_pdf(book, Styles(styles_copy), options, 84, "2026-01-01T00:00:00Z"))
+    result = check_spine(bad, options, 84)
+    assert result.rule == "spine-text" and not result.ok and "in from a fold" in result.found, result
+    small = render(book, tmp_path, PrintOptions(vendor="kdp"), 60)
+    assert check_spine(small, PrintOptions(), 60).ok
+
+
 def test_cover_fonts_embedded_and_reproducible(book, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as the pipeline does (font_clock)
     options = PrintOptions()

@@ -77,6 +77,22 @@ def test_blank_pages_carry_nothing(seed_book, furniture):
         assert texts[index] == ("", "")
 
 
+def test_no_blank_recto_when_the_contents_ends_on_a_verso(tmp_path):
+    """A book with no front-matter section whose contents takes two pages (v and vi): the first
+    chapter opens on page 7, the next recto, and no recto in the book is blank but the padding
+    at its end (the empty front-matter's page and a verso after it were blank pages 7 and 8)."""
+    chapters = {f"c{i:02d}.md": f"# Chapter {i}\n\nText of chapter {i}.\n" for i in range(1, 31)}
+    ms = make_manuscript(tmp_path / "ms", chapters)
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    assert texts[4].startswith("Contents") and "Chapter 30" in texts[5]
+    assert texts[6].startswith("Chapter 1\r\n")
+    content = texts[: len(texts) - built.result.layout.pad_pages]
+    blank_rectos = [i + 1 for i, text in enumerate(content) if i % 2 == 0 and not text.strip()]
+    assert blank_rectos == []
+
+
 def test_padding_reaches_the_vendor_minimum_and_even_count(tmp_path):
     toml_extra = '\n[print]\nvendor = "kdp"\npad = true\n'
     ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
@@ -84,6 +100,31 @@ def test_padding_reaches_the_vendor_minimum_and_even_count(tmp_path):
     built = build_book(ms, tmp_path / "out", formats=("pdf",))
     assert built.result.pages == 24
     assert built.result.layout.pad_pages > 0
+
+
+@pytest.mark.parametrize("vendor, pages", [("kdp", 24), ("ingram", 18), ("lulu", 32)])
+def test_by_default_a_short_book_reaches_its_vendors_minimum(tmp_path, vendor, pages):
+    """No [print] pad: the written PDF has the vendor's minimum page count (KDP 24, IngramSpark 18,
+    Lulu 32), even, the added pages blank."""
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + f'\n[print]\nvendor = "{vendor}"\n')
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    assert len(pdf) == built.result.pages == pages
+    assert not pdf[pages - 1].get_textpage().get_text_range().strip()
+
+
+def test_without_padding_the_count_is_still_even(tmp_path):
+    """``pad = false`` adds no page up to the minimum, but a book of an odd count (here 7: half
+    title, its verso, title, copyright, contents, a blank verso, the one section) gets a blank
+    eighth page: a leaf has two sides."""
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# A\n\nShort.\n"})
+    (ms / "book.toml").write_text((ms / "book.toml").read_text() + "\n[print]\npad = false\n")
+    built = build_book(ms, tmp_path / "out", formats=("pdf",))
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    assert len(pdf) == 8 and built.result.layout.pad_pages == 1
+    assert "Short." in pdf[6].get_textpage().get_text_range()
+    assert not pdf[7].get_textpage().get_text_range().strip()
 
 
 @pytest.mark.parametrize("trim, size", [("6x9", (432, 648)), ("a5", (419.53, 595.28))])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
+from octavo.config import printspec
 from octavo.config.printspec import PrintOptions, min_gutter, parse_trim, spine_has_text, spine_width
 
 
@@ -74,5 +76,34 @@ def test_cover_size_formula(pages, paper):
     assert height == pytest.approx(9 + 0.25)
 
 
-def test_spine_text_threshold():
-    assert not spine_has_text("kdp", 78) and spine_has_text("kdp", 79)
+@pytest.mark.parametrize("vendor", ["kdp", "ingram", "lulu"])
+def test_spine_text_threshold(vendor):
+    """KDP prints spine text on books of more than 79 pages; Lulu from 80; IngramSpark assumed 80."""
+    assert not spine_has_text(vendor, 79) and spine_has_text(vendor, 80)
+
+
+@pytest.mark.parametrize("vendor", ["kdp", "ingram", "lulu"])
+@pytest.mark.parametrize("bleed", [False, True])
+@pytest.mark.parametrize("trim", ["5x8", "5.5x8.5", "6x9", "a5"])
+def test_top_and_bottom_margins_hold_the_heads_and_folios_inside_the_minimum(vendor, bleed, trim):
+    """The heads' and folios' line and its gap from the text fit between the text and the
+    vendor's minimum margin (KDP 0.25 in, 0.375 in with bleed; IngramSpark and Lulu 0.5 in)."""
+    margins = PrintOptions(vendor=vendor, bleed=bleed, trim=trim).margins(200)
+    floor = 0.5 if vendor != "kdp" else (0.375 if bleed else 0.25)
+    room = (printspec.FURNITURE_GAP_PT + printspec.FURNITURE_LINE_PT) / 72
+    assert margins["top"] >= floor + room and margins["bottom"] >= floor + room
+
+
+def test_the_furniture_line_holds_every_glyph_of_the_face():
+    """Heads and folios are set on a line at least as tall as the face's ascent plus descent
+    (hhea), and no glyph of it rises above the ascent or falls below the descent by more than
+    0.5 pt at their size: so their ink stays within the room ``FURNITURE`` keeps for them."""
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(ROOT / "styles" / "fonts" / "EBGaramond-Regular.ttf")
+    em = face["head"].unitsPerEm
+    ascent, descent = face["hhea"].ascent / em, -face["hhea"].descent / em
+    size = printspec.FURNITURE_TYPE_PT
+    assert (ascent + descent) * size <= printspec.FURNITURE_LINE_PT
+    assert (face["head"].yMax / em - ascent) * size <= 0.5
+    assert (-face["head"].yMin / em - descent) * size <= 0.5

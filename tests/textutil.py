@@ -47,6 +47,21 @@ def seed_streams(path: Path) -> tuple[list[str], Streams]:
     return header, streams
 
 
+def superior(textpage, index: int, char: str, size: float) -> bool:
+    """Whether a character is a superior figure (a note call set with the face's sups glyphs): a
+    figure whose ink starts a quarter of its size or more above its baseline (pdfium's origin).
+    ``size`` is pdfium's font size, in WeasyPrint's 0.75 pt units."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if not char.isdigit():
+        return False
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y))
+    return textpage.get_charbox(index)[1] - y.value >= 0.25 * size * 0.75
+
+
 def pdf_streams(path: Path) -> Streams:
     """Body and note words of a PDF, told apart by font size and position."""
     import pypdfium2 as pdfium
@@ -63,6 +78,8 @@ def pdf_streams(path: Path) -> Streams:
             ch = chr(code) if code else ""
             size = round(raw.FPDFText_GetFontSize(tp, i), 1)
             box = tp.get_charbox(i)
+            if superior(tp, i, ch, size):
+                continue  # a note call in superior figures
             chars.append((size, box[1], ch))
             if ch.strip():
                 sizes[size] += 1
@@ -154,7 +171,8 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[tupl
         for i in range(text.count_chars()):
             code = raw.FPDFText_GetUnicode(text, i)
             box = text.get_charbox(i)
-            chars.append((chr(code) if code else "", raw.FPDFText_GetFontSize(text, i), *box))
+            ch, size = chr(code) if code else "", raw.FPDFText_GetFontSize(text, i)
+            chars.append((ch, size, *box, superior(text, i, ch, size)))
         raw_pages.append((page.get_trimbox(), chars))
         sizes.update(round(c[1], 1) for c in chars if c[0].strip())
     text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
@@ -184,7 +202,7 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[tupl
         lines = {"body": [""], "notes": [""]}
         result = PageText()
         region = "body"
-        for ch, size, left_, bottom, right_, top in chars:
+        for ch, size, left_, bottom, right_, top, is_superior in chars:
             if ch in "\r\n":
                 lines["body"].append("")
                 lines["notes"].append("")
@@ -209,7 +227,7 @@ def pdfium_pages(path: Path, options, pages: int, note_tops: dict[int, list[tupl
             is_note = top <= boundary
             region = "notes" if is_note else "body"
             main = (note_size or body_size) if is_note else body_size
-            if size < main * 0.8 and not ch.isalpha():
+            if (size < main * 0.8 or is_superior) and not ch.isalpha():
                 continue
             lines[region][-1] += ch
         body, notes = join_lines(lines["body"]), join_lines(lines["notes"])

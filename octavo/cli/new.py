@@ -74,7 +74,7 @@ def values(title: str, author: str, language: str, today: datetime.date) -> dict
         "identifier": toml_string(f"urn:uuid:{uuid.uuid4()}"),
         "date": toml_string(year),
         "year": year,
-        "rights": toml_string(f"Copyright © {year} {author}. All rights reserved."),
+        "rights": toml_string("All rights reserved."),
         "slug": toml_string(slugify(title)),
         "trims": _listing(TRIMS),
         "papers": _listing(PAPERS),

@@ -6,6 +6,7 @@ can be tested on its own and shared by the interior, the cover and preflight.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -25,18 +26,45 @@ PAPERS = ("white", "cream")
 BLEED = 0.125  # inches, on every trimmed edge
 COVER_BLEED = 0.125
 
+#: The vendors' published rules, which the functions below cite:
+#: KDP, "Set Trim Size, Bleed, and Margins" (https://kdp.amazon.com/en_US/help/topic/GVBQ3CMEQW3W2VL6)
+#: and "Paperback Cover Guidelines" (https://kdp.amazon.com/en_US/help/topic/G201953020);
+#: IngramSpark, "File Requirements for Print Books"
+#: (https://www.ingramspark.com/blog/file-requirements-for-print-books);
+#: Lulu, "Tips for Formatting Documents"
+#: (https://help.lulu.com/en/support/solutions/articles/64000255583-tips-for-formatting-documents).
 #: KDP's minimum inside margin (gutter) by page count: (last page of the tier, inches).
 KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 #: Pages a vendor accepts for a paperback (min, max). KDP's are its published limits;
-#: the IngramSpark and Lulu figures are octavo's conservative defaults.
+#: the IngramSpark and Lulu figures are octavo's conservative defaults. Every vendor prints
+#: both sides of a leaf, so a count is even: IngramSpark adds a blank last page itself to an
+#: odd one ("File Requirements for Print Books"), which would make the spine wrong.
 PAGE_RANGE = {"kdp": (24, 828), "ingram": (18, 1200), "lulu": (32, 800)}
-#: Spine text needs at least this many pages (KDP's rule; the same is assumed elsewhere).
-SPINE_TEXT_MIN_PAGES = {"kdp": 79, "ingram": 79, "lulu": 79}
+#: Spine text needs at least this many pages. KDP: "We only print spine text on books with more
+#: than 79 pages" ("Create a Paperback Cover"); Lulu prints spine text "on books with as few as 80
+#: pages" (Lulu's cover guidance, quoted at https://connect.lulu.com/en/discussion/343028); for
+#: IngramSpark, which publishes no figure, the same 80 is assumed.
+SPINE_TEXT_MIN_PAGES = {"kdp": 80, "ingram": 80, "lulu": 80}
+#: Inches of clear spine kept between the spine text's ink and each fold: KDP asks for at least
+#: 0.0625 in (1.6 mm) ("Create a Paperback Cover"); assumed the same for IngramSpark and Lulu.
+SPINE_CLEARANCE = {"kdp": 0.0625, "ingram": 0.0625, "lulu": 0.0625}
+#: The spine text's type, in points: sized to fill the spine less the clearance (``layout.cover``),
+#: at most ``SPINE_TYPE_MAX_PT``; a spine that would take it smaller than ``SPINE_TYPE_MIN_PT``
+#: (too small to read) gets none.
+SPINE_TYPE_MAX_PT = 12.0
+SPINE_TYPE_MIN_PT = 6.0
 #: The gutter a reader needs beyond what the binding takes.
 VISIBLE_GUTTER = 0.3
-#: Room in the top and bottom margins for running heads and folios, which must
-#: themselves stay inside the vendor's minimum margins.
-FURNITURE = 0.33
+#: Running heads and folios (the margin boxes of print/book.html): their type size, the height
+#: of their line and the space between that line and the text block, in points. The line holds
+#: every glyph of the face (EB Garamond's ascent and descent, 1.007 + 0.298 em, are 11.75 pt at
+#: 9 pt), so no ink of a head or folio is further from the text than the line's outer edge.
+FURNITURE_TYPE_PT = 9.0
+FURNITURE_LINE_PT = 12.0
+FURNITURE_GAP_PT = 14.0
+#: Inches the top and bottom margins need beyond the vendor's minimum margin for the heads and
+#: folios set in them (the gap and the line), so that those stay inside the vendor's minimum.
+FURNITURE = (FURNITURE_GAP_PT + FURNITURE_LINE_PT) / 72
 
 #: Tables in print (styles/css/print.css): type size relative to the body's, the narrowest
 #: column's text and the space between two columns (the outer ones stand flush with the text
@@ -83,8 +111,14 @@ def parse_trim(value: str) -> tuple[float, float] | None:
 
 
 def min_gutter(vendor: str, pages: int) -> float:
-    """The vendor's minimum inside margin for a book of ``pages`` pages."""
-    if vendor in ("ingram", "lulu"):  # IngramSpark: 0.5 in all round; Lulu assumed the same
+    """The vendor's minimum inside margin, in inches, for a book of ``pages`` pages.
+
+    KDP ("Set Trim Size, Bleed, and Margins"): 0.375 in up to 150 pages, then 0.5, 0.625, 0.75
+    and 0.875 in for the tiers ending at 300, 500, 700 and 828 pages. IngramSpark ("File
+    Requirements for Print Books": "a minimum of 0.5 in from final trim size on all sides") and
+    Lulu ("Tips for Formatting Documents": "at least 0.5 in margins on all your pages"): 0.5 in.
+    """
+    if vendor in ("ingram", "lulu"):
         return 0.5
     for last, inches in KDP_GUTTER:
         if pages <= last:
@@ -93,14 +127,22 @@ def min_gutter(vendor: str, pages: int) -> float:
 
 
 def min_outer(vendor: str, bleed: bool) -> float:
-    """The vendor's minimum outside, top and bottom margin."""
+    """The vendor's minimum outside, top and bottom margin in inches, for text, running heads
+    and folios alike.
+
+    KDP ("Set Trim Size, Bleed, and Margins"): 0.25 in without bleed, 0.375 in with it.
+    IngramSpark (0.5 in from the trim on all sides, "this includes page numbers") and Lulu
+    (0.5 in on all pages): 0.5 in, with or without bleed.
+    """
     if vendor in ("ingram", "lulu"):
         return 0.5
     return 0.375 if bleed else 0.25
 
 
 def spine_width(vendor: str, paper: str, pages: int) -> float:
-    """Spine width in inches from the page count and paper."""
+    """Spine width in inches from the page count and paper: KDP's paper thickness per page
+    ("Create a Paperback Cover": white 0.002252 in, cream 0.0025 in), also used for IngramSpark;
+    Lulu's formula, pages / 444 + 0.06 in."""
     if vendor == "lulu":
         return pages / 444 + 0.06
     per_page = 0.0025 if paper == "cream" else 0.002252
@@ -108,7 +150,8 @@ def spine_width(vendor: str, paper: str, pages: int) -> float:
 
 
 def spine_has_text(vendor: str, pages: int) -> bool:
-    return pages >= SPINE_TEXT_MIN_PAGES.get(vendor, 79)
+    """Whether the vendor prints text on the spine of a book of ``pages`` pages."""
+    return pages >= SPINE_TEXT_MIN_PAGES[vendor]
 
 
 @dataclass(frozen=True)
@@ -121,7 +164,7 @@ class PrintOptions:
     vendor: str = "kdp"
     font_size: float = 11.0
     leading: float = 14.5
-    pad: bool = False
+    pad: bool = True  # blank pages up to the vendor's minimum page count (the count is always even)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -130,14 +173,20 @@ class PrintOptions:
         return size
 
     def margins(self, pages: int) -> dict[str, float]:
-        """Inside, outside, top and bottom margins (inches) for a book of ``pages`` pages."""
+        """Inside, outside, top and bottom margins (inches) for a book of ``pages`` pages.
+
+        The inside margin is the vendor's gutter plus ``VISIBLE_GUTTER``; the top and bottom
+        margins hold the running heads and folios (``FURNITURE``) inside the vendor's minimum
+        (``min_outer``), and are at least 8 % and 10 % of the page's height.
+        """
         width, height = self.size
         outer = max(min_outer(self.vendor, self.bleed), round(width * 0.105, 3))
+        furnished = math.ceil((min_outer(self.vendor, self.bleed) + FURNITURE) * 1000) / 1000
         return {
             "inside": max(min_gutter(self.vendor, pages) + VISIBLE_GUTTER, round(width * 0.13, 3)),
             "outside": outer,
-            "top": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.08, 3)),
-            "bottom": max(min_outer(self.vendor, self.bleed) + FURNITURE, round(height * 0.1, 3)),
+            "top": max(furnished, round(height * 0.08, 3)),
+            "bottom": max(furnished, round(height * 0.1, 3)),
         }
 
     def measure(self, pages: int) -> float:

@@ -6,7 +6,8 @@ at line ends set aside), the body's apart from the note area's, and
 describes the glyphs off the trim box or, of the text's size, outside the
 text area. A page's note area is what stands below the top of its first
 note (the notes' named destinations) and below the text's last line.
-Superscript note calls (small, not letters) are left out of the words.
+Superscript note calls (small, not letters; or superior figures, raised) are left out of
+the words.
 """
 
 from __future__ import annotations
@@ -224,6 +225,14 @@ def _same_line(before: Run, after: Run) -> tuple[bool, bool]:
     return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
 
 
+def _superior(run: Run) -> bool:
+    """Whether a run is a note call set in the face's superior figures (OpenType ``sups``) at the
+    text's size: figures only, their ink a quarter of the size or more above the run's baseline
+    (EB Garamond's superiors stand 0.44 em above it, its figures on it)."""
+    figures = run.text.strip()
+    return run.box is not None and figures.isdigit() and run.box[1] - run.start[1] >= 0.25 * run.height
+
+
 def _page_text(
     index: int,
     trim: Sequence[float],
@@ -292,7 +301,7 @@ def _page_text(
         is_note = top <= boundary
         region = "notes" if is_note else "body"
         main = (note_size or body_size) if is_note else body_size
-        if size < main * 0.8:
+        if size < main * 0.8 or _superior(run):
             text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
         if RIGHT_TO_LEFT.search(text):  # drawn in visual order: its characters the other way round
             text = text[::-1]

@@ -14,8 +14,17 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
-from octavo.config.printspec import BLEED, PAGE_RANGE, PrintOptions, min_gutter, min_outer
+from octavo.config.printspec import (
+    BLEED,
+    PAGE_RANGE,
+    SPINE_CLEARANCE,
+    SPINE_TEXT_MIN_PAGES,
+    PrintOptions,
+    min_gutter,
+    min_outer,
+)
 from octavo.inspect.pdfx import pdfx_problems
+from octavo.layout.cover import geometry, spine_ink
 
 PT = 72.0
 TOLERANCE_PT = 0.5
@@ -170,6 +179,25 @@ def check_cover(path: Path, options: PrintOptions, pages: int) -> RuleResult:
     return RuleResult("cover-size", expected, found, ok)
 
 
+def check_spine(path: Path, options: PrintOptions, pages: int) -> RuleResult:
+    """The cover's spine text, measured on its glyphs: none on a book of fewer pages than the
+    vendor prints spine text on (``SPINE_TEXT_MIN_PAGES``: KDP, "more than 79 pages"), and
+    otherwise at least ``SPINE_CLEARANCE`` (KDP: 0.0625 in) from each fold of the spine."""
+    least, clearance = SPINE_TEXT_MIN_PAGES[options.vendor], SPINE_CLEARANCE[options.vendor]
+    expected = f"none under {least} pages, else ≥ {clearance:.4f} in from each fold"
+    if not path.is_file():
+        return RuleResult("spine-text", expected, f"{path.name} not found", False)
+    g = geometry(options, pages)
+    ink = spine_ink(path.read_bytes(), g)
+    if ink is None:
+        return RuleResult("spine-text", expected, f"none ({pages} pages, spine {g.spine:.3f} in)", True)
+    if pages < least:
+        return RuleResult("spine-text", expected, f"spine text on a book of {pages} pages", False)
+    back, front = ink[0] - g.spine_x, g.spine_x + g.spine - ink[2]
+    found = f"{min(back, front):.4f} in from a fold (spine {g.spine:.3f} in)"
+    return RuleResult("spine-text", expected, found, min(back, front) >= clearance - TOLERANCE_PT / PT)
+
+
 def run_preflight(
     interior: Path, cover: Path, options: PrintOptions, vendor: str, underfull: list[str] | None = None
 ) -> list[RuleResult]:
@@ -188,6 +216,7 @@ def run_preflight(
             results.append(check_pdfx(interior, pdf))
     vendor_options = PrintOptions(**{**options.__dict__, "vendor": vendor})
     results.append(check_cover(cover, vendor_options, pages))
+    results.append(check_spine(cover, vendor_options, pages))
     if underfull is not None:
         found = ", ".join(underfull) if underfull else "none"
         results.append(RuleResult("underfull", "no short page but at section ends", found, not underfull))

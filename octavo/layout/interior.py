@@ -26,7 +26,16 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from octavo import __version__
-from octavo.config.printspec import BLEED, PAGE_RANGE, TABLE_TYPE, PrintOptions, estimate_pages
+from octavo.config.printspec import (
+    BLEED,
+    FURNITURE_GAP_PT,
+    FURNITURE_LINE_PT,
+    FURNITURE_TYPE_PT,
+    PAGE_RANGE,
+    TABLE_TYPE,
+    PrintOptions,
+    estimate_pages,
+)
 from octavo.layout import notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
@@ -125,6 +134,9 @@ def print_html(
         font_size=options.font_size,
         leading=options.leading,
         picture_height=picture_height(options, margins),
+        furniture_type=FURNITURE_TYPE_PT,
+        furniture_line=FURNITURE_LINE_PT,
+        furniture_gap=FURNITURE_GAP_PT,
         **margins,
     )
     return env.get_template("print/book.html").render(
@@ -156,10 +168,10 @@ def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
 
 
 def padding(options: PrintOptions, pages: int) -> int:
-    """Blank pages to add so the book reaches the vendor's minimum and an even count."""
-    if not options.pad:
-        return 0
-    target = max(pages, PAGE_RANGE[options.vendor][0])
+    """Blank pages to add at the end: one to make an odd count even, always (every vendor of
+    ``printspec.VENDORS`` prints on both sides of a leaf: ``PAGE_RANGE``), and with ``pad``
+    (the default) as many as the book needs to reach the vendor's minimum page count."""
+    target = max(pages, PAGE_RANGE[options.vendor][0]) if options.pad else pages
     return target + target % 2 - pages
 
 
