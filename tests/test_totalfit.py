@@ -19,8 +19,9 @@ from octavo.layout.totalfit import INFINITY, Box, Glue, Params, Penalty, breaks
 SPACE = Glue(3.0, 1.5, 1.0)
 
 
-def paragraph(rng: random.Random, words: int) -> list:
-    """Words of 8–40 units, some with a hyphenation point, ending as TeX's paragraphs end."""
+def paragraph(rng: random.Random, words: int, expansion: float = 0.0) -> list:
+    """Words of 5–15 units, some with a hyphenation point, ending as TeX's paragraphs end; with
+    ``expansion``, a word's letters may widen and narrow by that share of its width."""
     items: list = []
     for index in range(words):
         if index:
@@ -29,6 +30,10 @@ def paragraph(rng: random.Random, words: int) -> list:
             items += [Box(rng.uniform(3, 8)), Penalty(2.0, 50, True), Box(rng.uniform(3, 8))]
         else:
             items.append(Box(rng.uniform(5, 15)))
+    if expansion:
+        items = [
+            Box(i.width, i.width * expansion, i.width * expansion) if isinstance(i, Box) else i for i in items
+        ]
     return [*items, Penalty(0, INFINITY), Glue(0, math.inf, 0), Penalty(0, -INFINITY)]
 
 
@@ -80,8 +85,8 @@ def line_score(items: list, start: int, end: int, number: int, lengths: list[flo
         first += 1
     line = items[first:end]
     width = sum(i.width for i in line if not isinstance(i, Penalty))
-    stretch = sum(i.stretch for i in line if isinstance(i, Glue))
-    shrink = sum(i.shrink for i in line if isinstance(i, Glue))
+    stretch = sum(i.stretch for i in line if not isinstance(i, Penalty))
+    shrink = sum(i.shrink for i in line if not isinstance(i, Penalty))
     last = items[end]
     if isinstance(last, Penalty):
         width += last.width
@@ -146,7 +151,7 @@ SEEDS = range(300)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_breaks_finds_the_least_demerits_of_every_breaking(seed):
     rng = random.Random(seed)
-    items = paragraph(rng, rng.randint(8, 16))
+    items = paragraph(rng, rng.randint(8, 16), expansion=rng.choice([0.0, 0.0, 0.02, 0.05]))
     lengths = [rng.uniform(35, 55), rng.uniform(40, 60)]
     params = Params(tolerance=rng.choice([200, 800, 10_000]))
     expected = best_by_search(items, lengths, params)
@@ -164,7 +169,7 @@ def test_the_random_paragraphs_are_set_in_several_lines():
     counts = []
     for seed in SEEDS:
         rng = random.Random(seed)
-        items = paragraph(rng, rng.randint(8, 16))
+        items = paragraph(rng, rng.randint(8, 16), expansion=rng.choice([0.0, 0.0, 0.02, 0.05]))
         lengths = [rng.uniform(35, 55), rng.uniform(40, 60)]
         lines = breaks(items, lengths, Params(tolerance=rng.choice([200, 800, 10_000])))
         counts.append(len(lines) if lines else 0)
@@ -202,3 +207,13 @@ def test_a_space_shrinks_at_most_by_its_shrink():
     assert one is not None and len(one) == 1 and one[0].ratio == pytest.approx(-1.0)
     two = breaks(items, [61.9], Params(tolerance=math.inf))
     assert two is not None and len(two) == 2
+
+
+def test_letters_that_may_widen_make_a_tight_line_fit():
+    """Font expansion (pdfTeX's): a line two spaces cannot shrink to fits when its words' letters
+    may narrow by 2 %."""
+    words = [Box(60.0), SPACE, Box(60.0), Penalty(0, INFINITY), Glue(0, math.inf, 0), Penalty(0, -INFINITY)]
+    assert len(breaks(words, [121.5], Params(tolerance=math.inf)) or []) == 2
+    expanded = [Box(60.0, 1.2, 1.2), SPACE, Box(60.0, 1.2, 1.2), *words[3:]]
+    lines = breaks(expanded, [121.5], Params())
+    assert lines is not None and len(lines) == 1 and -1 <= lines[0].ratio < 0

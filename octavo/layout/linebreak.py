@@ -18,9 +18,11 @@ does not come out as planned (a measure WeasyPrint sees otherwise, a break
 Pango refuses), the rest of the paragraph is broken WeasyPrint's way: the
 text is never at risk, only its spacing. ``STATS`` counts both cases.
 
-Spaces: a word space stretches by half its width and shrinks by a third,
-as TeX's fonts and fontspec's defaults for OpenType fonts have it
-(cmr10: 3.33 pt, plus 1.67, minus 1.11). Penalties and demerits are
+Spaces: a word space stretches by half its width, as TeX's fonts have it
+(cmr10: 3.33 pt, plus 1.67), and shrinks by a fifth, to InDesign's
+minimum of 80 % (TeX's third set a paragraph's lines visibly tight once
+the glyphs may narrow too); a word's glyphs may widen or narrow by 2 %
+(``EXPANSION``). Penalties and demerits are
 TeX's (``totalfit.Params``). Hyphenation points are the book language's
 patterns (``TEX_PATTERNS``) within the CSS ``hyphenate-limit-chars``,
 never in a capitalised word (a proper name; Chicago Manual of Style 7.40;
@@ -39,8 +41,12 @@ from typing import Any
 
 from octavo.layout.totalfit import INFINITY, Box, Glue, Item, Params, Penalty, breaks
 
-#: Share of a word space's width it may stretch and shrink by (TeX's cmr10; fontspec's default).
-STRETCH, SHRINK = 1 / 2, 1 / 3
+#: Share of a word space's width it may stretch and shrink by (see the module's docstring).
+STRETCH, SHRINK = 1 / 2, 1 / 5
+#: Share of its width a word's glyphs may be widened or narrowed by (pdfTeX's font expansion, as
+#: microtype sets it by default: 2 %): drawn as a horizontal scale of the line's text, which keeps
+#: the font's ligatures and kerning (letter spacing would drop the ligatures).
+EXPANSION = 0.02
 #: CSS px a planned line's right edge lies past its planned content: more than Pango's rounding,
 #: less than any space and word (the next word never fits in it).
 EPSILON = 0.5
@@ -56,6 +62,11 @@ HYPHEN_PENALTY = 50.0
 TEX_PATTERNS = {"en": "en_US"}
 #: Languages that capitalise every noun: there a capital does not mark a proper name.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
+#: Dashes a line never begins with.
+DASHES = "\u2013\u2014\u2015"
+#: Demerits of a paragraph whose last line follows a hyphen (TeX's \\finalhyphendemerits is 5000):
+#: a word's stub alone on the last line is avoided unless nothing else fits.
+FINAL_HYPHEN_DEMERITS = 50_000.0
 #: Plans kept across layouts of one process (the layout is redone for notes and for the gutter).
 PLAN_CACHE_SIZE = 50_000
 
@@ -71,10 +82,11 @@ _SPACES = " \u00a0"  # the spaces WeasyPrint stretches
 @dataclass(frozen=True)
 class Plan:
     """A paragraph's lines: for the line that starts at each position (leaf index, UTF-8 byte),
-    the CSS px of its planned content, of the space it breaks at (0 at a hyphen), and whether it
-    is the paragraph's last."""
+    the CSS px of its planned content, of the space it breaks at (0 at a hyphen), whether it is
+    the paragraph's last, and the px its spaces may stretch and shrink by and its letters widen
+    or narrow by (``justify``)."""
 
-    widths: dict[tuple[int, int], tuple[float, float, bool]]
+    widths: dict[tuple[int, int], tuple[float, float, bool, tuple[float, float, float]]]
 
 
 _PLANS: dict[tuple[Any, ...], Plan | None] = {}
@@ -100,11 +112,12 @@ def max_x(context: Any, linebox: Any, skip_stack: Any, position_x: float, availa
         if rest is None:
             return default
         plan.widths.update(rest.widths)
-    width, space, last = plan.widths[start]
+    width, space, last, spread = plan.widths[start]
     if last and linebox.text_indent + width <= available_width:  # the last line, at its width
         return default
     STATS["lines"] += 1
     linebox.octavo_planned = True
+    linebox.octavo_spread = spread
     # WeasyPrint measures a text box with its trailing space (a line breaking at a box's last
     # space must hold it, or WeasyPrint hyphenates the box's first word instead)
     return float(position_x + linebox.text_indent + width + space + EPSILON)
@@ -114,6 +127,63 @@ def shrinks(context: Any, line: Any, available_width: float, last: bool) -> bool
     """True when ``line`` is a planned line (its last included, as TeX justifies it), wider than
     the measure: its spaces shrink to it."""
     return bool(getattr(line, "octavo_planned", False))
+
+
+def justify(context: Any, line: Any, extra: float) -> bool:
+    """Justify a planned ``line`` by ``extra`` px (negative: narrower), as its plan has it: its
+    glyphs widened or narrowed (``octavo_scale``, drawn as a horizontal scale of the text matrix
+    by ``patches``: ``total-fit-draw``) by their share of its stretch (or shrink), the spaces
+    taking the rest; False (nothing done) for a line that is not planned."""
+    spread = getattr(line, "octavo_spread", None) if getattr(line, "octavo_planned", False) else None
+    if spread is None or line.width <= 0:
+        return False
+    from weasyprint.layout.inline import count_expandable_spaces
+
+    space_stretch, space_shrink, letters = spread
+    flexible = (space_stretch if extra > 0 else space_shrink) + letters
+    if flexible <= 0:
+        return False
+    scale = 1 + (extra / flexible) * EXPANSION if letters else 1.0
+    spaces = count_expandable_spaces(line)
+    target = line.width + extra
+    if spaces:
+        spacing = (target / scale - line.width) / spaces
+    else:
+        spacing, scale = 0.0, target / line.width
+    _spread_line(context, line, spacing, scale, 0.0)
+    return True
+
+
+def _spread_line(context: Any, box: Any, spacing: float, scale: float, x_advance: float) -> float:
+    """WeasyPrint's ``add_word_spacing``, every text box's glyphs also scaled by ``scale``."""
+    from weasyprint.formatting_structure import boxes as wb
+    from weasyprint.layout.inline import count_expandable_spaces
+    from weasyprint.text.line_break import create_layout
+
+    if isinstance(box, wb.TextBox):
+        box.position_x += x_advance
+        spaces = count_expandable_spaces(box)
+        if spaces:
+            box.justification_spacing = spacing
+            layout = create_layout(
+                box.text, box.style, context, max_width=None, justification_spacing=spacing
+            )
+            layout.deactivate()
+            box.pango_layout = layout
+        width = (box.width + spacing * spaces) * scale
+        box.octavo_scale = scale
+        x_advance += width - box.width
+        box.width = width
+    elif isinstance(box, wb.LineBox | wb.InlineBox):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _spread_line(context, child, spacing, scale, x_advance)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
 
 
 # -- the paragraph's text boxes -----------------------------------------------------------
@@ -218,11 +288,17 @@ def _make_plan(context: Any, linebox: Any, measure: float) -> tuple[Plan, _Leave
         STATS["skipped"] += 1
         return None
     indent = float(linebox.text_indent or 0)
-    key = (tuple((_style_key(b.style), b.text) for b in leaves.boxes), round(measure, 3), round(indent, 3))
+    full = style["text_align_last"] == "justify"  # a note's part cut mid-paragraph: its last line full
+    key = (
+        tuple((_style_key(b.style), b.text) for b in leaves.boxes),
+        round(measure, 3),
+        round(indent, 3),
+        full,
+    )
     if key in _PLANS:
         plan = _PLANS[key]
     else:
-        plan = _break(context, leaves, measure, indent)
+        plan = _break(context, leaves, measure, indent, full=full)
         if len(_PLANS) >= PLAN_CACHE_SIZE:
             _PLANS.clear()
         _PLANS[key] = plan
@@ -235,17 +311,24 @@ def _rest(context: Any, linebox: Any, leaves: _Leaves, start: tuple[int, int], m
     planned."""
     if start[0] >= len(leaves.texts):
         return None
-    return _break(context, leaves, measure, 0.0, start)
+    return _break(context, leaves, measure, 0.0, start, full=linebox.style["text_align_last"] == "justify")
 
 
 def _break(
-    context: Any, leaves: _Leaves, measure: float, indent: float, start: tuple[int, int] = (0, 0)
+    context: Any,
+    leaves: _Leaves,
+    measure: float,
+    indent: float,
+    start: tuple[int, int] = (0, 0),
+    full: bool = False,
 ) -> Plan | None:
+    """The plan of the paragraph from ``start``; ``full``: its last line is justified too."""
     for tolerance, hyphenate in PASSES:
-        items, resumes = _items(context, leaves, hyphenate, start)
-        lines = breaks(items, [measure - indent, measure], Params(tolerance=tolerance))
+        items, resumes = _items(context, leaves, hyphenate, start, full)
+        params = Params(tolerance=tolerance, final_hyphen_demerits=FINAL_HYPHEN_DEMERITS)
+        lines = breaks(items, [measure - indent, measure], params)
         if lines is not None:
-            return _to_plan(leaves, items, resumes, lines, start)
+            return _to_plan(leaves, items, resumes, lines, start, full)
     return None
 
 
@@ -255,17 +338,32 @@ def _to_plan(
     resumes: dict[int, tuple[int, int]],
     lines: list[Any],
     first: tuple[int, int],
+    full: bool = False,
 ) -> Plan:
-    widths: dict[tuple[int, int], tuple[float, float, bool]] = {}
+    widths: dict[tuple[int, int], tuple[float, float, bool, tuple[float, float, float]]] = {}
     start = _canonical(leaves, *first)
     for line in lines:
         end = line.end
-        last = line is lines[-1]
+        last = line is lines[-1] and not full  # a full last line is planned as the others are
         space = items[end].width if isinstance(items[end], Glue) else 0.0
-        widths[start] = (_natural(items, line.start, end), space, last)
-        if not last:
+        widths[start] = (_natural(items, line.start, end), space, last, _spread(items, line.start, end))
+        if line is not lines[-1]:
             start = _canonical(leaves, *resumes[end])
     return Plan(widths)
+
+
+def _spread(items: list[Item], start: int, end: int) -> tuple[float, float, float]:
+    """(px the spaces may stretch by, shrink by, px the letters may widen or narrow by) on the line
+    of items after the break at ``start`` up to the break at ``end``."""
+    position = start + 1 if start else 0
+    while position < end and not isinstance(items[position], Box):
+        position += 1
+    line = items[position:end]
+    return (
+        sum(i.stretch for i in line if isinstance(i, Glue)),
+        sum(i.shrink for i in line if isinstance(i, Glue)),
+        sum(i.stretch for i in line if isinstance(i, Box)),
+    )
 
 
 def _natural(items: list[Item], start: int, end: int) -> float:
@@ -280,7 +378,7 @@ def _natural(items: list[Item], start: int, end: int) -> float:
 
 
 def _items(
-    context: Any, leaves: _Leaves, hyphenate: bool, start: tuple[int, int] = (0, 0)
+    context: Any, leaves: _Leaves, hyphenate: bool, start: tuple[int, int] = (0, 0), full: bool = False
 ) -> tuple[list[Item], dict[int, tuple[int, int]]]:
     """The paragraph from ``start`` (leaf, byte) as boxes, glue and penalties, and for each
     breakable item the (leaf, byte) the next line resumes at. A line may break where Pango breaks
@@ -320,9 +418,10 @@ def _items(
                 and end not in points
             ):
                 end += 1
-            items.append(Box(xs[end] - xs[position]))
+            width = xs[end] - xs[position]
+            items.append(Box(width, width * EXPANSION, width * EXPANSION))
             if end < len(text):
-                follows, allowed_here = text[end], allowed[first + end]
+                follows, allowed_here = text[end], allowed[first + end] and _dash_allows(text, end)
             else:  # between two text boxes: only after a <wbr> (WeasyPrint keeps a note call on its word)
                 follows, allowed_here = (
                     _next_char(leaves, leaf),
@@ -337,10 +436,20 @@ def _items(
                     items.append(Penalty(0.0, HYPHEN_PENALTY if hard else 0.0, flagged=hard))
             position = end
         first += len(text)
-    items.append(Penalty(0.0, INFINITY))
-    items.append(Glue(0.0, math.inf, 0.0))  # \parfillskip
+    if not full:
+        items.append(Penalty(0.0, INFINITY))
+        items.append(Glue(0.0, math.inf, 0.0))  # \parfillskip
     items.append(Penalty(0.0, -INFINITY))
     return items, resumes
+
+
+def _dash_allows(text: str, index: int) -> bool:
+    """False for a break before a dash (Chicago 6.80: a dash ends a line, never starts one) or
+    after an en dash between figures (a range: 1931–1934)."""
+    if text[index] in DASHES:
+        return False
+    range_dash = text[index - 1] == "\u2013" and index >= 2 and text[index - 2].isdigit()
+    return not (range_dash and text[index].isdigit())
 
 
 def _next_char(leaves: _Leaves, leaf: int) -> str:

@@ -154,6 +154,39 @@ PATCHES: tuple[Patch, ...] = (
         helpers=("_octavo_max_x",),
     ),
     Patch(
+        name="total-fit-expansion",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.inline",
+        function="justify_line",
+        line="    if (nb_spaces := count_expandable_spaces(line)):",
+        replacement=(
+            "    if _octavo_justify(context, line, extra_width):\n"
+            "        return\n"
+            "    if (nb_spaces := count_expandable_spaces(line)):"
+        ),
+        why="a planned line is justified as planned: its spaces and its glyphs' width (font expansion) "
+        "take their shares of the width (octavo.layout.linebreak.justify)",
+        upstream="WeasyPrint justifies by word spacing only",
+        helpers=("_octavo_justify",),
+    ),
+    Patch(
+        name="total-fit-draw",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.draw.text",
+        function="draw_text",
+        line="stream, textbox, text_overflow, block_ellipsis, Matrix(d=-1, e=x, f=y))",
+        replacement=(
+            "stream, textbox, text_overflow, block_ellipsis,\n"
+            "        Matrix(a=getattr(textbox, 'octavo_scale', 1), d=-1, e=x, f=y))"
+        ),
+        why="a planned line's glyphs are drawn widened or narrowed by the scale its justification gave "
+        "them (octavo.layout.linebreak.justify): font expansion, as pdfTeX's",
+        upstream="WeasyPrint has no font expansion",
+        also=("weasyprint.draw.draw_text",),
+    ),
+    Patch(
         name="total-fit-shrink",
         library="weasyprint",
         version="70.0",
@@ -353,6 +386,13 @@ def _octavo_max_x(context: Any, linebox: Any, skip_stack: Any, position_x: float
     from octavo.layout import linebreak
 
     return linebreak.max_x(context, linebox, skip_stack, position_x, width)
+
+
+def _octavo_justify(context: Any, line: Any, extra: float) -> bool:
+    """``linebreak.justify``: justify a planned line as planned."""
+    from octavo.layout import linebreak
+
+    return linebreak.justify(context, line, extra)
 
 
 def _octavo_shrinks(context: Any, line: Any, available_width: float, last: bool) -> bool:

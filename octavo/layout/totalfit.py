@@ -2,8 +2,10 @@
 
 The paragraph is a list of items, as in D. E. Knuth and M. F. Plass,
 "Breaking Paragraphs into Lines", *Software—Practice and Experience* 11
-(1981), 1119–1184 (hereafter K&P): ``Box`` (a word or part of one, fixed
-width), ``Glue`` (a space that may stretch or shrink) and ``Penalty`` (a
+(1981), 1119–1184 (hereafter K&P): ``Box`` (a word or part of one, of fixed
+width, or widening and narrowing by ``stretch`` and ``shrink`` at most, as
+pdfTeX's font expansion lets it), ``Glue`` (a space that may stretch or
+shrink) and ``Penalty`` (a
 place to break, with a cost; ``flagged`` for a hyphen). ``breaks`` returns
 the breakpoints whose lines have the least total demerits (K&P §"The
 algorithm", with TeX's parameters, *The TeXbook* ch. 14): no line's
@@ -26,6 +28,8 @@ INFINITY = 10_000  # a penalty this high forbids a break, this low (negated) for
 @dataclass(frozen=True, slots=True)
 class Box:
     width: float
+    stretch: float = 0.0  # what its letters may widen by, all told (expansion, pdfTeX's \pdfadjustspacing)
+    shrink: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,8 @@ def breaks(items: list[Item], lengths: list[float], params: Params | None = None
     for index, item in enumerate(items):
         if isinstance(item, Box):
             sum_width += item.width
+            sum_stretch += item.stretch
+            sum_shrink += item.shrink
             last_box = True
             continue
         if isinstance(item, Glue):
