@@ -144,6 +144,15 @@ def test_url_break_points_follow_chicago():
     assert pieces == ["https:", "//", "a", ".org", "/b", "-c", "_d", "?e", "=", "f", "&", "g"]
 
 
+@pytest.mark.parametrize(
+    "number", ["3.14159265358979", "1,000,000,000.00", "(6.02214076e23).", "–12,345,678.90"]
+)
+def test_a_long_number_is_never_broken_as_a_string(number):
+    """A new user's π, "3.14159265358979", was broken after its point ("3." on one line) as if it
+    were a URL, and the referee then called it lost. A number stays whole (Chicago 6.80)."""
+    assert "<wbr/>" not in breakable(f"pi is {number} here")
+
+
 def test_break_marks_are_invisible_to_the_page_map():
     html = breakable("see https://example.org/a-b/c?d=1 now")
     assert "<wbr/>" in html and "\u2060" in html

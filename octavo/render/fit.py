@@ -21,6 +21,11 @@ from markupsafe import escape
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S|www\.\S", re.IGNORECASE)
 #: A word: letters, maybe joined by hyphens or apostrophes, with punctuation at its edges.
 WORD = re.compile(r"[^\w]*[^\W\d_]+(?:[-\u2010\u2011'\u2019][^\W\d_]+)*[^\w]*")
+#: A number: figures with their separators (3.14159265358979, 1,000,000.00, 6.022e23, 1931–1934),
+#: with punctuation at its edges. Never broken, as a word is not (Chicago 6.80: a number stays whole).
+NUMBER = re.compile(r"[^\w]*[-+\u2212]?\d(?:[\d.,'\u2009\u202f\u2013-]*\d)?(?:[eE][-+]?\d+)?%?[^\w]*")
+#: Characters from which a number is long enough to break as a string (no measure holds it whole).
+LONG_NUMBER = 40
 #: Characters from which a run that is not a word is a string to break (shorter ones fit any measure).
 LONG_STRING = 15
 #: The Chicago Manual of Style, 17th ed., 14.18: break a URL after a colon or a double slash;
@@ -38,8 +43,13 @@ WORD_JOINER = "\u2060"
 
 
 def is_string(token: str) -> bool:
-    """True for a URL, or for a run of at least ``LONG_STRING`` characters that is not a word."""
-    return bool(URL.match(token)) or (len(token) >= LONG_STRING and not WORD.fullmatch(token))
+    """True for a URL, or for a run of at least ``LONG_STRING`` characters that is neither a word
+    nor a number (shorter than ``LONG_NUMBER``)."""
+    if URL.match(token):
+        return True
+    if len(token) < LONG_STRING or WORD.fullmatch(token):
+        return False
+    return not (len(token) < LONG_NUMBER and NUMBER.fullmatch(token))
 
 
 def break_points(token: str) -> list[int]:
