@@ -397,3 +397,21 @@ def test_cutting_a_note_keeps_every_character_and_marks_the_cut():
     head, tail = cut_blocks(blocks, node_chars(para) + len("item0it"))  # inside the second item
     assert head[-1].children[-1].attr("split") == "end"
     assert tail[0].attr("start") == "4" and tail[0].children[0].attr("split") == "start"
+
+
+def test_a_page_count_the_note_plans_keep_moving_is_still_padded_even(tmp_path):
+    """A new user's book: one paragraph calling a note of twelve sentences, then one more. Each
+    plan of the note's parts moved the page count, which moved the padding (to KDP's 24 pages),
+    which moved the plan: the layout gave up after four rounds with 23 pages, an odd count under
+    the vendor's minimum. The last layout is now padded as it stands."""
+    import pypdfium2 as pdfium
+
+    lorem = (
+        "The printer had sent proofs on a grey afternoon, and nobody had complained about the spacing, the "
+        "rivers or the widows, which is unusual in a trade that lives on complaints about all three of them."
+    )
+    text = f"# Note Cut\n\n{lorem}[^n]\n\n{lorem}\n\n[^n]: {' '.join([lorem] * 12)}\n"
+    ms = make_manuscript(tmp_path / "ms", {"ch.md": text})
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    assert len(pdfium.PdfDocument(str(built.pdf))) == 24

@@ -172,3 +172,28 @@ def test_copyright_must_be_a_string(tmp_path):
     assert load_config(ms, diags) is None
     assert [d.id for d in diags.errors] == ["config-type"], [str(d) for d in diags.errors]
     assert "copyright" in diags.errors[0].message
+
+
+@pytest.mark.parametrize("size", [9, 7.5])
+def test_text_of_nine_points_or_less_keeps_its_notes_and_folios_smaller(tmp_path, size):
+    """A new user's 9 pt book with one note failed its own referee (print-lost: the note's words,
+    print-overflow: the folios): notes and folios were 9 pt whatever the text's size, so they could
+    no longer be told from the text. They are now 9/11 of it, below 11 pt."""
+    lorem = (
+        "The printer had sent proofs on a grey afternoon, and nobody had complained about the spacing, the "
+        "rivers or the widows, which is unusual in a trade that lives on complaints about all three of them."
+    )
+    text = f"# Small Type\n\n{lorem}[^a]\n\n" + "\n\n".join([lorem] * 12) + "\n\n[^a]: A short note.\n"
+    toml = BOOK_TOML + f'\n[print]\nfont_size = {size}\n\n[[contents]]\nfile = "a.md"\nkind = "chapter"\n'
+    ms = make_manuscript(tmp_path / "ms", {"a.md": text}, toml=toml)
+    built = build_book(ms, tmp_path / "dist", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []
+    page = next(
+        p for p in pdfium.PdfDocument(str(built.pdf)) if "A short note" in p.get_textpage().get_text_range()
+    )
+    sizes = {
+        round(obj.get_font_size() * obj.get_matrix().get()[3], 1)
+        for obj in page.get_objects()
+        if obj.type == 1
+    }
+    assert min(sizes) < size * 0.9  # the note (and the folio) smaller than the text

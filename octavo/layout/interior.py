@@ -134,7 +134,7 @@ def print_html(
         font_size=options.font_size,
         leading=options.leading,
         picture_height=picture_height(options, margins),
-        furniture_type=FURNITURE_TYPE_PT,
+        furniture_type=furniture_type(options),
         furniture_line=FURNITURE_LINE_PT,
         furniture_gap=FURNITURE_GAP_PT,
         **margins,
@@ -165,6 +165,13 @@ def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
     what is past the foot is lost). ``margins`` in inches, as ``PrintOptions.margins`` gives them."""
     text_height = options.size[1] - margins["top"] - margins["bottom"]
     return round(text_height - (2 * options.leading + CONTINUED_NOTE_ROOM) / 72, 4)
+
+
+def furniture_type(options: PrintOptions) -> float:
+    """The running heads' and folios' size in pt: ``FURNITURE_TYPE_PT`` (9 pt), or 9/11 of the
+    text's size for text smaller than 11 pt, so that they stay smaller than the text (as the notes
+    do: print.css) and a reader, or the fidelity referee, tells them from it."""
+    return round(min(FURNITURE_TYPE_PT, options.font_size * FURNITURE_TYPE_PT / 11.0), 3)
 
 
 def padding(options: PrintOptions, pages: int) -> int:
@@ -283,6 +290,13 @@ def layout(
         if fits:
             break
         assumed_pages, pad = total, wanted_pad
+    else:  # the notes' plans and the page count kept moving each other: pad the last layout as it is
+        if document is not None and len(document.pages) != content_pages + pad:
+            html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+            document = None
+            gc.collect()
+            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+            passes += 1
     return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan)
 
 
