@@ -4,8 +4,9 @@
     python benchmarks/linebreak.py [--chapters 120] [--repeat 2] [--work DIR]
 
 Generates the N-chapter book of ``bench.py`` (each chapter the seed text
-and its notes), then builds its print PDF (``formats=("pdf",)``, no referee: ``BuildOptions`` has none by default)
-in a fresh process for each run, alternately with octavo's total-fit line
+and its notes), then builds its print PDF (``formats=("pdf",)``; no
+referee: ``BuildOptions`` has none by default) in a fresh process for each
+run, alternately with octavo's total-fit line
 breaking (``octavo.layout.linebreak``) on and off (off: WeasyPrint's own,
 line by line, as before issue 17), and reports the best layout time
 (``BuildResult.timings["layout"]``) and page count of each. Runs alternate
