@@ -162,8 +162,10 @@ class Font:
         self.separator = chr(self.space) if self.space is not None else ""
         self.unit = b"hhhh" if self.two_byte else b"hh"  # a code's hex digits, as pdftext marks them
         self.hex_code = b"<" + self.unit + b">"
-        self.words = _Words(self.text, self.low, self.high, self.notdef)
+        self.words = _Words(self.text, self.low, self.high, self.advance, self.notdef)
         self.spaced = self.words[self.separator]  # what the space draws
+        #: what the space and then a word draw, by the word (the words of a run after its first)
+        self.after_space = _AfterSpace(self.words, self.spaced)
 
     def codes(self, data: bytes) -> bytes | array[int]:
         """Character codes of a string's bytes."""
@@ -176,18 +178,20 @@ class Font:
 
 
 #: What a run of codes draws: its text, its outlines' lowest and highest point (em; INF and -INF
-#: when nothing is inked) and whether a code draws .notdef.
-Word = tuple[str, float, float, bool]
+#: when nothing is inked), whether a code draws .notdef, and each code's advance (em), in order.
+Word = tuple[str, float, float, bool, tuple[float, ...]]
 
 
 class _Words(dict[str, Word]):
     """What the codes of each word (a ``str`` of one character a code) draw, one by one, worked out
-    the first time it is asked for: the words' text, their outlines' lowest and highest point and
-    whether a code draws .notdef (from the font's tables by code)."""
+    the first time it is asked for: the words' text, their outlines' lowest and highest point,
+    whether a code draws .notdef and the codes' advances (from the font's tables by code)."""
 
-    def __init__(self, text: list[str], low: list[float], high: list[float], notdef: set[int]) -> None:
+    def __init__(
+        self, text: list[str], low: list[float], high: list[float], advance: list[float], notdef: set[int]
+    ) -> None:
         super().__init__()
-        self.text, self.low, self.high, self.notdef = text, low, high, notdef
+        self.text, self.low, self.high, self.advance, self.notdef = text, low, high, advance, notdef
 
     def __missing__(self, word: str) -> Word:
         codes = list(map(ord, word))
@@ -196,6 +200,27 @@ class _Words(dict[str, Word]):
             min(map(self.low.__getitem__, codes), default=INF),
             max(map(self.high.__getitem__, codes), default=-INF),
             not self.notdef.isdisjoint(codes),
+            tuple(map(self.advance.__getitem__, codes)),
+        )
+        return found
+
+
+class _AfterSpace(dict[str, Word]):
+    """What the space and then each word draw (``_Words``' entries of the two, joined), worked
+    out the first time it is asked for: a run's words after its first, each read in one look-up."""
+
+    def __init__(self, words: _Words, space: Word) -> None:
+        super().__init__()
+        self.words, self.space = words, space
+
+    def __missing__(self, word: str) -> Word:
+        text, low, high, notdef, advances = self.words[word]
+        found = self[word] = (
+            self.space[0] + text,
+            min(self.space[1], low),
+            max(self.space[2], high),
+            self.space[3] or notdef,
+            self.space[4] + advances,
         )
         return found
 

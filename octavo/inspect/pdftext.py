@@ -19,6 +19,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from octavo.inspect.pdffonts import INF, SPACE, Font
@@ -53,18 +54,18 @@ OPERATION = re.compile(
     _START + rb"\[([^\]\(]*)\]\s*TJ" + _OTHERS,  # 1: a text array of hex strings (WeasyPrint's form)
     re.S,
 )
-#: ``OPERATION`` with a text object as WeasyPrint writes one (BT, Tm, Tf, TJ, ET), in the marked
-#: content that tags it (``/Span <</MCID 3>> BDC`` ... ``EMC``, where OPERATION finds nothing), as
-#: one operation (groups 1-4: the Tm numbers, the font, its size, the array), then OPERATION's
-#: (groups 5-13). Its arrays run to the first ']', a literal string's included: ``_operations``
-#: goes on with OPERATION where an array holds one, so that both read the same operations.
+#: ``OPERATION`` with a text object as WeasyPrint writes it, byte for byte (BT, Tm, Tf, TJ, ET, a
+#: line each, maybe in the marked content that tags it: ``/Span <</MCID 3>> BDC`` ... ``EMC``,
+#: where OPERATION finds nothing), as one operation (groups 1-4: the Tm numbers, the font, its
+#: size, the array), then OPERATION's (groups 5-13). Its numbers are only made of the bytes of
+#: numbers (``_operations`` reads them, or has OPERATION read on where one is not a number) and its
+#: arrays run to the first ']', a literal string's included (OPERATION reads on where an array holds
+#: one), so that both read the same operations. No group, no look-around before the array: a text
+#: object costs little more than the scan of its array.
 READING = re.compile(
     _START
-    + rb"(?:/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC\s+)?BT\s+((?:"
-    + NUMBER
-    + rb"\s+)+)Tm\s+/([^\s/\[\]<>(){}%]+)\s+("
-    + NUMBER
-    + rb")\s+Tf\s*\[([^\]]*)\]\s*TJ\s*ET(?![^\s\[/<(%])(?:\s*EMC)?"
+    + rb"(?:/[A-Za-z]+\n<</MCID \d+>>\nBDC\n)?BT\n([-+.\d ]*) Tm\n/([^\s/\[\]<>(){}%]+) ([-+.\d]*) Tf\n"
+    + rb"\[([^\]]*)\] TJ\nET(?![^\s\[/<(%])(?:\nEMC)?"
     + rb"|\[([^\]]*)\]\s*TJ"
     + _OTHERS,
     re.S,
@@ -127,16 +128,26 @@ def destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
     return found
 
 
-def _operations(data: bytes) -> Iterator[tuple[re.Match[bytes], tuple[Any, ...]]]:
-    """Each operation of a content stream the reader follows, and ``READING``'s groups for it."""
+def _operations(data: bytes, numbers: _Numbers) -> Iterator[tuple[re.Match[bytes], tuple[Any, ...]]]:
+    """Each operation of a content stream the reader follows, and ``READING``'s groups for it; a
+    text object's Tm numbers are given as a matrix (IDENTITY for fewer than six), its font size as
+    a number (read with ``numbers``)."""
     for match in READING.finditer(data):
         groups = match.groups()
         shown = groups[3] if groups[3] is not None else groups[4]
         if shown is not None and b"(" in shown:  # a literal string in an array: OPERATION reads the rest
-            for again in OPERATION.finditer(data, match.start()):
-                yield again, _NO_TEXT_OBJECT + again.groups()
-            return
+            break
+        if groups[3] is not None:
+            try:  # bytes of numbers that make no number ('1.2.3', '-', no size): OPERATION reads the rest
+                size = numbers[groups[2]] if groups[2] else float(groups[2])
+                groups = (numbers.matrix(groups[0]), groups[1], size, *groups[3:])
+            except ValueError:
+                break
         yield match, groups
+    else:
+        return
+    for again in OPERATION.finditer(data, match.start()):
+        yield again, _NO_TEXT_OBJECT + again.groups()
 
 
 @dataclass
@@ -198,17 +209,16 @@ class Reader:
         th = 1.0
         tm = tlm = IDENTITY
         fonts: dict[bytes, Font | None] = {}  # by name, in these resources
-        for match, groups in _operations(data):
+        for match, groups in _operations(data, self.numbers):
             # a text object (its matrix, font, size and array), then OPERATION's groups
             placed, named, sized, shown, fast, slow, string, shows, name, points, numbers, operator, begin = (
                 groups
             )
             if shown is not None:  # BT, Tm, Tf, TJ, ET: each done as it is done on its own
-                values = placed.split()
-                tm = tlm = tuple(map(float, values[-6:])) if len(values) >= 6 else IDENTITY
+                tm = tlm = placed
                 if named not in fonts:
                     fonts[named] = self.font(resources, named)
-                font, size = fonts[named], float(sized)
+                font, size = fonts[named], sized
                 if font is not None:
                     run, advance = self._show(font, shown, size, tc, tw, th, rise, _mul(tm, ctm), page)
                     runs.append(run)
@@ -299,34 +309,40 @@ class Reader:
     ) -> tuple[Run, float]:
         """The run a string or text array draws, and how far it moves the text matrix (text space)."""
         read = self._hex_array(font, content)
+        codes: Codes | None = None  # a two-byte font's codes, read from ``data`` when needed
         if read is None:
             codes, numbers = _codes(font, content)
             word = None
         else:
-            codes, numbers, word = read
+            data, numbers, word = read
+            codes = None if font.two_byte else data
         if word is not None and font.space is not None:  # a word at a time (``Font.words``)
             pieces = word.split(font.separator)
             if len(pieces) == 1:
-                text, low, high, notdef = font.words[word]
-            else:  # the words, and the space between them
-                texts, lows, highs, notdefs = zip(
-                    font.spaced, *map(font.words.__getitem__, pieces), strict=True
-                )
-                text = texts[0].join(texts[1:])
-                low, high, notdef = min(lows), max(highs), any(notdefs)
+                text, low, high, notdef, advances = font.words[word]
+                widths = sum(advances)
+            else:  # the first word, then the space and the next word, one look-up each
+                entries = [font.words[pieces[0]], *map(font.after_space.__getitem__, pieces[1:])]
+                texts, lows, highs, notdefs, per_word = zip(*entries, strict=True)
+                text = "".join(texts)
+                low, high, notdef = min(lows), max(highs), True in notdefs
+                widths = sum(chain.from_iterable(per_word))  # each code's advance, in order
+            count = len(word)
         else:
+            codes = font.codes(data) if codes is None else codes
             text = "".join(map(font.text.__getitem__, codes))
             low = min(map(font.low.__getitem__, codes), default=INF)
             high = max(map(font.high.__getitem__, codes), default=-INF)
             notdef = bool(font.notdef) and not font.notdef.isdisjoint(codes)
+            widths = sum(map(font.advance.__getitem__, codes))
+            count = len(codes)
         if notdef:
+            codes = font.codes(data) if codes is None else codes
             self.notdefs += [(page, font.notdef_text.get(c, "")) for c in codes if c in font.notdef]
-        count = len(codes)
-        widths = sum(map(font.advance.__getitem__, codes))
         total, absolute = sum(numbers), sum(map(abs, numbers))
         back = (absolute + total) / 2000 * size  # moves to the left (kerning), in text space
         forth = (absolute - total) / 2000 * size  # and to the right (spacing)
-        spaces = codes.count(32) * tw if not font.two_byte else 0.0
+        spaces = codes.count(32) * tw if codes is not None and not font.two_byte else 0.0
         advance = (widths * size + forth - back + count * tc + spaces) * th
         a, b, c, d, e, f = matrix
         height = size * math.hypot(c, d)
@@ -351,11 +367,11 @@ class Reader:
         glyphs = partial(_glyphs, font, content, size, tc, tw, th, rise, matrix)
         return Run(text, size, box, start, end, height, glyphs), advance
 
-    def _hex_array(self, font: Font, content: bytes) -> tuple[Codes, list[float], str | None] | None:
+    def _hex_array(self, font: Font, content: bytes) -> tuple[bytes, list[float], str | None] | None:
         """A text array of hex strings of whole codes and numbers (WeasyPrint's) read with bytes
-        methods, in C: its codes, its numbers (give or take zeros: nothing to a sum) and its codes
-        as a ``str``, a character a code (None where a surrogate pair would make one character of
-        two codes). None for any other string or array: ``_codes`` reads it."""
+        methods, in C: its strings' bytes, its numbers (give or take zeros: nothing to a sum) and
+        its codes as a ``str``, a character a code (None where a surrogate pair would make one
+        character of two codes). None for any other string or array: ``_codes`` reads it."""
         # each '<' and '>' in a hex string of whole codes (of one code, or none, most often)
         marks = content.translate(_HEX_MARKS)
         rest = marks.replace(font.hex_code, b"!").replace(b"<>", b"")
@@ -373,11 +389,10 @@ class Reader:
             except ValueError:
                 return None
         data = binascii.a2b_hex(b"".join(parts[1::2]))
-        codes = font.codes(data)
         if not font.two_byte:
-            return codes, numbers, data.decode("latin-1")
+            return data, numbers, data.decode("latin-1")
         word = data.decode("utf-16-be", "surrogatepass")
-        return codes, numbers, word if len(word) == len(codes) else None
+        return data, numbers, word if 2 * len(word) == len(data) else None
 
 
 def _codes(font: Font, content: bytes) -> tuple[Codes, list[float]]:
@@ -402,15 +417,25 @@ def _codes(font: Font, content: bytes) -> tuple[Codes, list[float]]:
 
 
 class _Numbers(dict[bytes, float]):
-    """Numbers of text arrays by their bytes, each read once (``float``: spaces around one are
-    passed over; nothing is 0)."""
+    """Numbers of text arrays and text objects by their bytes, each read once (``float``: spaces
+    around one are passed over; nothing is 0), and Tm operands as matrices."""
 
     def __init__(self) -> None:
         super().__init__({b"": 0.0})
+        self.matrices: dict[bytes, Matrix] = {}
 
     def __missing__(self, digits: bytes) -> float:
         number = self[digits] = float(digits)
         return number
+
+    def matrix(self, operands: bytes) -> Matrix:
+        """The matrix of a Tm's operands (numbers parted by spaces): the last six; IDENTITY for
+        fewer. Raises ValueError where one is not a number."""
+        found = self.matrices.get(operands)
+        if found is None:
+            values = tuple(map(float, operands.split()))
+            found = self.matrices[operands] = values[-6:] if len(values) >= 6 else IDENTITY
+        return found
 
 
 def _items(content: bytes) -> list[tuple[bytes | None, float]]:
