@@ -36,7 +36,7 @@ from pathlib import Path
 
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic
-from octavo.inspect.pagetext import PageText, read_pages, words
+from octavo.inspect.pagetext import PageText, Words, read_pages, words
 from octavo.inspect.pdftext import destinations, drawn_digest
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 
@@ -58,8 +58,11 @@ def missing_in_order(expected: list[str], got: list[str]) -> list[str]:
 
 
 # -- what the manuscript says --------------------------------------------------------------------
-def block_words(blocks: tuple[Node, ...], line: int) -> list[tuple[str, int]]:
-    """(word, line of its innermost block) for blocks as print shows them: no images, no note calls."""
+def block_words(
+    blocks: tuple[Node, ...], line: int, read: Callable[[str], list[str]] = words
+) -> list[tuple[str, int]]:
+    """(word, line of its innermost block) for blocks as print shows them: no images, no note calls
+    (words read with ``read``: ``words``, or a ``Words`` that reads each token once)."""
     lines, texts = [line], [""]  # a segment's line, and its text
 
     def visit(node: Node, line: int) -> None:
@@ -83,7 +86,7 @@ def block_words(blocks: tuple[Node, ...], line: int) -> list[tuple[str, int]]:
         (w, at)
         for at, text in zip(lines, texts, strict=True)
         if text and not text.isspace()
-        for w in words(text)
+        for w in read(text)
     ]
 
 
@@ -256,12 +259,13 @@ def _check_notes(
     span: range,
     dests: dict[str, tuple[int, float]],
     report: _Report,
+    read: Callable[[str], list[str]] = words,
 ) -> None:
     window = range(span.start, min(span.stop + 2, len(pages)))  # the next section's first pages too
     expected: list[tuple[str, int, Note]] = []
     counts: list[int] = []
     for note in section.notes:
-        words_of_note = block_words(note.blocks, note.line)
+        words_of_note = block_words(note.blocks, note.line, read)
         expected += [(w, line, note) for w, line in words_of_note]
         counts.append(len(words_of_note))
     # each note against the words of its own parts (the note area cut at each part's destination):
@@ -392,14 +396,15 @@ def _problems(
             for finding in memo[key]:
                 report.add(*finding)
             return report.found
-        texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests))
+        read = Words()  # the words of the pages and of the book, each token read once
+        texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests), read)
     spans = _section_pages(book, dests, len(texts))
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))
         # a section without notes has no note area: small type at a page's foot (a table) is text
         got, _ = _stream(texts, span, _body if section.notes else _body_and_foot)
-        expected = [(w, section.line) for w in words(section.title)] + block_words(
-            section.blocks, section.line
+        expected = [(w, section.line) for w in read(section.title)] + block_words(
+            section.blocks, section.line, read
         )
         matched = _matches([w for w, _ in expected], got)
         for a, b in _runs([i for i in range(len(expected)) if i not in matched]):
@@ -413,7 +418,7 @@ def _problems(
                 f"{b - a} word(s) {place}: {_quote([w for w, _ in expected[a:b]])}",
             )
         if section.notes:
-            _check_notes(section, texts, span, dests, report)
+            _check_notes(section, texts, span, dests, report, read)
         for number in span:
             for problem in texts[number].overflow[:1]:
                 more = len(texts[number].overflow) - 1

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from octavo.config.printspec import PrintOptions
@@ -59,20 +60,37 @@ def words(text: str) -> list[str]:
     return text.casefold().split()  # case-folded one character at a time: all at once
 
 
+class Words(dict[str, tuple[str, ...]]):
+    """``words`` of texts, each token (what ``str.split`` parts) worked out once: a book says the
+    same tokens again and again, and ``words`` of a text is ``words`` of its tokens one after the
+    other (each of its steps reads within a token: NFKC composes nothing with a space, nor makes a
+    space of one; a compound's hyphen, "...", a dash, a word's edges are all within one). One is
+    made for a PDF's pages and its book; ``words`` stays the definition."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        found = self[token] = tuple(words(token))
+        return found
+
+    def __call__(self, text: str) -> list[str]:
+        return list(chain.from_iterable(map(self.__getitem__, text.split())))
+
+
 def join_lines(lines: list[str]) -> str:
     """Lines joined into one text, undoing hyphenation at line ends (a hard hyphen stays)."""
-    out = ""
+    out: list[str] = []  # pieces, none empty: a line, with the space before it if one is put
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if out and out[-1] in HYPHENS:
-            out = out[:-1] + line
-        elif out and out[-1] == "-":
-            out += line
+        if not out:
+            out.append(line)
+        elif out[-1][-1] in HYPHENS:
+            out[-1] = out[-1][:-1] + line
+        elif out[-1][-1] == "-":
+            out[-1] += line
         else:
-            out = f"{out} {line}" if out else line
-    return out
+            out.append(" " + line)
+    return "".join(out)
 
 
 @dataclass
@@ -97,20 +115,29 @@ RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def read_pages(
-    pdf: pikepdf.Pdf, options: PrintOptions, pages: int, note_tops: dict[int, list[tuple[float, str]]]
+    pdf: pikepdf.Pdf,
+    options: PrintOptions,
+    pages: int,
+    note_tops: dict[int, list[tuple[float, str]]],
+    read: Words | None = None,
 ) -> ReadPages:
     """Every page's ``PageText`` and the .notdef glyphs drawn, from a pikepdf ``Pdf``
-    (``note_tops``: the y and note id of note destinations, by page)."""
+    (``note_tops``: the y and note id of note destinations, by page; ``read``: the ``Words`` to
+    read words with, a new one if None)."""
     reader = Reader(pdf)
+    read = Words() if read is None else read
     margins = {k: v * PT for k, v in options.margins(pages).items()}
     raw_pages = []
-    sizes: Counter[float] = Counter()
+    inked: dict[float, list[str]] = {}  # the inked runs' texts by font size, sizes as first met
     for index, page in enumerate(pdf.pages):
         runs = reader.page(index, page)
         raw_pages.append((tuple(float(v) for v in page.trimbox), runs))
         for run in runs:
             if run.box is not None:
-                sizes[round(run.size, 1)] += len("".join(run.text.split()))  # characters but spaces
+                inked.setdefault(run.size, []).append(run.text)
+    sizes: Counter[float] = Counter()
+    for size, shown in inked.items():  # characters but spaces, by size to 0.1
+        sizes[round(size, 1)] += len("".join("".join(shown).split()))
     # the text's size: the commonest at or above the [print] size (a long note may have more characters);
     # WeasyPrint's sizes are in CSS px (its pages are drawn at 0.75 pt a unit)
     text_sizes = [size for size, _ in sizes.most_common() if size >= options.font_size / 0.75 * 0.9]
@@ -124,7 +151,7 @@ def read_pages(
     smaller = [size for size, _ in at_notes.most_common() if size < body_size * 0.95]
     note_size = smaller[0] if smaller else None  # notes set no smaller than the text: no note area
     texts = [
-        _page_text(i, trim, runs, margins, body_size, note_size, note_tops.get(i, []))
+        _page_text(i, trim, runs, margins, body_size, note_size, note_tops.get(i, []), read)
         for i, (trim, runs) in enumerate(raw_pages)
     ]
     for index, pictures in reader.pictures.items():
@@ -241,11 +268,13 @@ def _page_text(
     body_size: float,
     note_size: float | None,
     tops: Sequence[tuple[float, str]] = (),
+    read: Callable[[str], list[str]] = words,
 ) -> PageText:
-    """A page's body and note-area words. The note area is what stands below the top of the
-    highest note (or note part) that starts on the page, read from the named destinations
-    (``tops``, y in pt), and below the text's last line: a page with no note has none, whatever
-    size its text is set in (a table at its foot), and a note set in the text is in none."""
+    """A page's body and note-area words (read with ``read``). The note area is what stands below
+    the top of the highest note (or note part) that starts on the page, read from the named
+    destinations (``tops``, y in pt), and below the text's last line: a page with no note has
+    none, whatever size its text is set in (a table at its foot), and a note set in the text is in
+    none."""
     x0, y0, x1, y1 = trim
     area = text_area(index, trim, margins)
     low, high = area[1] - TOLERANCE, area[3] + TOLERANCE
@@ -266,6 +295,7 @@ def _page_text(
     region = "body"
     before = None
     checked = body_size * 0.95  # runs of the text's size are held to the text area
+    right_to_left = RIGHT_TO_LEFT.search("".join(run.text for run in runs)) is not None  # on the page
     ax0, ay0, ax1, ay1 = area[0] - TOLERANCE, low, area[2] + TOLERANCE, high
     for run in runs:
         text = run.text
@@ -303,7 +333,7 @@ def _page_text(
         main = (note_size or body_size) if is_note else body_size
         if size < main * 0.8 or _superior(run):
             text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
-        if RIGHT_TO_LEFT.search(text):  # drawn in visual order: its characters the other way round
+        if right_to_left and RIGHT_TO_LEFT.search(text):  # drawn in visual order: the other way round
             text = text[::-1]
         lines[region][-1] += text
         if is_note:  # the part whose top is the lowest above the run's
@@ -314,9 +344,9 @@ def _page_text(
             if owner:
                 owned[owner][-1] += text
     body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
-    result.body, result.notes = words(body), words(notes)
+    result.body, result.notes = read(body), read(notes)
     result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
     for ident, part in owned.items():
         joined = join_lines(part)
-        result.parts[ident] = (words(joined), joined[-1:] in tuple(HYPHENS + "-"))
+        result.parts[ident] = (read(joined), joined[-1:] in tuple(HYPHENS + "-"))
     return result
