@@ -32,13 +32,14 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic
 from octavo.inspect.pagetext import PageText, Words, read_pages, words
 from octavo.inspect.pdftext import destinations, drawn_digest
-from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
+from octavo.model import BLOCK_TYPES, Book, Node, Section
 
 #: Most diagnostics of one kind reported for one PDF.
 MAX_REPORTED = 8
@@ -63,6 +64,13 @@ def block_words(
 ) -> list[tuple[str, int]]:
     """(word, line of its innermost block) for blocks as print shows them: no images, no note calls
     (words read with ``read``: ``words``, or a ``Words`` that reads each token once)."""
+    return list(zip(*_block_words(blocks, line, read), strict=True))
+
+
+def _block_words(
+    blocks: tuple[Node, ...], line: int, read: Callable[[str], list[str]]
+) -> tuple[list[str], list[int]]:
+    """``block_words`` as two lists: the words, and the line of each."""
     lines, texts = [line], [""]  # a segment's line, and its text
 
     def visit(node: Node, line: int) -> None:
@@ -82,12 +90,14 @@ def block_words(
 
     for block in blocks:
         visit(block, line)
-    return [
-        (w, at)
-        for at, text in zip(lines, texts, strict=True)
-        if text and not text.isspace()
-        for w in read(text)
-    ]
+    found: list[str] = []
+    where: list[int] = []
+    for at, text in zip(lines, texts, strict=True):
+        if text and not text.isspace():
+            ws = read(text)
+            found += ws
+            where += [at] * len(ws)
+    return found, where
 
 
 def _body(page: PageText) -> tuple[list[str], bool]:
@@ -134,7 +144,14 @@ ANCHOR = 3
 
 
 def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
-    """Expected index -> got index of the words the alignment keeps.
+    """Expected index -> got index of the words the alignment keeps (``_kept``, word by word)."""
+    return {i + k: j + k for i, j, size in _kept(expected, got) for k in range(size)}
+
+
+def _kept(expected: list[str], got: list[str]) -> list[tuple[int, int, int]]:
+    """The words the alignment keeps, as blocks (expected index, got index, length), in order,
+    apart: the words expected[i:i + length] are got[j:j + length] (a word broken across lines,
+    ``_joined``, is a block of one).
 
     A linear walk: words in step are kept; where they differ, a few words of
     the PDF not expected (a note's number) are passed over, or failing that
@@ -142,13 +159,13 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
     step again (``_resync``). Where that fails within ``SKIP`` words,
     difflib aligns the rest, as it did the whole before.
     """
-    matched: dict[int, int] = {}
+    kept: list[tuple[int, int, int]] = []
     i = j = 0
     n, m = len(expected), len(got)
     while i < n and j < m:
         if expected[i] == got[j]:
             step = _in_step(expected, got, i, j)
-            matched.update(zip(range(i, i + step), range(j, j + step), strict=True))
+            kept.append((i, j, step))
             i, j = i + step, j + step
             continue
         if got[j].isdigit() and not expected[i].isdigit():  # a note's number, printed before its text
@@ -156,7 +173,7 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
             continue
         joined = _joined(expected[i], got, j)
         if joined:  # a word the layout broke across lines with no hyphen (a URL at a '/')
-            matched[i] = j
+            kept.append((i, j, 1))
             i, j = i + 1, j + joined
             continue
         skips = _resync(expected, got, i, j)
@@ -164,10 +181,22 @@ def _matches(expected: list[str], got: list[str]) -> dict[int, int]:
             i, j = i + skips[0], j + skips[1]
             continue
         matcher = difflib.SequenceMatcher(None, expected[i:], got[j:], autojunk=False)
-        for a, b, size in matcher.get_matching_blocks():
-            matched.update(zip(range(i + a, i + a + size), range(j + b, j + b + size), strict=True))
+        kept += [(i + a, j + b, size) for a, b, size in matcher.get_matching_blocks() if size]
         break
-    return matched
+    return kept
+
+
+def _lost(kept: list[tuple[int, int, int]], count: int) -> list[tuple[int, int]]:
+    """The runs [start, end) of the ``count`` expected words that the blocks ``kept`` leave out."""
+    runs = []
+    end = 0
+    for i, _, size in kept:
+        if i > end:
+            runs.append((end, i))
+        end = i + size
+    if end < count:
+        runs.append((end, count))
+    return runs
 
 
 def _in_step(expected: list[str], got: list[str], i: int, j: int) -> int:
@@ -217,17 +246,6 @@ def _resync(expected: list[str], got: list[str], i: int, j: int) -> tuple[int, i
     return None
 
 
-def _runs(indices: list[int]) -> list[tuple[int, int]]:
-    """Consecutive runs [start, end) of sorted indices."""
-    runs: list[list[int]] = []
-    for i in indices:
-        if runs and runs[-1][1] == i:
-            runs[-1][1] += 1
-        else:
-            runs.append([i, i + 1])
-    return [(a, b) for a, b in runs]
-
-
 def _quote(ws: list[str]) -> str:
     return "“" + " ".join(ws[:8]) + (" …" if len(ws) > 8 else "") + "”"
 
@@ -262,46 +280,49 @@ def _check_notes(
     read: Callable[[str], list[str]] = words,
 ) -> None:
     window = range(span.start, min(span.stop + 2, len(pages)))  # the next section's first pages too
-    expected: list[tuple[str, int, Note]] = []
-    counts: list[int] = []
-    for note in section.notes:
-        words_of_note = block_words(note.blocks, note.line, read)
-        expected += [(w, line, note) for w, line in words_of_note]
-        counts.append(len(words_of_note))
+    expected: list[str] = []  # the notes' words, one note after the other
+    lines: list[int] = []  # the line of each
+    owners: list[int] = []  # the note (its index in section.notes) of each
+    lost_at: list[tuple[int, int, int]] = []  # the words kept, as blocks (index in expected, -, length)
+    # each note's words kept: whether its first is, and the page of each, in order
+    kept_by: list[tuple[bool, list[int]]] = []
     # each note against the words of its own parts (the note area cut at each part's destination):
     # notes that share the pages, or quote the same passage, are not taken for one another
-    matched: dict[int, int] = {}
-    on: list[int] = []
-    start = 0
-    for note, count in zip(section.notes, counts, strict=True):
+    for k, note in enumerate(section.notes):
+        ws, at = _block_words(note.blocks, note.line, read)
         got, where = _stream(pages, window, partial(_part, note.id))
-        ws = [w for w, _, _ in expected[start : start + count]]
-        for i, j in _matches(ws, got).items():
-            matched[start + i] = len(on) + j
-        on += where
-        start += count
-    lost = [i for i in range(len(expected)) if i not in matched]
-    for a, b in _runs(lost):
-        note, lost_words = expected[a][2], [e[0] for e in expected[a:b]]
+        kept = _kept(ws, got)
+        lost_at += [(len(expected) + i, j, size) for i, j, size in kept]
+        kept_by.append(
+            (bool(kept) and kept[0][0] == 0, list(chain.from_iterable(where[j : j + n] for _, j, n in kept)))
+        )
+        expected += ws
+        lines += at
+        owners += [k] * len(ws)
+    for a, b in _lost(lost_at, len(expected)):
+        note = section.notes[owners[a]]
         report.add(
             note.file,
-            expected[a][1],
+            lines[a],
             "print-lost",
-            f"note {note.number}: {b - a} word(s) not in the note areas: {_quote(lost_words)}",
+            f"note {note.number}: {b - a} word(s) not in the note areas: {_quote(expected[a:b])}",
         )
-    by_note: dict[int, list[int]] = {}
-    for i, item in enumerate(expected):
-        by_note.setdefault(id(item[2]), []).append(i)
+    by_note: dict[int, list[int]] = {}  # the notes that are one object (each one, but for a repeat)
+    for k, note in enumerate(section.notes):
+        by_note.setdefault(id(note), []).append(k)
+    has_words = [False] * len(section.notes)
+    for k in owners:
+        has_words[k] = True
     for note in section.notes:
-        mine = by_note.get(id(note), [])
+        mine = [k for k in by_note[id(note)] if has_words[k]]
         if note.call_id not in dests:
             report.add(
                 note.file, note.line, "print-misplaced", f"note {note.number}: its call is not in the PDF"
             )
             continue
         call = dests[note.call_id][0]
-        seen = [on[matched[i]] for i in mine if i in matched]
-        if mine and mine[0] in matched and seen[0] != call:
+        seen = list(chain.from_iterable(kept_by[k][1] for k in mine))  # the page of each word kept
+        if mine and kept_by[mine[0]][0] and seen[0] != call:
             report.add(
                 note.file,
                 note.line,
@@ -403,20 +424,15 @@ def _problems(
         span = spans.get(section.id, range(0, len(texts)))
         # a section without notes has no note area: small type at a page's foot (a table) is text
         got, _ = _stream(texts, span, _body if section.notes else _body_and_foot)
-        expected = [(w, section.line) for w in read(section.title)] + block_words(
-            section.blocks, section.line, read
-        )
-        matched = _matches([w for w, _ in expected], got)
-        for a, b in _runs([i for i in range(len(expected)) if i not in matched]):
+        title = read(section.title)
+        expected, lines = _block_words(section.blocks, section.line, read)
+        expected, lines = title + expected, [section.line] * len(title) + lines
+        for a, b in _lost(_kept(expected, got), len(expected)):
             place = "on no page (the section has none)"
             if span:
                 place = f"not on pages {span.start + 1}–{span.stop}"
-            report.add(
-                section.file,
-                expected[a][1],
-                "print-lost",
-                f"{b - a} word(s) {place}: {_quote([w for w, _ in expected[a:b]])}",
-            )
+            quoted = _quote(expected[a:b])
+            report.add(section.file, lines[a], "print-lost", f"{b - a} word(s) {place}: {quoted}")
         if section.notes:
             _check_notes(section, texts, span, dests, report, read)
         for number in span:
