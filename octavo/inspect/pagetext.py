@@ -244,9 +244,13 @@ def _overflow(run: Run, trim: Sequence[float], area: Sequence[float], body_size:
 def _same_line(before: Run, after: Run) -> tuple[bool, bool]:
     """Whether ``after`` goes on ``before``'s line, and whether a space stands between them unwritten."""
     (x, y), (x_, y_) = before.end, after.start
-    low = max(y - 0.25 * before.height, y_ - 0.25 * after.height)
-    high = min(y + 0.75 * before.height, y_ + 0.75 * after.height)
-    em = min(before.height, after.height)
+    h, h_ = before.height, after.height
+    # max() and min() of two written out (they parse keyword arguments: some 1,500 instructions)
+    low, low_ = y - 0.25 * h, y_ - 0.25 * h_
+    low = low_ if low_ > low else low
+    high, high_ = y + 0.75 * h, y_ + 0.75 * h_
+    high = high_ if high_ < high else high
+    em = h_ if h_ < h else h
     if high <= low or x_ < x - 0.5 * em:  # not level with it, or back to the left: a new line
         return False, False
     return True, x_ - x > 0.12 * em  # a word space is about 0.2 em; a run inside a word, about 0
@@ -290,33 +294,35 @@ def _page_text(
     starts = sorted(tops)  # the parts' tops, from the page's foot up
     owned: dict[str, list[str]] = {}  # note id -> its part's lines on this page
     owner = ""
-    lines = {"body": [""], "notes": [""]}
+    body_lines, note_lines = [""], [""]
+    lines, in_notes = body_lines, False  # the region the last inked run was in: the body, or notes
     result = PageText()
-    region = "body"
     before = None
     checked = body_size * 0.95  # runs of the text's size are held to the text area
     right_to_left = RIGHT_TO_LEFT.search("".join(run.text for run in runs)) is not None  # on the page
     ax0, ay0, ax1, ay1 = area[0] - TOLERANCE, low, area[2] + TOLERANCE, high
+    call_in_body, call_in_notes = body_size * 0.8, (note_size or body_size) * 0.8  # smaller: a call
     for run in runs:
         text = run.text
         if before is not None:
             same, gap = _same_line(before, run)
             if not same:
-                lines["body"].append("")
-                lines["notes"].append("")
+                body_lines.append("")
+                note_lines.append("")
+                if owner:
+                    owned[owner].append("")
             elif gap and not before.text[-1:].isspace() and not text[:1].isspace():
-                lines[region][-1] += " "
-                if region == "notes" and owner:
+                lines[-1] += " "
+                if in_notes and owner:
                     owned[owner][-1] += " "
-        if before is not None and not same and owner:
-            owned[owner].append("")
         before = run
-        if run.box is None:  # spaces only
-            lines[region][-1] += text
-            if region == "notes" and owner:
+        box = run.box
+        if box is None:  # spaces only
+            lines[-1] += text
+            if in_notes and owner:
                 owned[owner][-1] += text
             continue
-        left, bottom, right, top = run.box
+        left, bottom, right, top = box
         size = run.size
         if (  # off the trim, or (of the text's size) outside the text area: glyph by glyph
             x0 - 0.5 > left
@@ -328,22 +334,21 @@ def _page_text(
             result.overflow += _overflow(run, trim, area, body_size)
         if not low <= (bottom + top) / 2 <= high and size < checked:
             continue  # running heads and folios
-        is_note = top <= boundary
-        region = "notes" if is_note else "body"
-        main = (note_size or body_size) if is_note else body_size
-        if size < main * 0.8 or _superior(run):
+        in_notes = top <= boundary
+        lines = note_lines if in_notes else body_lines
+        if size < (call_in_notes if in_notes else call_in_body) or _superior(run):
             text = "".join(ch for ch in text if ch.isalpha() or not ch.strip())  # a note call (superscript)
         if right_to_left and RIGHT_TO_LEFT.search(text):  # drawn in visual order: the other way round
             text = text[::-1]
-        lines[region][-1] += text
-        if is_note:  # the part whose top is the lowest above the run's
+        lines[-1] += text
+        if in_notes:  # the part whose top is the lowest above the run's
             mine = next((ident for y, ident in starts if y >= top - 1.0), "")
             if mine and mine != owner:
                 owner = mine
                 owned.setdefault(owner, [""]).append("")
             if owner:
                 owned[owner][-1] += text
-    body, notes = join_lines(lines["body"]), join_lines(lines["notes"])
+    body, notes = join_lines(body_lines), join_lines(note_lines)
     result.body, result.notes = read(body), read(notes)
     result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
     for ident, part in owned.items():

@@ -12,6 +12,7 @@ PDF draws (two PDFs with one digest are read once).
 from __future__ import annotations
 
 import binascii
+import codecs
 import contextlib
 import math
 import re
@@ -71,6 +72,10 @@ READING = re.compile(
     re.S,
 )
 _NO_TEXT_OBJECT = (None, None, None, None)
+#: Bytes looked for in bytes by their value: ``b"(" in data`` makes and clears a TypeError in
+#: CPython before it searches (it tries the operand as an int first), ``40 in data`` does not.
+_PAREN, _LESS, _MORE, _T = b"(<>T"
+_utf_16_be = codecs.utf_16_be_decode
 #: For arrays of hex strings read with bytes methods (``Reader._hex_array``): hex digits made 'h',
 #: '<' and '>' kept, any other byte made '!'; '>' made '<'.
 _HEX_MARKS = bytes(
@@ -135,7 +140,7 @@ def _operations(data: bytes, numbers: _Numbers) -> Iterator[tuple[re.Match[bytes
     for match in READING.finditer(data):
         groups = match.groups()
         shown = groups[3] if groups[3] is not None else groups[4]
-        if shown is not None and b"(" in shown:  # a literal string in an array: OPERATION reads the rest
+        if shown is not None and _PAREN in shown:  # a literal string in an array: OPERATION reads the rest
             break
         if groups[3] is not None:
             try:  # bytes of numbers that make no number ('1.2.3', '-', no size): OPERATION reads the rest
@@ -289,7 +294,7 @@ class Reader:
             self.pictures.setdefault(page, []).append((min(xs), min(ys), max(xs), max(ys)))
         if xobject is not None and xobject.get("/Subtype") == "/Form":
             inner = xobject.read_bytes()
-            if b"T" in inner:  # no text operator, no text
+            if _T in inner:  # no text operator, no text
                 matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
                 self._scan(
                     inner, xobject.get("/Resources", resources), _mul(matrix, ctm), page, runs, depth + 1
@@ -348,15 +353,23 @@ class Reader:
         height = size * math.hypot(c, d)
         box = None
         if low != INF:  # something is inked: a box sure to hold every outline (exact in height)
-            x0 = (font.leftmost * size - back - count * max(0.0, -tc)) * th
-            x1 = ((widths + font.beyond) * size + forth + count * max(0.0, tc) + max(0.0, spaces)) * th
+            # max(0.0, v) and the like written out: max() and min() parse keyword arguments, some
+            # 1,500 instructions a call, seven a run
+            x0 = (font.leftmost * size - back - count * (-tc if -tc > 0.0 else 0.0)) * th
+            x1 = (widths + font.beyond) * size + forth + count * (tc if tc > 0.0 else 0.0)
+            x1 = (x1 + (spaces if spaces > 0.0 else 0.0)) * th
             y0, y1 = rise + low * size, rise + high * size
         if b == 0.0 and c == 0.0:  # upright (WeasyPrint's): the same points, the terms of zero left out
             start = (e, rise * d + f)
             end = (advance * a + e, start[1])
             if low != INF:
                 x0, x1, y0, y1 = x0 * a + e, x1 * a + e, y0 * d + f, y1 * d + f
-                box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                box = (
+                    x1 if x1 < x0 else x0,
+                    y1 if y1 < y0 else y0,
+                    x1 if x1 > x0 else x0,
+                    y1 if y1 > y0 else y0,
+                )
         else:
             start = (rise * c + e, rise * d + f)
             end = (advance * a + rise * c + e, advance * b + rise * d + f)
@@ -375,9 +388,9 @@ class Reader:
         # each '<' and '>' in a hex string of whole codes (of one code, or none, most often)
         marks = content.translate(_HEX_MARKS)
         rest = marks.replace(font.hex_code, b"!").replace(b"<>", b"")
-        if b"<" in rest or b">" in rest:
+        if _LESS in rest or _MORE in rest:
             rest = marks.replace(font.unit, b"").replace(b"<>", b"")
-            if b"<" in rest or b">" in rest:
+            if _LESS in rest or _MORE in rest:
                 return None  # not in turn, or a byte other than a hex digit (a space too), or a code cut
         # the zero after most glyphs dropped, the hex strings on either side of it are one
         parts = content.replace(b">0<", b"").translate(_CLOSE_AS_OPEN).split(b"<")
@@ -391,7 +404,7 @@ class Reader:
         data = binascii.a2b_hex(b"".join(parts[1::2]))
         if not font.two_byte:
             return data, numbers, data.decode("latin-1")
-        word = data.decode("utf-16-be", "surrogatepass")
+        word = _utf_16_be(data, "surrogatepass", True)[0]  # bytes.decode looks the codec up by name
         return data, numbers, word if 2 * len(word) == len(data) else None
 
 
@@ -399,7 +412,7 @@ def _codes(font: Font, content: bytes) -> tuple[Codes, list[float]]:
     """The codes and numbers of any string or text array."""
     codes: bytes | bytearray | array[int] | None = None
     numbers: list[float]
-    if b"(" not in content:  # hex strings only: all decoded at once
+    if _PAREN not in content:  # hex strings only: all decoded at once
         hexes = HEX_STRING.findall(content)
         if not any(map((3 if font.two_byte else 1).__and__, map(len, hexes))):  # whole codes each
             with contextlib.suppress(ValueError):
