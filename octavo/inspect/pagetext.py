@@ -60,6 +60,11 @@ def words(text: str) -> list[str]:
     return text.casefold().split()  # case-folded one character at a time: all at once
 
 
+#: What words() strips from a word's edges, of ASCII and the typographic double quotes: neither
+#: word characters nor spaces.
+_EDGES = "".join(ch for ch in map(chr, range(128)) if not re.match(r"[\w\s]", ch)) + "\u201c\u201d"
+
+
 class Words(dict[str, tuple[str, ...]]):
     """``words`` of texts, each token (what ``str.split`` parts) worked out once: a book says the
     same tokens again and again, and ``words`` of a text is ``words`` of its tokens one after the
@@ -68,7 +73,20 @@ class Words(dict[str, tuple[str, ...]]):
     made for a PDF's pages and its book; ``words`` stays the definition."""
 
     def __missing__(self, token: str) -> tuple[str, ...]:
-        found = self[token] = tuple(words(token))
+        # a token of ASCII and typographic quotes, with no hyphen or dash and no '...' (most of a
+        # book's): words() of it is the token with its dropped characters dropped, its edges
+        # stripped and lowered (NFKC and casefold change none of its characters)
+        plain = token.replace("\u2019", "").replace("\u2018", "").replace("'", "").replace("\x02", "")
+        if (
+            "-" not in plain
+            and "..." not in plain
+            and plain.replace("\u201c", "").replace("\u201d", "").isascii()
+        ):
+            core = plain.strip(_EDGES)
+            found: tuple[str, ...] = (core.lower(),) if core else ()
+        else:
+            found = tuple(words(token))
+        self[token] = found
         return found
 
     def __call__(self, text: str) -> list[str]:

@@ -215,12 +215,13 @@ class _AfterSpace(dict[str, Word]):
 
     def __missing__(self, word: str) -> Word:
         text, low, high, notdef, advances = self.words[word]
+        space_text, space_low, space_high, space_notdef, space_advances = self.space
         found = self[word] = (
-            self.space[0] + text,
-            min(self.space[1], low),
-            max(self.space[2], high),
-            self.space[3] or notdef,
-            self.space[4] + advances,
+            space_text + text,
+            low if low < space_low else space_low,  # min() and max() of two, written out: min(a, b)
+            high if high > space_high else space_high,  # is b if b < a else a
+            space_notdef or notdef,
+            space_advances + advances,
         )
         return found
 
