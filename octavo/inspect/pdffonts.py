@@ -162,7 +162,7 @@ class Font:
         self.separator = chr(self.space) if self.space is not None else ""
         self.unit = b"hhhh" if self.two_byte else b"hh"  # a code's hex digits, as pdftext marks them
         self.hex_code = b"<" + self.unit + b">"
-        self.words = _Words(self.text, self.low, self.high, self.advance, self.notdef)
+        self.words = _Words(self.text, self.low, self.high, self.advance, self.notdef, self.left, self.over)
         self.spaced = self.words[self.separator]  # what the space draws
         #: what the space and then a word draw, by the word (the words of a run after its first)
         self.after_space = _AfterSpace(self.words, self.spaced)
@@ -178,8 +178,9 @@ class Font:
 
 
 #: What a run of codes draws: its text, its outlines' lowest and highest point (em; INF and -INF
-#: when nothing is inked), whether a code draws .notdef, and each code's advance (em), in order.
-Word = tuple[str, float, float, bool, tuple[float, ...]]
+#: when nothing is inked), whether a code draws .notdef, each code's advance (em), in order, and
+#: how far its outlines reach left of their origins and right of their advances (em; 0 at least).
+Word = tuple[str, float, float, bool, tuple[float, ...], float, float]
 
 
 class _Words(dict[str, Word]):
@@ -188,10 +189,18 @@ class _Words(dict[str, Word]):
     whether a code draws .notdef and the codes' advances (from the font's tables by code)."""
 
     def __init__(
-        self, text: list[str], low: list[float], high: list[float], advance: list[float], notdef: set[int]
+        self,
+        text: list[str],
+        low: list[float],
+        high: list[float],
+        advance: list[float],
+        notdef: set[int],
+        left: list[float],
+        over: list[float],
     ) -> None:
         super().__init__()
         self.text, self.low, self.high, self.advance, self.notdef = text, low, high, advance, notdef
+        self.left, self.over = left, over
 
     def __missing__(self, word: str) -> Word:
         codes = list(map(ord, word))
@@ -201,6 +210,8 @@ class _Words(dict[str, Word]):
             max(map(self.high.__getitem__, codes), default=-INF),
             not self.notdef.isdisjoint(codes),
             tuple(map(self.advance.__getitem__, codes)),
+            min(0.0, min(map(self.left.__getitem__, codes), default=0.0)),
+            max(0.0, max(map(self.over.__getitem__, codes), default=0.0)),
         )
         return found
 
@@ -214,14 +225,16 @@ class _AfterSpace(dict[str, Word]):
         self.words, self.space = words, space
 
     def __missing__(self, word: str) -> Word:
-        text, low, high, notdef, advances = self.words[word]
-        space_text, space_low, space_high, space_notdef, space_advances = self.space
+        text, low, high, notdef, advances, left, over = self.words[word]
+        space_text, space_low, space_high, space_notdef, space_advances, space_left, space_over = self.space
         found = self[word] = (
             space_text + text,
             low if low < space_low else space_low,  # min() and max() of two, written out: min(a, b)
             high if high > space_high else space_high,  # is b if b < a else a
             space_notdef or notdef,
             space_advances + advances,
+            left if left < space_left else space_left,
+            over if over > space_over else space_over,
         )
         return found
 

@@ -324,13 +324,14 @@ class Reader:
         if word is not None and font.space is not None:  # a word at a time (``Font.words``)
             pieces = word.split(font.separator)
             if len(pieces) == 1:
-                text, low, high, notdef, advances = font.words[word]
+                text, low, high, notdef, advances, left, over = font.words[word]
                 widths = sum(advances)
             else:  # the first word, then the space and the next word, one look-up each
                 entries = [font.words[pieces[0]], *map(font.after_space.__getitem__, pieces[1:])]
-                texts, lows, highs, notdefs, per_word = zip(*entries, strict=True)
+                texts, lows, highs, notdefs, per_word, lefts, overs = zip(*entries, strict=True)
                 text = "".join(texts)
                 low, high, notdef = min(lows), max(highs), True in notdefs
+                left, over = min(lefts), max(overs)
                 widths = sum(chain.from_iterable(per_word))  # each code's advance, in order
             count = len(word)
         else:
@@ -340,6 +341,8 @@ class Reader:
             high = max(map(font.high.__getitem__, codes), default=-INF)
             notdef = bool(font.notdef) and not font.notdef.isdisjoint(codes)
             widths = sum(map(font.advance.__getitem__, codes))
+            left = min(0.0, min(map(font.left.__getitem__, codes), default=0.0))
+            over = max(0.0, max(map(font.over.__getitem__, codes), default=0.0))
             count = len(codes)
         if notdef:
             codes = font.codes(data) if codes is None else codes
@@ -355,8 +358,9 @@ class Reader:
         if low != INF:  # something is inked: a box sure to hold every outline (exact in height)
             # max(0.0, v) and the like written out: max() and min() parse keyword arguments, some
             # 1,500 instructions a call, seven a run
-            x0 = (font.leftmost * size - back - count * (-tc if -tc > 0.0 else 0.0)) * th
-            x1 = (widths + font.beyond) * size + forth + count * (tc if tc > 0.0 else 0.0)
+            # the run's own glyphs' reach beyond their advances (``Font.words``), not the font's
+            x0 = (left * size - back - count * (-tc if -tc > 0.0 else 0.0)) * th
+            x1 = (widths + over) * size + forth + count * (tc if tc > 0.0 else 0.0)
             x1 = (x1 + (spaces if spaces > 0.0 else 0.0)) * th
             y0, y1 = rise + low * size, rise + high * size
         if b == 0.0 and c == 0.0:  # upright (WeasyPrint's): the same points, the terms of zero left out
