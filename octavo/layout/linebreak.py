@@ -23,22 +23,22 @@ Spaces: a word space stretches by half its width, as TeX's fonts have it
 minimum of 80 % (TeX's third set a paragraph's lines visibly tight once
 the glyphs may narrow too); a word's glyphs may widen or narrow by 2 %
 (``EXPANSION``). Penalties and demerits are
-TeX's (``totalfit.Params``). Hyphenation points are the book language's
-patterns (``TEX_PATTERNS``) within the CSS ``hyphenate-limit-chars``,
-never in a capitalised word (a proper name; Chicago Manual of Style 7.40;
-not in German, whose nouns all take a capital), in a word with an
-apostrophe, nor in a word touching a digit.
+TeX's (``totalfit.Params``). Hyphenation points are ``hyphenate.points``:
+the text language's TeX patterns and exceptions within the CSS
+``hyphenate-limit-chars``, never in a capitalised word (a proper name;
+Chicago Manual of Style 7.40; not in German, whose nouns all take a
+capital), in a word with an apostrophe, nor in a word touching a digit.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from octavo.layout import hyphenate as hyphenation
 from octavo.layout.totalfit import INFINITY, Box, Glue, Item, Params, Penalty, breaks
 
 #: Share of a word space's width it may stretch and shrink by (see the module's docstring).
@@ -56,12 +56,6 @@ EPSILON = 0.5
 PASSES = ((100.0, False), (100.0, True), (200.0, True), (800.0, True), (math.inf, True))
 #: TeX's \hyphenpenalty and \exhyphenpenalty.
 HYPHEN_PENALTY = 50.0
-#: BCP 47 language -> the Pyphen dictionary with the patterns TeX uses for it, where Pyphen's own
-#: fallback picks another: TeX's ``english`` (hyph-en-us, plain TeX's hyphen.tex) is American;
-#: Pyphen's ``en`` is the first of its en_* files, the British patterns (initi-at-ive, cata-strophe).
-TEX_PATTERNS = {"en": "en_US"}
-#: Languages that capitalise every noun: there a capital does not mark a proper name.
-NOUNS_CAPITALISED = frozenset({"de", "lb"})
 #: Dashes a line never begins with.
 DASHES = "\u2013\u2014\u2015"
 #: Demerits of a paragraph whose last line follows a hyphen (TeX's \\finalhyphendemerits is 5000):
@@ -75,7 +69,6 @@ PLAN_CACHE_SIZE = 50_000
 #: ("lines") or not ("missed").
 STATS: Counter[str] = Counter()
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SPACES = " \u00a0"  # the spaces WeasyPrint stretches
 
 
@@ -539,48 +532,16 @@ def _measure(context: Any, style: Any, text: str) -> list[float]:
     return xs
 
 
-def patterns(language: str) -> str | None:
-    """The Pyphen dictionary a text in ``language`` (BCP 47) is hyphenated with, here and by
-    WeasyPrint (``patches``: ``tex-patterns``): ``TEX_PATTERNS``, else Pyphen's ``language_fallback``;
-    None when Pyphen has none."""
-    import pyphen
-
-    tag = language.replace("-", "_")
-    found = TEX_PATTERNS.get(tag.lower()) or pyphen.language_fallback(tag)
-    return str(found) if found else None
-
-
 def _hyphen_width(context: Any, style: Any) -> float:
     return _measure(context, style, style["hyphenate_character"])[-1]
 
 
 def _hyphen_points(context: Any, style: Any, text: str) -> set[int]:
-    """Character indexes of ``text`` before which the paragraph may break with a hyphen: the
-    patterns' points in its words, within ``hyphenate-limit-chars``, none in a capitalised word
-    or a word touching a digit. A capital marks a proper name except in ``NOUNS_CAPITALISED``."""
+    """Character indexes of ``text`` before which the paragraph may break with a hyphen
+    (``hyphenate.points`` in the box's language and ``hyphenate-limit-chars``)."""
     if style["hyphens"] != "auto" or not style["lang"]:
         return set()
-    import pyphen
-
-    language = patterns(style["lang"])
-    if not language:
-        return set()
-    total, left, right = style["hyphenate_limit_chars"]
-    key = (language, left, right, total)
-    dictionary = context.dictionaries.get(key)
-    if dictionary is None:
-        dictionary = context.dictionaries[key] = pyphen.Pyphen(lang=language, left=left, right=right)
-    points: set[int] = set()
-    names = style["lang"].split("-")[0].lower() not in NOUNS_CAPITALISED
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if len(word) < total or (word[0].isupper() and names) or "'" in word or "’" in word:
-            continue  # a proper name, or a word with an apostrophe (TeX's patterns stop at it)
-        start, end = match.span()
-        if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
-            continue
-        points.update(start + p for p in dictionary.positions(word))
-    return points
+    return hyphenation.points(text, style["lang"], tuple(style["hyphenate_limit_chars"]))
 
 
 _READY: list[bool] = []

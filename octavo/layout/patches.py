@@ -74,7 +74,14 @@ first of its English files by name, ``en_GB``, the British patterns, which
 break initi-at-ive, contradict-ory, bur-eau-crat-iz-a-tion and cata-strophe
 in an American text. TeX's and babel's ``english`` is the American
 ``hyphen.tex`` (Pyphen's ``en_US``: LibreOffice's conversion of it, with the
-TUGboat exceptions); ``en-GB`` keeps the British ones.
+TUGboat exceptions); ``en-GB`` keeps the British ones. German takes TeX's
+hyph-de-1996 (``hyphenate``).
+
+**One hyphenator** (``hyphenator``). WeasyPrint breaks a word with the same
+``hyphenate.Hyphenator`` as the paragraph planning: TeX's exception words
+(analy-sis, which the patterns alone break anal-ysis), and no break in a proper name,
+a word with an apostrophe or a digit, in the lines WeasyPrint fills itself
+too (ragged text, a paragraph no plan fits).
 
 **Notes looked up only for boxes that call one** (``note-lookup``). For every
 box of every line, WeasyPrint asked whether the box's note (``None`` for
@@ -277,10 +284,25 @@ PATCHES: tuple[Patch, ...] = (
         line="lang = style['lang'] and pyphen.language_fallback(style['lang'])",
         replacement="lang = style['lang'] and _octavo_patterns(style['lang'])",
         why="a book in 'en' is hyphenated with TeX's English patterns (American, as TeX's and babel's "
-        "'english' are), not with whichever of Pyphen's en_GB and en_US files sorts first",
+        "'english' are), not with whichever of Pyphen's en_GB and en_US files sorts first; German "
+        "with TeX's hyph-de-1996",
         upstream="Pyphen gives a bare tag the first dictionary file in name order; not reported",
         also=("weasyprint.layout.inline.split_first_line", "weasyprint.layout.preferred.split_first_line"),
         helpers=("_octavo_patterns",),
+    ),
+    Patch(
+        name="hyphenator",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.text.line_break",
+        function="split_first_line",
+        line="dictionary = pyphen.Pyphen(lang=lang, left=left, right=right)",
+        replacement="dictionary = _octavo_dictionary(lang, left, right)",
+        why="WeasyPrint breaks words where the paragraph planning does: TeX's exceptions, TeX's German "
+        "patterns, no break in a proper name or a word with an apostrophe or a digit",
+        upstream="octavo's own rules and data; nothing to report",
+        also=("weasyprint.layout.inline.split_first_line", "weasyprint.layout.preferred.split_first_line"),
+        helpers=("_octavo_dictionary",),
     ),
     Patch(
         name="tag-spans",
@@ -375,10 +397,17 @@ def _octavo_held(footnote: object, placed: list[object]) -> bool:
 
 
 def _octavo_patterns(language: str) -> str | None:
-    """``linebreak.patterns``: the Pyphen dictionary WeasyPrint hyphenates ``language`` with."""
-    from octavo.layout import linebreak
+    """``hyphenate.patterns``: the patterns WeasyPrint hyphenates ``language`` with."""
+    from octavo.layout import hyphenate
 
-    return linebreak.patterns(language)
+    return hyphenate.patterns(language)
+
+
+def _octavo_dictionary(name: str, left: int, right: int) -> Any:
+    """``hyphenate.dictionary``: the ``Hyphenator`` WeasyPrint breaks words of ``name`` with."""
+    from octavo.layout import hyphenate
+
+    return hyphenate.dictionary(name, left, right)
 
 
 def _octavo_max_x(context: Any, linebox: Any, skip_stack: Any, position_x: float, width: float) -> float:
