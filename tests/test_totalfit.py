@@ -110,7 +110,16 @@ def line_score(items: list, start: int, end: int, number: int, lengths: list[flo
     return score, fitness(ratio)
 
 
-def best_by_search(items: list, lengths: list[float], params: Params) -> float | None:
+def best_by_search(
+    items: list, lengths: list[float], params: Params, unhyphenated: frozenset[int] = frozenset()
+) -> float | None:
+    counts = counts_by_search(items, lengths, params, unhyphenated)
+    return min(counts.values(), default=None)
+
+
+def counts_by_search(
+    items: list, lengths: list[float], params: Params, unhyphenated: frozenset[int] = frozenset()
+) -> dict[int, float]:
     """The least total demerits over every breaking: a plain dynamic program over (break, fitness
     class of its line, hyphenated lines running into it, line number), every earlier break tried
     for every later one, nothing pruned (K&P's algorithm instead keeps a list of active breaks,
@@ -124,7 +133,7 @@ def best_by_search(items: list, lengths: list[float], params: Params) -> float |
         flagged = isinstance(item, Penalty) and item.flagged
         forced = isinstance(item, Penalty) and item.penalty <= -INFINITY
         for (start, number, previous, run), total in list(best.items()):
-            if start >= end:
+            if start >= end or (flagged and number + 1 in unhyphenated):
                 continue
             scored = line_score(items, start, end, number, lengths, params)
             if scored is None:
@@ -141,8 +150,11 @@ def best_by_search(items: list, lengths: list[float], params: Params) -> float |
                 score += params.adj_demerits
             key = (end, number + 1, current, hyphens)
             best[key] = min(best.get(key, math.inf), total + score)
-    ends = [total for (position, *_), total in best.items() if position == final]
-    return min(ends, default=None)
+    counts: dict[int, float] = {}  # line count -> the least demerits of a breaking into so many
+    for (position, number, *_), total in best.items():
+        if position == final:
+            counts[number] = min(counts.get(number, math.inf), total)
+    return counts
 
 
 SEEDS = range(300)
@@ -217,3 +229,73 @@ def test_letters_that_may_widen_make_a_tight_line_fit():
     expanded = [Box(60.0, 1.2, 1.2), SPACE, Box(60.0, 1.2, 1.2), *words[3:]]
     lines = breaks(expanded, [121.5], Params())
     assert lines is not None and len(lines) == 1 and -1 <= lines[0].ratio < 0
+
+
+def loose_case(seed: int) -> tuple[list, list[float], Params]:
+    """A random paragraph for the looseness tests: letters that may widen or narrow by up to 5 %
+    and the highest tolerances let some be set a line shorter than their best breaking."""
+    rng = random.Random(seed)
+    items = paragraph(rng, rng.randint(10, 16), expansion=rng.choice([0.0, 0.02, 0.05]))
+    lengths = [rng.uniform(35, 55), rng.uniform(40, 60)]
+    return items, lengths, Params(tolerance=rng.choice([200, 800, 10_000]))
+
+
+LOOSE_SEEDS = range(300)
+
+
+@pytest.mark.parametrize("seed", LOOSE_SEEDS)
+def test_looseness_gives_the_nearest_line_count_with_the_least_demerits(seed):
+    """TeX's \\looseness (*The TeXbook*, ch. 14; §875 of *TeX: The Program*): the line count as
+    near the best breaking's count plus ``looseness`` as the tolerance allows, never beyond it, and
+    the least demerits among breakings of that count (octavo makes a page full by setting a
+    paragraph a line longer: ``layout.grid``)."""
+    items, lengths, params = loose_case(seed)
+    counts = counts_by_search(items, lengths, params)
+    if not counts:
+        assert breaks(items, lengths, params, looseness=1) is None
+        return
+    natural = min(counts, key=lambda n: (counts[n], n))
+    for looseness in (-1, 1, 2):
+        target = natural + looseness
+        low, high = sorted((natural, target))
+        wanted = min((n for n in counts if low <= n <= high), key=lambda n: abs(n - target))
+        lines = breaks(items, lengths, params, looseness=looseness)
+        assert lines is not None
+        assert len(lines) == wanted, (looseness, natural, sorted(counts))
+        found = demerits(items, [line.end for line in lines], lengths, params)
+        assert found == pytest.approx(counts[wanted])
+
+
+def test_looseness_is_tried_on_paragraphs_that_can_take_it():
+    """The test above meets paragraphs that can be set a line longer and a line shorter."""
+    longer = shorter = 0
+    for seed in LOOSE_SEEDS:
+        counts = counts_by_search(*loose_case(seed))
+        if counts:
+            natural = min(counts, key=lambda n: (counts[n], n))
+            longer += natural + 1 in counts
+            shorter += natural - 1 in counts
+    assert longer >= 60 and shorter >= 3, (longer, shorter)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_a_line_kept_from_ending_in_a_hyphen(seed):
+    """``unhyphenated``: the lines so numbered never end at a flagged penalty, and the breaking is
+    the best of those that keep the rule (the line before a page turn: issue 17)."""
+    rng = random.Random(seed)
+    items = paragraph(rng, rng.randint(8, 16))
+    lengths = [rng.uniform(35, 55), rng.uniform(40, 60)]
+    params = Params(tolerance=rng.choice([800, 10_000]))
+    plain = breaks(items, lengths, params)
+    hyphenated = [n for n, line in enumerate(plain or [], 1) if getattr(items[line.end], "flagged", False)]
+    if not hyphenated:
+        return
+    banned = frozenset(hyphenated[:1])
+    expected = best_by_search(items, lengths, params, banned)
+    lines = breaks(items, lengths, params, unhyphenated=banned)
+    if expected is None:
+        assert lines is None
+        return
+    assert lines is not None
+    assert not any(getattr(items[lines[n - 1].end], "flagged", False) for n in banned if n <= len(lines))
+    assert demerits(items, [line.end for line in lines], lengths, params) == pytest.approx(expected)

@@ -96,7 +96,13 @@ def _fitness(ratio: float) -> int:
     return 3
 
 
-def breaks(items: list[Item], lengths: list[float], params: Params | None = None) -> list[Line] | None:
+def breaks(
+    items: list[Item],
+    lengths: list[float],
+    params: Params | None = None,
+    looseness: int = 0,
+    unhyphenated: frozenset[int] = frozenset(),
+) -> list[Line] | None:
     """The lines of the best breaking of ``items`` into lines of the given ``lengths``.
 
     ``lengths[i]`` is line i's length (the last value serves every later line). ``items`` must end
@@ -105,8 +111,15 @@ def breaks(items: list[Item], lengths: list[float], params: Params | None = None
     after a ``Box``; a glue broken at, and the glues after it up to the next box, are dropped.
     Returns None when no breaking keeps every line within ``params.tolerance`` (the caller then
     tries a higher tolerance, or breaks otherwise).
+
+    ``looseness`` is TeX's ``\\looseness`` (*The TeXbook*, ch. 14): the breaking chosen has as
+    close to the best breaking's line count plus ``looseness`` lines as the tolerance allows,
+    the fewest demerits among those; ``unhyphenated`` holds the numbers (from 1) of lines that may
+    not end at a flagged penalty (a hyphen: the line before a page turn, as TeX's
+    ``\\brokenpenalty`` discourages). Either keeps a node per line number as well as per fitness.
     """
     params = params or Params()
+    by_line = bool(looseness or unhyphenated)
     sum_width = sum_stretch = sum_shrink = 0.0
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, 0.0, 0.0, 0, None, 0.0)]
     last_box = False
@@ -120,7 +133,14 @@ def breaks(items: list[Item], lengths: list[float], params: Params | None = None
         if isinstance(item, Glue):
             if last_box:
                 active = _try_break(
-                    items, index, active, lengths, params, (sum_width, sum_stretch, sum_shrink)
+                    items,
+                    index,
+                    active,
+                    lengths,
+                    params,
+                    (sum_width, sum_stretch, sum_shrink),
+                    unhyphenated,
+                    by_line,
                 )
             sum_width += item.width
             sum_stretch += item.stretch
@@ -129,12 +149,29 @@ def breaks(items: list[Item], lengths: list[float], params: Params | None = None
             continue
         last_box = False
         if item.penalty < INFINITY:
-            active = _try_break(items, index, active, lengths, params, (sum_width, sum_stretch, sum_shrink))
+            active = _try_break(
+                items,
+                index,
+                active,
+                lengths,
+                params,
+                (sum_width, sum_stretch, sum_shrink),
+                unhyphenated,
+                by_line,
+            )
         if not active:
             return None
-    best = min((n for n in active if n.position == len(items) - 1), key=lambda n: n.demerits, default=None)
+    ends = [n for n in active if n.position == len(items) - 1]
+    best = min(ends, key=lambda n: n.demerits, default=None)
     if best is None:
         return None
+    if looseness:  # as near the wanted count as can be, never beyond it (TeX's §875)
+        target = best.line + looseness
+        low, high = sorted((best.line, target))
+        best = min(
+            (n for n in ends if low <= n.line <= high),
+            key=lambda n: (abs(n.line - target), n.demerits),
+        )
     lines: list[Line] = []
     node: _Node | None = best
     while node is not None and node.previous is not None:
@@ -169,6 +206,8 @@ def _try_break(
     lengths: list[float],
     params: Params,
     totals: tuple[float, float, float],
+    unhyphenated: frozenset[int] = frozenset(),
+    by_line: bool = False,
 ) -> list[_Node]:
     """K&P's main loop body for the legal breakpoint ``index``: deactivate the nodes a line from
     which would be overfull, and add the best new node of each fitness class."""
@@ -180,7 +219,7 @@ def _try_break(
     forced = is_penalty and penalty <= -INFINITY
     sum_width, sum_stretch, sum_shrink = totals
     kept: list[_Node] = []
-    best: dict[int, _Node] = {}
+    best: dict[tuple[int, int, int], _Node] = {}
     for node in active:
         length = lengths[min(node.line, len(lengths) - 1)]
         natural = sum_width - node.width + extra
@@ -200,7 +239,7 @@ def _try_break(
         if badness > params.tolerance:
             continue
         hyphens = node.hyphens + 1 if flagged else 0
-        if hyphens > params.max_hyphens:
+        if hyphens > params.max_hyphens or (flagged and node.line + 1 in unhyphenated):
             continue
         demerits = (params.line_penalty + badness) ** 2
         if penalty >= 0:
@@ -215,9 +254,10 @@ def _try_break(
         if abs(fitness - node.fitness) > 1:
             demerits += params.adj_demerits
         demerits += node.demerits
-        if fitness not in best or demerits < best[fitness].demerits:
+        key = (fitness, node.line + 1, hyphens) if by_line else (fitness, 0, 0)
+        if key not in best or demerits < best[key].demerits:
             width, stretch, shrink = _after_break(items, index, totals)
-            best[fitness] = _Node(
+            best[key] = _Node(
                 index, node.line + 1, fitness, width, stretch, shrink, demerits, hyphens, node, ratio
             )
     return kept + list(best.values())
