@@ -36,7 +36,7 @@ from octavo.config.printspec import (
     PrintOptions,
     estimate_pages,
 )
-from octavo.layout import notefit, patches
+from octavo.layout import grid, linebreak, notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
 from octavo.layout.pagemap import anchor_pages
@@ -48,6 +48,11 @@ from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles
 
+#: Layouts made again at most to fill short pages and mend hyphenated rectos (``grid``).
+MAX_GRID_PASSES = 3
+#: The worst badness of a line set a line longer in each of those layouts (TeX's default \tolerance,
+#: then a space at most twice its width).
+GRID_TOLERANCE = (200.0, 800.0, 800.0)
 #: Most lines a straddling paragraph may have on a page and still be moved whole.
 MAX_PUSHED_LINES = 3
 #: Most corrective re-layouts before giving up (each fixes at least one page).
@@ -110,11 +115,13 @@ def print_html(
     stylesheet: str | None = None,
     image_src: Callable[[str], str] | None = None,
     plan: SplitPlan | None = None,
+    note_foot: float = 0.0,
 ) -> str:
     """The whole book as one HTML document for the paged layout.
 
     Images and the stylesheet are ``file:`` URLs for WeasyPrint unless
-    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
+    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them);
+    ``note_foot`` is the space (pt) below the notes (``grid.note_foot``).
     """
 
     renderer = PrintRenderer(
@@ -137,6 +144,7 @@ def print_html(
         furniture_type=furniture_type(options),
         furniture_line=FURNITURE_LINE_PT,
         furniture_gap=FURNITURE_GAP_PT,
+        note_foot=note_foot,
         **margins,
     )
     return env.get_template("print/book.html").render(
@@ -245,6 +253,7 @@ def layout(
     WeasyPrint document is alive at a time.
     """
     patches.apply()
+    linebreak.FILLS.clear()
     options = options or PrintOptions()
     fetcher = SafeFetcher([book.root, styles.root], pictures.converted(book))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -252,6 +261,7 @@ def layout(
     html_seconds = 0.0
     document = None
     plan = SplitPlan()
+    foot: float | None = None
     base_url = book.root.resolve().as_uri() + "/"
     for _ in range(4):
         margins = options.margins(assumed_pages)
@@ -259,6 +269,9 @@ def layout(
         split_passes = 0
         started = time.perf_counter()
         html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+        if foot is None:  # the notes' last line on the text's last (``grid``), measured once
+            foot = grid.note_foot(html[: html.index("<body")], base_url, fetcher)
+        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot)
         html_seconds += time.perf_counter() - started
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         corrections = 0
@@ -281,7 +294,9 @@ def layout(
                 better = notefit.refine(book, document, plan, measure_notes)
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
-                    html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+                    html = print_html(
+                        book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot
+                    )
                     source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
                     continue
             if corrections >= MAX_PASSES or not _push_straddlers(book, document):
@@ -292,12 +307,64 @@ def layout(
         assumed_pages, pad = total, wanted_pad
     else:  # the notes' plans and the page count kept moving each other: pad the last layout as it is
         if document is not None and len(document.pages) != content_pages + pad:
-            html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+            html = print_html(
+                book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot or 0.0
+            )
             document = None
             gc.collect()
-            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+            source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            document = source.render()
+            passes += 1
+    # the grid (``grid``): the layout made again, at most ``MAX_GRID_PASSES`` times, with
+    # paragraphs set a line longer to fill short pages and rectos' last lines kept from hyphens;
+    # the best layout is kept: the fewest flaws, the page count unchanged, no note moved off its
+    # call's page (the marks of the passes after it are taken back and it is made again)
+    if document is not None:
+        states = [_grid_state(book, document, options)]
+        history: list[grid.Marks] = []
+        for grid_pass in range(MAX_GRID_PASSES):
+            linebreak.LOOSE_LIMIT[0] = GRID_TOLERANCE[min(grid_pass, len(GRID_TOLERANCE) - 1)]
+            stalled = len(states) > 2 and states[-1][2] >= states[-2][2]  # the last pass mended nothing
+            marks = _grid_marks(book, document, options) if states[-1][2] and not stalled else []
+            if not marks:
+                break
+            history.append(marks)
+            document = None
+            gc.collect()
+            document = source.render()
+            passes += 1
+            states.append(_grid_state(book, document, options))
+        pages_before, deferred_before = states[0][:2]
+        best = min(
+            (
+                i
+                for i, (pages, deferred, _) in enumerate(states)
+                if pages == pages_before and deferred <= deferred_before
+            ),
+            key=lambda i: (states[i][2], -i),
+        )
+        if best != len(states) - 1:
+            for marks in reversed(history[best:]):
+                grid.unmark(marks)
+            document = None
+            gc.collect()
+            document = source.render()
             passes += 1
     return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan)
+
+
+def _grid_state(book: Book, document: weasyprint.Document, options: PrintOptions) -> tuple[int, int, int]:
+    """(pages, notes off their call's page, short lines plus hyphenated rectos) of a layout."""
+    report, _ = grid.survey(book, document, options.leading * 4 / 3)
+    flaws = sum(report.short.values()) + len(report.hyphenated_rectos)
+    return len(document.pages), len(deferred_notes(book, document)), flaws
+
+
+def _grid_marks(book: Book, document: weasyprint.Document, options: PrintOptions) -> grid.Marks:
+    """The marks (``grid.mark``) that would make the layout's short text pages full and keep its
+    rectos from ending in a hyphen; empty when there is nothing to mend or try."""
+    report, pages = grid.survey(book, document, options.leading * 4 / 3)  # pt -> CSS px
+    return grid.mark(report, pages) if report else []
 
 
 def _note_measurer(

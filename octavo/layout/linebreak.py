@@ -84,6 +84,19 @@ class Plan:
 
 _PLANS: dict[tuple[Any, ...], Plan | None] = {}
 
+#: The attribute of a paragraph element naming the page it fills (``grid``): the paragraph is set
+#: a line longer when that page still wants lines (``FILLS``) and it can be.
+FILL = "data-octavo-fill"
+#: The attribute of a paragraph element listing lines (from 1) that must not end in a hyphen.
+UNHYPHENATED = "data-octavo-unhyphenated"
+#: Page name -> (lines it wants, ids of the paragraph elements set a line longer for it): set by
+#: ``grid`` before a layout; read and filled in as WeasyPrint lays the paragraphs out.
+FILLS: dict[str, tuple[int, set[int]]] = {}
+#: The tolerances a paragraph set a line longer is tried at, up to ``LOOSE_LIMIT[0]`` (``interior``
+#: asks for TeX's default \tolerance, 200, first; then 800: no space over twice its width).
+LOOSE_TOLERANCE = (100.0, 200.0, 400.0, 800.0)
+LOOSE_LIMIT = [200.0]
+
 
 def max_x(context: Any, linebox: Any, skip_stack: Any, position_x: float, available_width: float) -> float:
     """The right edge (CSS px) WeasyPrint fills the next line of ``linebox`` up to: its planned
@@ -282,21 +295,82 @@ def _make_plan(context: Any, linebox: Any, measure: float) -> tuple[Plan, _Leave
         return None
     indent = float(linebox.text_indent or 0)
     full = style["text_align_last"] == "justify"  # a note's part cut mid-paragraph: its last line full
+    element = getattr(linebox, "element", None)
+    unhyphenated = _line_numbers(element.get(UNHYPHENATED) if element is not None else None)
     key = (
         tuple((_style_key(b.style), b.text) for b in leaves.boxes),
         round(measure, 3),
         round(indent, 3),
         full,
+        unhyphenated,
     )
-    if key in _PLANS:
-        plan = _PLANS[key]
-    else:
-        plan = _break(context, leaves, measure, indent, full=full)
-        if len(_PLANS) >= PLAN_CACHE_SIZE:
-            _PLANS.clear()
-        _PLANS[key] = plan
+    plan = _cached(
+        key, lambda: _break(context, leaves, measure, indent, full=full, unhyphenated=unhyphenated)
+    )
+    group = element.get(FILL) if element is not None else None
+    if plan is not None and group and group in FILLS:
+        plan = _filled(context, leaves, (measure, indent, full, unhyphenated), key, plan, group, element)
     STATS["planned" if plan is not None else "unfit"] += 1
     return None if plan is None else (plan, leaves)
+
+
+def _cached(key: tuple[Any, ...], make: Any) -> Plan | None:
+    if key in _PLANS:
+        return _PLANS[key]
+    plan: Plan | None = make()
+    if len(_PLANS) >= PLAN_CACHE_SIZE:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
+def _filled(
+    context: Any,
+    leaves: _Leaves,
+    setting: tuple[float, float, bool, frozenset[int]],
+    key: tuple[Any, ...],
+    plan: Plan,
+    group: str,
+    element: Any,
+) -> Plan:
+    """The paragraph set a line longer (TeX's ``\\looseness=1``, within ``LOOSE_TOLERANCE``) when
+    its page (``group``) still wants lines (``FILLS``: ``grid``) and it can be; else ``plan``. The
+    paragraphs of a group are asked in the order they are laid out; one that was chosen is
+    chosen again when WeasyPrint lays it out again."""
+    wanted, chosen = FILLS[group]
+    if id(element) not in chosen and len(chosen) >= wanted:
+        return plan
+    measure, indent, full, unhyphenated = setting
+
+    def loosen() -> Plan | None:
+        for tolerance in (t for t in LOOSE_TOLERANCE if t <= LOOSE_LIMIT[0]):
+            found = _break(
+                context,
+                leaves,
+                measure,
+                indent,
+                full=full,
+                unhyphenated=unhyphenated,
+                looseness=1,
+                tolerance=tolerance,
+            )
+            if found is not None and len(found.widths) == len(plan.widths) + 1:
+                return found
+        return None
+
+    loose = _cached((*key, "loose", LOOSE_LIMIT[0]), loosen)
+    if loose is None:
+        return plan
+    chosen.add(id(element))
+    STATS["loosened"] += 1
+    return loose
+
+
+def _line_numbers(value: str | None) -> frozenset[int]:
+    """The line numbers of an ``UNHYPHENATED`` attribute ("3 7"): none for anything else."""
+    if not value:
+        return frozenset()
+    return frozenset(int(v) for v in value.split() if v.isdigit())
 
 
 def _rest(context: Any, linebox: Any, leaves: _Leaves, start: tuple[int, int], measure: float) -> Plan | None:
@@ -314,12 +388,18 @@ def _break(
     indent: float,
     start: tuple[int, int] = (0, 0),
     full: bool = False,
+    unhyphenated: frozenset[int] = frozenset(),
+    looseness: int = 0,
+    tolerance: float | None = None,
 ) -> Plan | None:
-    """The plan of the paragraph from ``start``; ``full``: its last line is justified too."""
-    for tolerance, hyphenate in PASSES:
+    """The plan of the paragraph from ``start``; ``full``: its last line is justified too;
+    ``unhyphenated``, ``looseness``: ``totalfit.breaks``'; ``tolerance``: that pass alone (with
+    hyphenation), not ``PASSES``."""
+    passes = PASSES if tolerance is None else ((tolerance, True),)
+    for limit, hyphenate in passes:
         items, resumes = _items(context, leaves, hyphenate, start, full)
-        params = Params(tolerance=tolerance, final_hyphen_demerits=FINAL_HYPHEN_DEMERITS)
-        lines = breaks(items, [measure - indent, measure], params)
+        params = Params(tolerance=limit, final_hyphen_demerits=FINAL_HYPHEN_DEMERITS)
+        lines = breaks(items, [measure - indent, measure], params, looseness, unhyphenated)
         if lines is not None:
             return _to_plan(leaves, items, resumes, lines, start, full)
     return None
