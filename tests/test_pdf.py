@@ -99,7 +99,7 @@ def test_two_builds_give_identical_pdfs(tmp_path, monkeypatch):
 
 
 def _three_chapters(root, monkeypatch):
-    """Three chapters of the seed text and notes, with a 0.6 in gutter.
+    """Three chapters of the seed text and notes, with a 0.55 in gutter.
 
     With that measure (and octavo's whole-paragraph line breaking) WeasyPrint 70's
     own page layout moves one note a chapter to the next page (to make room for
@@ -107,7 +107,7 @@ def _three_chapters(root, monkeypatch):
     """
     from octavo.config import printspec
 
-    monkeypatch.setattr(printspec, "KDP_GUTTER", ((828, 0.6),))
+    monkeypatch.setattr(printspec, "KDP_GUTTER", ((828, 0.55),))
     seed = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()][3:]
     body = [line for line in seed if not re.match(r"\d+\.\s", line)]
     notes = [re.match(r"(\d+)\.\s+(.*)", line).groups() for line in seed if re.match(r"\d+\.\s", line)]

@@ -174,9 +174,11 @@ def survey(book: Book, document: weasyprint.Document, leading: float) -> tuple[G
 Marks = list[tuple[Any, str, str | None]]
 
 
-def mark(report: GridReport, pages: list[PageGrid]) -> Marks:
+def mark(report: GridReport, pages: list[PageGrid], bold: bool = False) -> Marks:
     """Set the attributes that mend ``report`` on the print HTML's paragraph elements (the laid-out
     boxes' elements, so the next render of the same HTML sees them) and fill ``linebreak.FILLS``.
+    ``bold`` asks paragraphs running onto a short page that call notes too (``interior`` does
+    from its second pass: a call that moves moves its note, and may move the pages' breaks).
     Returns what was changed (empty: nothing left to try)."""
     changed: Marks = []
     counts: dict[int, int] = {}  # id(element) -> its lines on the pages before the one read
@@ -201,14 +203,14 @@ def mark(report: GridReport, pages: list[PageGrid]) -> Marks:
             name = f"page-{page.index}"
             # a paragraph set whole on the page, or starting on it and running over its foot: a
             # line more lands on this page, and the page after keeps the lines a widow rule
-            # gave it (a paragraph running onto the page from the one before is not asked: its
-            # notes and its break there may move)
+            # gave it; one running onto the page from the page before (full: it keeps its share)
+            # if it calls no note, or if ``bold``
             candidates = {
                 id(e): e
                 for e, _ in page.lines
                 if e is not None
                 and e.tag == "p"
-                and min(seen_on[id(e)]) == page.index
+                and (bold or min(seen_on[id(e)]) == page.index or not _calls_notes(e))
                 and sum(len([1 for f, _ in p.lines if f is e]) for p in pages if p.index in seen_on[id(e)])
                 >= MIN_FILL_LINES
                 and e.get(linebreak.FILL) in (None, name)
@@ -222,6 +224,11 @@ def mark(report: GridReport, pages: list[PageGrid]) -> Marks:
         for key, value in mine.items():
             counts[key] = counts.get(key, 0) + value
     return changed
+
+
+def _calls_notes(element: Any) -> bool:
+    """Whether a paragraph element holds a note (``float: footnote``; class ``footnote``)."""
+    return any("footnote" in (child.get("class") or "").split() for child in element.iter())
 
 
 def unmark(marks: Marks) -> None:

@@ -49,10 +49,13 @@ from octavo.source import gate, pictures
 from octavo.source.styles import Styles
 
 #: Layouts made again at most to fill short pages and mend hyphenated rectos (``grid``).
-MAX_GRID_PASSES = 3
-#: The worst badness of a line set a line longer in each of those layouts (TeX's default \tolerance,
-#: then a space at most twice its width).
-GRID_TOLERANCE = (200.0, 800.0, 800.0)
+#: The layouts made again at most for the grid, each as (the worst badness of a line set a line
+#: longer: TeX's default \tolerance first; whether paragraphs that run onto a short page and call
+#: notes are asked too): a line of badness 400 has a space at most 1.8 times its width, of 800
+#: twice (asked of the paragraphs that start on the page only: with those that run onto it, it
+#: made rivers in tests/test_linebreak.py's hard text).
+GRID_PASSES = ((200.0, False), (400.0, False), (400.0, True))
+MAX_GRID_PASSES = len(GRID_PASSES)
 #: Most lines a straddling paragraph may have on a page and still be moved whole.
 MAX_PUSHED_LINES = 3
 #: Most corrective re-layouts before giving up (each fixes at least one page).
@@ -323,11 +326,10 @@ def layout(
         states = [_grid_state(book, document, options)]
         history: list[grid.Marks] = []
         for grid_pass in range(MAX_GRID_PASSES):
-            linebreak.LOOSE_LIMIT[0] = GRID_TOLERANCE[min(grid_pass, len(GRID_TOLERANCE) - 1)]
-            stalled = len(states) > 2 and states[-1][2] >= states[-2][2]  # the last pass mended nothing
-            marks = _grid_marks(book, document, options) if states[-1][2] and not stalled else []
+            linebreak.LOOSE_LIMIT[0], bold = GRID_PASSES[grid_pass]
+            marks = _grid_marks(book, document, options, bold) if states[-1][2] else []
             if not marks:
-                break
+                continue  # nothing for this pass to ask: the next asks more paragraphs, or looser
             history.append(marks)
             document = None
             gc.collect()
@@ -360,11 +362,13 @@ def _grid_state(book: Book, document: weasyprint.Document, options: PrintOptions
     return len(document.pages), len(deferred_notes(book, document)), flaws
 
 
-def _grid_marks(book: Book, document: weasyprint.Document, options: PrintOptions) -> grid.Marks:
+def _grid_marks(
+    book: Book, document: weasyprint.Document, options: PrintOptions, bold: bool = False
+) -> grid.Marks:
     """The marks (``grid.mark``) that would make the layout's short text pages full and keep its
     rectos from ending in a hyphen; empty when there is nothing to mend or try."""
     report, pages = grid.survey(book, document, options.leading * 4 / 3)  # pt -> CSS px
-    return grid.mark(report, pages) if report else []
+    return grid.mark(report, pages, bold) if report else []
 
 
 def _note_measurer(
