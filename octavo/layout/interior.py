@@ -36,11 +36,12 @@ from octavo.config.printspec import (
     PrintOptions,
     estimate_pages,
 )
-from octavo.layout import grid, linebreak, notefit, patches
+from octavo.layout import figures, grid, linebreak, notefit, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
 from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
+from octavo.render.figures import FigureFit, FigurePlan
 from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
 from octavo.render.tables import TableFit
@@ -62,6 +63,8 @@ MAX_PUSHED_LINES = 3
 MAX_PASSES = 12
 #: Most layouts spent placing long notes' parts, at one gutter.
 MAX_SPLIT_PASSES = 6
+#: Most layouts spent floating figures to the next page's top (``figures``), at one gutter.
+MAX_FIGURE_PASSES = 8
 #: pt: the least a continued note takes at a page's foot in the default style (print.css): the note
 #: area's rule and margins (10 pt) and ``notesplit.MIN_FIRST_LINES`` lines of 11.5 pt, rounded up.
 CONTINUED_NOTE_ROOM = 36.0
@@ -81,6 +84,7 @@ class Layout:
     corrections: int = 0  # layouts made again to bring notes back to their calls' pages
     html_seconds: float = 0.0  # of the layout's time, what went to rendering the print HTML
     plan: SplitPlan | None = None  # the long notes printed in parts
+    placement: FigurePlan | None = None  # the figures floated to the top of a later page
 
     @property
     def page_count(self) -> int:
@@ -119,12 +123,14 @@ def print_html(
     image_src: Callable[[str], str] | None = None,
     plan: SplitPlan | None = None,
     note_foot: float = 0.0,
+    placement: FigurePlan | None = None,
 ) -> str:
     """The whole book as one HTML document for the paged layout.
 
     Images and the stylesheet are ``file:`` URLs for WeasyPrint unless
-    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them);
-    ``note_foot`` is the space (pt) below the notes (``grid.note_foot``).
+    ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
+    ``plan``: the long notes' parts; ``placement``: where figures are set (``figures``);
+    ``note_foot``: the space (pt) below the notes (``grid.note_foot``).
     """
 
     renderer = PrintRenderer(
@@ -133,6 +139,8 @@ def print_html(
         plan=plan,
         fit=True,
         tables=table_fit(styles, options, margins),
+        figures=figure_fit(styles, options, margins),
+        placement=placement,
     )
     env = environment(styles.templates)
     width, height = options.size
@@ -167,6 +175,14 @@ def table_fit(styles: Styles, options: PrintOptions, margins: dict[str, float]) 
     """What tells a table that keeps its words whole (``render/tables.py``) at these margins (inches)."""
     measure = (options.size[0] - margins["inside"] - margins["outside"]) * 72
     return TableFit(measure / (TABLE_TYPE * options.font_size), styles)
+
+
+def figure_fit(styles: Styles, options: PrintOptions, margins: dict[str, float]) -> FigureFit:
+    """The room a figure has at these margins (inches): the measure and the tallest picture, in pt."""
+    measure = (options.size[0] - margins["inside"] - margins["outside"]) * 72
+    return FigureFit(
+        measure, picture_height(options, margins) * 72, options.font_size, options.leading, styles
+    )
 
 
 def picture_height(options: PrintOptions, margins: dict[str, float]) -> float:
@@ -265,16 +281,19 @@ def layout(
     document = None
     plan = SplitPlan()
     foot: float | None = None
+    placement = FigurePlan()
     base_url = book.root.resolve().as_uri() + "/"
     for _ in range(4):
         margins = options.margins(assumed_pages)
         measured: dict[str, list[NoteLine]] = {}  # at this measure: the notes' lines
-        split_passes = 0
+        split_passes = figure_passes = 0
         started = time.perf_counter()
-        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan)
+        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan, placement=placement)
         if foot is None:  # the notes' last line on the text's last (``grid``), measured once
             foot = grid.note_foot(html[: html.index("<body")], base_url, fetcher)
-        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot)
+        html = print_html(
+            book, styles, timestamp, options, margins, pad, plan=plan, placement=placement, note_foot=foot
+        )
         html_seconds += time.perf_counter() - started
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         corrections = 0
@@ -298,7 +317,32 @@ def layout(
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
                     html = print_html(
-                        book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot
+                        book,
+                        styles,
+                        timestamp,
+                        options,
+                        margins,
+                        pad,
+                        plan=plan,
+                        placement=placement,
+                        note_foot=foot,
+                    )
+                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    continue
+            if figure_passes < MAX_FIGURE_PASSES and "<figure" in html:
+                floated = figures.place(book, document, placement)
+                if floated is not None:
+                    placement, figure_passes = floated, figure_passes + 1
+                    html = print_html(
+                        book,
+                        styles,
+                        timestamp,
+                        options,
+                        margins,
+                        pad,
+                        plan=plan,
+                        placement=placement,
+                        note_foot=foot,
                     )
                     source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
                     continue
@@ -311,7 +355,15 @@ def layout(
     else:  # the notes' plans and the page count kept moving each other: pad the last layout as it is
         if document is not None and len(document.pages) != content_pages + pad:
             html = print_html(
-                book, styles, timestamp, options, margins, pad, plan=plan, note_foot=foot or 0.0
+                book,
+                styles,
+                timestamp,
+                options,
+                margins,
+                pad,
+                plan=plan,
+                placement=placement,
+                note_foot=foot or 0.0,
             )
             document = None
             gc.collect()
@@ -352,7 +404,9 @@ def layout(
             gc.collect()
             document = source.render()
             passes += 1
-    return Layout(document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan)
+    return Layout(
+        document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan, placement
+    )
 
 
 def _grid_state(book: Book, document: weasyprint.Document, options: PrintOptions) -> tuple[int, int, int]:

@@ -34,8 +34,10 @@ def _body_boxes(page: weasyprint.Page) -> list[Box]:
     return [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
 
 
-def measure(page: weasyprint.Page, index: int) -> PageFill:
-    """The fill of one page: text bottom over the usable height of its text area."""
+def room(page: weasyprint.Page) -> tuple[float, float, float, int]:
+    """(top of the text area, lowest body content, foot of the room the text may use, body lines),
+    y in CSS px from the page's top. A figure's caption lines are not counted as lines: a page
+    that holds only figures (``render/figures.py``) is no text page."""
     box = page._page_box
     top = box.content_box_y()
     bottom = top + box.height
@@ -43,17 +45,24 @@ def measure(page: weasyprint.Page, index: int) -> PageFill:
         if isinstance(child, FootnoteAreaBox) and child.children:
             bottom = min(bottom, child.position_y)
     lowest, lines = top, 0
-    stack = _body_boxes(page)
+    stack: list[tuple[Box, bool]] = [(b, False) for b in _body_boxes(page)]
     while stack:
-        current = stack.pop()
+        current, in_figure = stack.pop()
         if isinstance(current, LineBox):
-            lines += 1
+            lines += 0 if in_figure else 1
             lowest = max(lowest, current.position_y + current.height)
             continue
         if isinstance(current, ReplacedBox):
             lowest = max(lowest, current.position_y + current.margin_height())
             continue
-        stack.extend(getattr(current, "children", []))
+        in_figure = in_figure or getattr(current, "element_tag", None) == "figure"
+        stack.extend((child, in_figure) for child in getattr(current, "children", []))
+    return top, lowest, bottom, lines
+
+
+def measure(page: weasyprint.Page, index: int) -> PageFill:
+    """The fill of one page: text bottom over the usable height of its text area."""
+    top, lowest, bottom, lines = room(page)
     usable = max(bottom - top, 1)
     return PageFill(index, min(1.0, (lowest - top) / usable), lines)
 

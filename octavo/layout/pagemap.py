@@ -88,7 +88,10 @@ def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBo
 
     A table's header rows count where the table begins: WeasyPrint sets them
     again at the top of each page the table continues on, and there they are
-    left out (``headers`` holds the elements of those already met).
+    left out (``headers`` holds the elements of those already met). A figure's
+    caption is left out too: it repeats the picture's alt text, which the EPUB's
+    blocks do not count, and a page that begins with a figure (one the layout
+    floated there) begins, for the EPUB, with the text after it.
     """
     stack = [
         (child, "")
@@ -98,6 +101,8 @@ def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBo
     while stack:
         box, owner = stack.pop()
         element = getattr(box, "element", None)
+        if getattr(box, "element_tag", None) == "figcaption":
+            continue
         if getattr(box, "is_header", False) and element is not None:
             if element in headers:
                 continue  # a header row repeated on a continuation page

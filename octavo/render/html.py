@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup, escape
 
 from octavo.model import Book, Node, Note, Section
+from octavo.render.figures import caption_html, figure_image
 from octavo.render.fit import breakable, code_lines
 from octavo.source.tables import number_columns
 
@@ -231,6 +232,10 @@ class HtmlRenderer:
             self.element(node, out)
 
     def element(self, node: Node, out: list[str]) -> None:
+        image = figure_image(node)
+        if image is not None:
+            self.figure(node, image, out)
+            return
         if node.type == "heading":
             tag = f"h{min(6, int(node.attr('level', '2')))}"
         else:
@@ -256,12 +261,27 @@ class HtmlRenderer:
         for child in node.children:
             self.node(child, out)
 
-    def image(self, node: Node, out: list[str]) -> None:
-        """A picture; one marked ``{.decorative}`` has an empty ``alt`` and is presentation only."""
+    def image(self, node: Node, out: list[str], style: str = "") -> None:
+        """A picture; one marked ``{.decorative}`` has an empty ``alt`` and is presentation only.
+        ``style``: a CSS declaration for it (a figure's tallest height in print)."""
         extra = [("src", self.image_src(node.attr("src"))), ("alt", node.attr("alt"))]
         if "decorative" in node.attr("class").split():
             extra = [extra[0], ("alt", ""), ("role", "presentation")]
+        if style:
+            extra.append(("style", style))
         out.append(f"<img{attr_string(extra + self.lang_attrs(node))}/>")
+
+    def figure(self, paragraph: Node, image: Node, out: list[str]) -> None:
+        """A figure (``render/figures.py``): ``<figure>`` with the paragraph's attributes, the picture
+        and its caption (none when the alt text is empty)."""
+        out.append(self.open_tag(paragraph, "figure", [("class", "figure")]))
+        self.image(image, out, self.figure_style(image))
+        out.append(caption_html(image))
+        out.append("</figure>")
+
+    def figure_style(self, image: Node) -> str:
+        """A CSS declaration for a figure's picture (none by default)."""
+        return ""
 
     def target_href(self, section_id: str, fragment: str) -> str:
         """The href of a link the resolver led to a section (and an id in it): one document here."""

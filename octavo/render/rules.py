@@ -9,7 +9,7 @@ with a backlink, which Apple Books, Kobo and Kindle show as a pop-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -19,6 +19,7 @@ from octavo.render.fit import code_lines
 from octavo.render.html import HtmlRenderer, attr_string
 
 if TYPE_CHECKING:
+    from octavo.render.figures import FigureFit, FigurePlan
     from octavo.render.notes import SplitPlan
     from octavo.render.tables import TableFit
 
@@ -35,7 +36,9 @@ class PrintRenderer(HtmlRenderer):
     ``plan`` (a ``render.notes.SplitPlan``, decided by the layout) says which long notes are printed in
     parts and how many overrun pages end a section; without it every note is
     one part. ``tables`` (the measure and the book face) tells which tables keep their
-    words whole; without it none does.
+    words whole; without it none does. ``figures`` (the room a figure has) gives each figure's
+    picture its tallest height; ``placement`` (a ``render.figures.FigurePlan``, decided by the
+    layout) says where figures are set when not where the author put them.
     """
 
     def __init__(
@@ -46,12 +49,32 @@ class PrintRenderer(HtmlRenderer):
         fit: bool = False,
         plan: SplitPlan | None = None,
         tables: TableFit | None = None,
+        figures: FigureFit | None = None,
+        placement: FigurePlan | None = None,
     ):
         super().__init__(book, image_src, fit=fit)
         self._in_note = False
         self._in_text = False  # rendering the children of a block that holds text
         self.plan = plan
         self.tables = tables
+        self.figures = figures
+        self.placement = placement
+        self._sections = {id(s.blocks): s.id for s in book.sections}
+
+    def blocks(self, nodes: Iterable[Node], opening: bool = False) -> Markup:
+        """A section's blocks as the layout placed them (``placement``): its opening paragraph
+        keeps its lead-in only if it still opens the section."""
+        ident = self._sections.get(id(nodes))
+        placed = self.placement.sections.get(ident) if self.placement and ident else None
+        if placed is None or not isinstance(nodes, tuple):
+            return super().blocks(nodes, opening)
+        first = nodes[0] if nodes else None
+        return super().blocks(placed, opening and bool(placed) and placed[0] is first)
+
+    def figure_style(self, image: Node) -> str:
+        if self.figures is None:
+            return ""
+        return f"max-height: {self.figures.image_height(image):g}pt"
 
     def whole_table(self, table: Node) -> bool:
         return self.tables is not None and self.tables.whole(table)
@@ -106,12 +129,12 @@ class PrintRenderer(HtmlRenderer):
         finally:
             self._in_text = saved
 
-    def image(self, node: Node, out: list[str]) -> None:
+    def image(self, node: Node, out: list[str], style: str = "") -> None:
         if not self._in_text:
-            super().image(node, out)
+            super().image(node, out, style)
             return
         out.append('<span class="in-text-picture">')
-        super().image(node, out)
+        super().image(node, out, style)
         out.append("</span>")
 
     def open_tag(self, node: Node, tag: str, extra: list[tuple[str, str]] | None = None) -> str:
@@ -119,6 +142,8 @@ class PrintRenderer(HtmlRenderer):
             extra = [*(extra or []), ("data-block", node.attr("block"))]
         if tag == "p" and is_picture_paragraph(node):  # set without the first line's indent
             extra = [*(extra or []), ("data-picture", "")]
+        if tag == "p" and node.attr("split") and not self._in_note:  # cut where a figure was set
+            extra = [*(extra or []), ("data-split", node.attr("split"))]
         return super().open_tag(node, tag, extra)
 
     def node(self, node: Node, out: list[str]) -> None:
