@@ -26,10 +26,12 @@ from test_epub import epubcheck_counts
 from octavo.inspect.pagetext import words
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
-WORDS = (
-    "The committee met again in the autumn and took up the question of the harbour, which the "
-    "merchants of the lower town had pressed on it for years without an answer; its members "
-    "walked the quays, counted the ships and wrote a report that nobody read until the winter."
+WORDS = " ".join(
+    [
+        "The committee met again in the autumn and took up the question of the harbour, which the",
+        "merchants of the lower town had pressed on it for years without an answer; its members",
+        "walked the quays, counted the ships and wrote a report that nobody read until the winter.",
+    ]
 ).split()
 
 

@@ -184,16 +184,13 @@ def _defer(book: Book, document: weasyprint.Document, plan: FigurePlan) -> dict[
             continue
         done.add(section.id)
         # the section's lines from its first page to the next page's end (to find the cut)
-        start = next(
-            p
-            for p in range(q, -1, -1)
-            if p == 0 or boxes[p - 1] is None or boxes[p - 1].element is not box.element
-        )
+        ours = [b if b is not None and b.element is box.element else None for b in boxes]
+        start = next(p for p in range(q, -1, -1) if p == 0 or ours[p - 1] is None)
         lines = [
             line
             for p in range(start, min(q + 2, len(pages)))
-            if boxes[p] is not None and boxes[p].element is box.element
-            for line in _lines(boxes[p], p, blocks)
+            if (mine := ours[p]) is not None
+            for line in _lines(mine, p, blocks)
         ]
         foot = group[-1].position_y + group[-1].margin_height()
         heads_height = group[0].position_y - heads[0].position_y if heads else 0.0
@@ -248,14 +245,14 @@ def arrange(section: Section, moves: dict[str, tuple[int, int]]) -> tuple[Node, 
             placed.setdefault(target[0], []).append((target[1], position, node))
             moved.add(position)
     out: list[Node] = []
-    for position, node in enumerate([*section.blocks, None]):
+    for position, block in enumerate([*section.blocks, None]):
         figures = sorted(placed.get(position, []), key=lambda f: (f[0], f[1]))
-        if node is None:
+        if block is None:
             out.extend(f for _, _, f in figures)
             break
         if position in moved:
             continue
-        done, rest = 0, node
+        done, rest = 0, block  # characters of the paragraph set before, and the part left
         for offset, _, figure in figures:
             if offset > done and rest.type == "paragraph":
                 left, right = cut_blocks((rest,), offset - done)
