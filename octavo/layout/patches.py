@@ -211,6 +211,50 @@ PATCHES: tuple[Patch, ...] = (
         helpers=("_octavo_shrinks",),
     ),
     Patch(
+        name="actual-text-split",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.layout.inline",
+        function="split_text_box",
+        line="        box = box.copy_with_text(layout.text)",
+        replacement=(
+            "        box = _octavo_split(box, layout.text, text, skip, resume_index, available_width)"
+        ),
+        why="a line's text box holding part of a word broken at a line's end is given the text it "
+        "stands for, the word whole (octavo.layout.actualtext.split)",
+        upstream="WeasyPrint draws a hyphenated word as two strings; no upstream plan for /ActualText found",
+        helpers=("_octavo_split",),
+    ),
+    Patch(
+        name="actual-text-begin",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.draw.text",
+        function="draw_text",
+        line="    stream.begin_text()\n",
+        replacement=(
+            "    octavo_actual = _octavo_actual_begin(stream, textbox, text_overflow, block_ellipsis)\n"
+            "    stream.begin_text()\n"
+        ),
+        why="a text box holding part of a word broken at a line's end is drawn in marked content whose "
+        "/ActualText (ISO 32000-1 14.9.4) has the word whole: the PDF's text reads it whole "
+        "(octavo.layout.actualtext.begin)",
+        upstream="as actual-text-split",
+        helpers=("_octavo_actual_begin",),
+    ),
+    Patch(
+        name="actual-text-end",
+        library="weasyprint",
+        version="70.0",
+        module="weasyprint.draw.text",
+        function="draw_text",
+        line="    stream.end_text()\n",
+        replacement="    stream.end_text()\n    if octavo_actual:\n        _octavo_actual_end(stream)\n",
+        why="the marked content of a broken word's text box ends with its text object",
+        upstream="as actual-text-split",
+        helpers=("_octavo_actual_end",),
+    ),
+    Patch(
         name="report-notes",
         library="weasyprint",
         version="70.0",
@@ -429,6 +473,29 @@ def _octavo_shrinks(context: Any, line: Any, available_width: float, last: bool)
     from octavo.layout import linebreak
 
     return linebreak.shrinks(context, line, available_width, last)
+
+
+def _octavo_split(box: Any, text: str, rest: bytes, skip: int, resume: int | None, width: Any) -> Any:
+    """``actualtext.split``: a line's text box, with the marks of a broken word."""
+    from octavo.layout import actualtext
+
+    return actualtext.split(box, text, rest, skip, resume, width)
+
+
+def _octavo_actual_begin(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str) -> bool:
+    """``actualtext.begin``: the replacement text's marked content begun, if the box has one."""
+    if "octavo_actual" not in textbox.__dict__:
+        return False
+    from octavo.layout import actualtext
+
+    return actualtext.begin(stream, textbox, text_overflow, block_ellipsis)
+
+
+def _octavo_actual_end(stream: Any) -> None:
+    """``actualtext.end``: the replacement text's marked content ended."""
+    from octavo.layout import actualtext
+
+    actualtext.end(stream)
 
 
 def _ident(footnote: object) -> str:
