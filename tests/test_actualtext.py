@@ -226,3 +226,72 @@ def test_the_pages_render_as_without_replacement_text(book):
     one, two = pdfium.PdfDocument(str(book["print"])), pdfium.PdfDocument(str(book["plain"]))
     for i in range(len(one)):
         assert one[i].render(scale=1.5).to_pil().tobytes() == two[i].render(scale=1.5).to_pil().tobytes(), i
+
+
+class FakeBox:
+    """What ``actualtext.split`` reads of a WeasyPrint text box."""
+
+    def __init__(self, text: str, hyphen: str = "\u2010") -> None:
+        self.text = text
+        self.style = {"hyphenate_character": hyphen}
+
+    def copy_with_text(self, text: str) -> FakeBox:
+        new = FakeBox.__new__(FakeBox)
+        new.__dict__.update(self.__dict__)
+        new.text = text
+        return new
+
+
+def lines(text: str, breaks: list[tuple[int, str]]) -> list[str | None]:
+    """Split ``text`` into lines as WeasyPrint does (each line: where the next starts, in
+    characters, and the line as drawn), the last line taking the rest; each line's
+    replacement text."""
+    box, skip, found = FakeBox(text), 0, []
+    data = text.encode()
+    for end, drawn_text in [*breaks, (None, None)]:
+        rest = data[skip:]
+        resume = None if end is None else len(text[:end].encode()) - skip
+        line = actualtext.split(box, drawn_text or rest.decode(), rest, skip, resume, 100.0)
+        found.append(line.__dict__.get(actualtext.ACTUAL))
+        skip += resume or 0
+    return found
+
+
+def test_a_hyphenated_word_stands_whole_on_its_first_line_and_not_on_the_next():
+    assert lines("the representative of it", [(9, "the repre\u2010")]) == ["the representative", "of it"]
+
+
+def test_a_word_over_three_lines_stands_whole_on_the_first():
+    text = "a counterrevolutionary b"
+    assert lines(text, [(9, "a counter\u2010"), (15, "revolu\u2010")]) == [
+        "a counterrevolutionary",
+        "\t",
+        "b",
+    ]
+
+
+def test_a_compound_broken_at_its_hyphen_keeps_it_and_a_soft_hyphen_goes():
+    assert lines("a well-known b", [(7, "a well-")]) == ["a well-known", "b"]
+    assert lines("an extra\u00adordinary day", [(9, "an extra\u00ad\u2010")]) == ["an extraordinary", "day"]
+
+
+def test_other_breaks_and_measures_are_left_alone():
+    url = "see example.org/\u200bpath/to"
+    assert lines(url, [(17, "see example.org/\u200b")]) == [None, None]  # a URL's break: no hyphen
+    assert lines("two words", [(4, "two")]) == [None, None]  # a break at a space
+    box = FakeBox("the representative")
+    line = actualtext.split(box, "the repre\u2010", b"the representative", 0, 9, None)
+    assert actualtext.ACTUAL not in line.__dict__ and not box.__dict__.get(actualtext.BROKEN)
+
+
+def test_replacement_text_is_a_pdf_text_string():
+    assert actualtext.text_string("a(b)\\c") == rb"(a\(b\)\\c)"
+    assert actualtext.text_string("naïve") == b"(\xfe\xff\x00n\x00a\x00\xef\x00v\x00e)"
+    assert actualtext.text_string("\t") == b"(\xfe\xff\x00\t)"
+    assert actualtext.text_string("\u010a\u0d29") == b"(\xfe\xff\x01\\n\\r\\))"
+    with pikepdf.new() as pdf:  # as a PDF reader reads it back
+        for text in ("a(b)\\c", "naïve", "\t", "\u010a\u0d29", "Ἀθῆναι"):
+            pdf.Root.T = pikepdf.parse_content_stream(
+                pikepdf.Stream(pdf, actualtext.text_string(text) + b" Tj")
+            )[0][0][0]
+            assert str(pdf.Root.T) == text

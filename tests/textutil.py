@@ -62,6 +62,35 @@ def superior(textpage, index: int, char: str, size: float) -> bool:
     return textpage.get_charbox(index)[1] - y.value >= 0.25 * size * 0.75
 
 
+def drawn(data: bytes) -> bytes:
+    """A PDF (bytes) without its replacement text: each marked-content sequence with an
+    /ActualText (``octavo.layout.actualtext``: a word broken at a line's end, read whole) is
+    dropped, its operators kept, so that a text extractor reads the glyphs as drawn, the
+    hyphens at line ends included."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            kept, open_ = [], []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    properties = operands[1] if name == "BDC" else None
+                    replaced = isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties
+                    open_.append(replaced)
+                    if replaced:
+                        continue
+                elif name == "EMC" and open_ and open_.pop():
+                    continue
+                kept.append((operands, operator))
+            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
 def pdf_streams(path: Path) -> Streams:
     """Body and note words of a PDF, told apart by font size and position."""
     import pypdfium2 as pdfium

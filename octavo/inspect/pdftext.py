@@ -56,17 +56,20 @@ OPERATION = re.compile(
     re.S,
 )
 #: ``OPERATION`` with a text object as WeasyPrint writes it, byte for byte (BT, Tm, Tf, TJ, ET, a
-#: line each, maybe in the marked content that tags it: ``/Span <</MCID 3>> BDC`` ... ``EMC``,
-#: where OPERATION finds nothing), as one operation (groups 1-4: the Tm numbers, the font, its
-#: size, the array), then OPERATION's (groups 5-13). Its numbers are only made of the bytes of
-#: numbers (``_operations`` reads them, or has OPERATION read on where one is not a number) and its
-#: arrays run to the first ']', a literal string's included (OPERATION reads on where an array holds
-#: one), so that both read the same operations. No group, no look-around before the array: a text
-#: object costs little more than the scan of its array.
+#: line each, maybe in the marked content that tags it: ``/Span <</MCID 3>> BDC`` ... ``EMC``, and
+#: in the replacement text of a broken word, ``/Span <</ActualText (...)>> BDC`` ... ``EMC``
+#: (``layout.actualtext``), where OPERATION finds nothing), as one operation (groups 1-4: the Tm
+#: numbers, the font, its size, the array), then OPERATION's (groups 5-13). Its numbers are only
+#: made of the bytes of numbers (``_operations`` reads them, or has OPERATION read on where one is
+#: not a number) and its arrays run to the first ']', a literal string's included (OPERATION reads
+#: on where an array holds one), so that both read the same operations. No group, no look-around
+#: before the array: a text object costs little more than the scan of its array.
 READING = re.compile(
     _START
-    + rb"(?:/[A-Za-z]+\n<</MCID \d+>>\nBDC\n)?BT\n([-+.\d ]*) Tm\n/([^\s/\[\]<>(){}%]+) ([-+.\d]*) Tf\n"
-    + rb"\[([^\]]*)\] TJ\nET(?![^\s\[/<(%])(?:\nEMC)?"
+    + rb"(?:/[A-Za-z]+\n<</MCID \d+>>\nBDC\n)?"
+    + rb"(?:/Span\n<</ActualText \([^\\)]*+(?:\\.[^\\)]*+)*+\)>>\nBDC\n)?"
+    + rb"BT\n([-+.\d ]*) Tm\n/([^\s/\[\]<>(){}%]+) ([-+.\d]*) Tf\n"
+    + rb"\[([^\]]*)\] TJ\nET(?![^\s\[/<(%])(?:\nEMC){0,2}"
     + rb"|\[([^\]]*)\]\s*TJ"
     + _OTHERS,
     re.S,
