@@ -295,3 +295,17 @@ def test_replacement_text_is_a_pdf_text_string():
                 pikepdf.Stream(pdf, actualtext.text_string(text) + b" Tj")
             )[0][0][0]
             assert str(pdf.Root.T) == text
+
+
+def test_the_referee_reads_the_same_text_in_as_many_steps(book):
+    """The fidelity referee reads the glyphs (the hyphens included) as without the replacement
+    text, and each text object in one match of its fast form (``pdftext.READING``)."""
+    from octavo.inspect.pdftext import READING, Reader
+
+    with pikepdf.open(book["print"]) as one, pikepdf.open(book["plain"]) as two:
+        mine, theirs = Reader(one), Reader(two)
+        for index, (a, b) in enumerate(zip(one.pages, two.pages, strict=True)):
+            runs = [(r.text, r.size, r.box) for r in mine.page(index, a)]
+            assert runs == [(r.text, r.size, r.box) for r in theirs.page(index, b)], index
+            steps = [sum(1 for _ in READING.finditer(p.Contents.read_bytes())) for p in (a, b)]
+            assert steps[0] == steps[1], index
