@@ -67,10 +67,10 @@ TOML = BOOK_TOML.replace('title = "A Test Book"', 'title = "Broken Words"') + (
 )
 
 
-def chapter() -> str:
-    rng = random.Random(17)
+def chapter(seed: int = 18, count: int = 9) -> str:
+    rng = random.Random(seed)
     paragraphs = []
-    for _number in range(9):
+    for _number in range(count):
         words = []
         for _ in range(80):
             draw = rng.random()
