@@ -283,17 +283,29 @@ def layout(
     foot: float | None = None
     placement = FigurePlan()
     base_url = book.root.resolve().as_uri() + "/"
+
+    def book_html() -> str:  # the print HTML with the margins, padding, plans and foot as they now are
+        return print_html(
+            book,
+            styles,
+            timestamp,
+            options,
+            margins,
+            pad,
+            plan=plan,
+            placement=placement,
+            note_foot=foot or 0.0,
+        )
+
     for _ in range(4):
         margins = options.margins(assumed_pages)
         measured: dict[str, list[NoteLine]] = {}  # at this measure: the notes' lines
         split_passes = figure_passes = 0
         started = time.perf_counter()
-        html = print_html(book, styles, timestamp, options, margins, pad, plan=plan, placement=placement)
+        html = book_html()
         if foot is None:  # the notes' last line on the text's last (``grid``), measured once
             foot = grid.note_foot(html[: html.index("<body")], base_url, fetcher)
-        html = print_html(
-            book, styles, timestamp, options, margins, pad, plan=plan, placement=placement, note_foot=foot
-        )
+            html = book_html()
         html_seconds += time.perf_counter() - started
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         corrections = 0
@@ -316,34 +328,14 @@ def layout(
                 better = notefit.refine(book, document, plan, measure_notes)
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
-                    html = print_html(
-                        book,
-                        styles,
-                        timestamp,
-                        options,
-                        margins,
-                        pad,
-                        plan=plan,
-                        placement=placement,
-                        note_foot=foot,
-                    )
+                    html = book_html()
                     source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
                     continue
             if figure_passes < MAX_FIGURE_PASSES and "<figure" in html:
                 floated = figures.place(book, document, placement)
                 if floated is not None:
                     placement, figure_passes = floated, figure_passes + 1
-                    html = print_html(
-                        book,
-                        styles,
-                        timestamp,
-                        options,
-                        margins,
-                        pad,
-                        plan=plan,
-                        placement=placement,
-                        note_foot=foot,
-                    )
+                    html = book_html()
                     source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
                     continue
             if corrections >= MAX_PASSES or not _push_straddlers(book, document):
@@ -354,17 +346,7 @@ def layout(
         assumed_pages, pad = total, wanted_pad
     else:  # the notes' plans and the page count kept moving each other: pad the last layout as it is
         if document is not None and len(document.pages) != content_pages + pad:
-            html = print_html(
-                book,
-                styles,
-                timestamp,
-                options,
-                margins,
-                pad,
-                plan=plan,
-                placement=placement,
-                note_foot=foot or 0.0,
-            )
+            html = book_html()
             document = None
             gc.collect()
             source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)

@@ -123,6 +123,11 @@ def breaks(
     sum_width = sum_stretch = sum_shrink = 0.0
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, 0.0, 0.0, 0, None, 0.0)]
     last_box = False
+
+    def attempt(index: int) -> list[_Node]:  # the break at ``index`` tried from every active node
+        totals = (sum_width, sum_stretch, sum_shrink)
+        return _try_break(items, index, active, lengths, params, totals, unhyphenated, by_line)
+
     for index, item in enumerate(items):
         if isinstance(item, Box):
             sum_width += item.width
@@ -132,16 +137,7 @@ def breaks(
             continue
         if isinstance(item, Glue):
             if last_box:
-                active = _try_break(
-                    items,
-                    index,
-                    active,
-                    lengths,
-                    params,
-                    (sum_width, sum_stretch, sum_shrink),
-                    unhyphenated,
-                    by_line,
-                )
+                active = attempt(index)
             sum_width += item.width
             sum_stretch += item.stretch
             sum_shrink += item.shrink
@@ -149,16 +145,7 @@ def breaks(
             continue
         last_box = False
         if item.penalty < INFINITY:
-            active = _try_break(
-                items,
-                index,
-                active,
-                lengths,
-                params,
-                (sum_width, sum_stretch, sum_shrink),
-                unhyphenated,
-                by_line,
-            )
+            active = attempt(index)
         if not active:
             return None
     ends = [n for n in active if n.position == len(items) - 1]
