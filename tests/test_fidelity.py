@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
+from conftest import ROOT, SEED, build_book, fidelity_problems
 from textutil import epub_streams, missing_in_order, pdf_streams, seed_streams
 
 
@@ -40,3 +40,12 @@ def test_a_lost_word_is_detected(expected):
     damaged = list(seed.body)
     del damaged[len(damaged) // 2]
     assert missing_in_order(seed.body, damaged)
+
+
+def test_a_word_broken_over_a_page_turn_above_list_markers_is_read_whole(tmp_path):
+    """A book written by a new user (lists, quotations, subheads, notes): pages whose last line is
+    broken by a hyphen carry list markers, which WeasyPrint draws after the page's text; the
+    referee reads the lowest line last (``pagetext._last_line_last``) and joins the word with the
+    next page's first, where it reported "collectivization" and "inhumanity" lost (exit 1)."""
+    built = build_book(ROOT / "tests" / "books" / "lists-at-turns", tmp_path / "out", formats=("pdf",))
+    assert fidelity_problems(built.result, built.pdf) == []

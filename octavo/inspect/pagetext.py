@@ -282,6 +282,18 @@ def _superior(run: Run) -> bool:
     return run.box is not None and figures.isdigit() and run.box[1] - run.start[1] >= 0.25 * run.height
 
 
+def _last_line_last(lines: list[str], foot: dict[int, float]) -> None:
+    """Put the page's lowest body line last when it ends in a hyphen and something was drawn after
+    it (WeasyPrint draws list markers outside the text after the page's text): a word broken
+    across the page turn is then joined with the next page's first (``fidelity._stream``)."""
+    if not foot:
+        return
+    lowest = min(foot, key=foot.__getitem__) - 1
+    last = max(foot) - 1
+    if lowest != last and lines[lowest].rstrip()[-1:] in HYPHENS + "-":
+        lines.append(lines.pop(lowest))
+
+
 def _page_text(
     index: int,
     trim: Sequence[float],
@@ -313,6 +325,7 @@ def _page_text(
     owned: dict[str, list[str]] = {}  # note id -> its part's lines on this page
     owner = ""
     body_lines, note_lines = [""], [""]
+    foot: dict[int, float] = {}  # body line (its number from 1) -> the bottom of its first inked run
     lines, in_notes = body_lines, False  # the region the last inked run was in: the body, or notes
     result = PageText()
     before = None
@@ -359,6 +372,8 @@ def _page_text(
         if right_to_left and RIGHT_TO_LEFT.search(text):  # drawn in visual order: the other way round
             text = text[::-1]
         lines[-1] += text
+        if not in_notes and len(body_lines) not in foot:
+            foot[len(body_lines)] = bottom
         if in_notes:  # the part whose top is the lowest above the run's
             mine = next((ident for y, ident in starts if y >= top - 1.0), "")
             if mine and mine != owner:
@@ -366,6 +381,7 @@ def _page_text(
                 owned.setdefault(owner, [""]).append("")
             if owner:
                 owned[owner][-1] += text
+    _last_line_last(body_lines, foot)
     body, notes = join_lines(body_lines), join_lines(note_lines)
     result.body, result.notes = read(body), read(notes)
     result.hyphenated = (body[-1:] in tuple(HYPHENS + "-"), notes[-1:] in tuple(HYPHENS + "-"))
