@@ -111,3 +111,26 @@ def test_the_long_note_book_is_set_as_planned(tmp_path):
     built = build_book(ROOT / "tests" / "books" / "long-note", tmp_path / "dist", formats=("pdf",))
     assert fidelity_problems(built.result, built.pdf) == []
     assert linebreak.STATS["lines"] > 500 and linebreak.STATS["missed"] == 0
+
+
+def test_a_word_alone_on_its_line_is_not_stretched_past_the_expansion(tmp_path):
+    """A word followed by a digest no line can hold ends up alone on its line; its letters were
+    scaled to the whole measure (2.5 times, a new user's book). Every text matrix's horizontal
+    scale stays within ``EXPANSION``: the line is left short instead."""
+    import pikepdf
+
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    text = (
+        f"# Stretched\n\nmisunderstanding, {digest}, the and Massachusetts, the re-establishment of "
+        "a policy.\n\nCounterrevolutionaries {digest}, then more text follows here as it would.\n"
+    ).replace("{digest}", digest)
+    built = build_book(make_manuscript(tmp_path / "ms", {"a.md": text}), tmp_path / "out", formats=("pdf",))
+    scales = [
+        float(operands[0])
+        for page in pikepdf.open(built.pdf).pages
+        for operands, operator in pikepdf.parse_content_stream(page)
+        if str(operator) == "Tm"
+    ]
+    assert len(scales) >= 10
+    assert max(scales) <= 1 + linebreak.EXPANSION + 1e-6
+    assert min(scales) >= 1 - linebreak.EXPANSION - 1e-6

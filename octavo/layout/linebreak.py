@@ -149,13 +149,14 @@ def justify(context: Any, line: Any, extra: float) -> bool:
     flexible = (space_stretch if extra > 0 else space_shrink) + letters
     if flexible <= 0:
         return False
-    scale = 1 + (extra / flexible) * EXPANSION if letters else 1.0
+    ratio = max(-1.0, min(1.0, extra / flexible))  # letters widen or narrow by EXPANSION at most
+    scale = 1 + ratio * EXPANSION if letters else 1.0
     spaces = count_expandable_spaces(line)
     target = line.width + extra
     if spaces:
         spacing = (target / scale - line.width) / spaces
-    else:
-        spacing, scale = 0.0, target / line.width
+    else:  # a word alone on its line: its letters widen by EXPANSION at most, the line stays short
+        spacing, scale = 0.0, max(1 - EXPANSION, min(1 + EXPANSION, target / line.width))
     _spread_line(context, line, spacing, scale, 0.0)
     return True
 
