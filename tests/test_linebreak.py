@@ -134,3 +134,20 @@ def test_a_word_alone_on_its_line_is_not_stretched_past_the_expansion(tmp_path):
     assert len(scales) >= 10
     assert max(scales) <= 1 + linebreak.EXPANSION + 1e-6
     assert min(scales) >= 1 - linebreak.EXPANSION - 1e-6
+
+
+def test_no_line_begins_with_a_spaced_dash(tmp_path):
+    """A spaced dash stays with the word before it: no line begins with one (Chicago 6.80). A new
+    user's book (tests/books/lists-at-turns) had a line beginning "– and often contradictory –".
+    Read on the glyphs drawn."""
+    import pypdfium2 as pdfium
+    from textutil import drawn
+
+    built = build_book(ROOT / "tests" / "books" / "lists-at-turns", tmp_path / "out", formats=("pdf",))
+    lines = [
+        line.strip()
+        for page in pdfium.PdfDocument(drawn(built.pdf.read_bytes()))
+        for line in page.get_textpage().get_text_range().replace("\r", "").split("\n")
+    ]
+    assert sum(" – " in line for line in lines) >= 5
+    assert [line for line in lines if line.startswith(("–", "—"))] == []

@@ -145,6 +145,26 @@ def test_url_break_points_follow_chicago():
 
 
 @pytest.mark.parametrize(
+    ("token", "first", "last"),
+    [
+        ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,", None, None),
+        ("https://example.org/a/b.", "https:", "/b."),
+        ("(https://example.org/a/b),", "(https:", "/b),"),
+        ("“https://example.org/a”;", "“https:", "/a”;"),
+    ],
+)
+def test_a_string_never_breaks_before_the_sentence_punctuation_after_it(token, first, last):
+    """A new user's digest followed by a comma broke before the comma (", the" began a line):
+    the punctuation after a string (and the bracket or quote before it) is not the string's."""
+    bounds = [0, *break_points(token), len(token)]
+    pieces = [token[a:b] for a, b in pairwise(bounds)]
+    if first is None:
+        assert pieces == [token]
+    else:
+        assert pieces[0] == first and pieces[-1] == last, pieces
+
+
+@pytest.mark.parametrize(
     "number", ["3.14159265358979", "1,000,000,000.00", "(6.02214076e23).", "–12,345,678.90"]
 )
 def test_a_long_number_is_never_broken_as_a_string(number):

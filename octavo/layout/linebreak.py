@@ -478,7 +478,9 @@ def _items(
                 while end < len(text) and text[end] in _SPACES:
                     end += 1
                 width = xs[end] - xs[position]
-                if not allowed[first + end]:  # a no-break space, or a space Pango keeps
+                # a no-break space, a space Pango keeps, or a space before a dash (a spaced dash
+                # stays with the word before it: a line never begins with a dash, Chicago 6.80)
+                if not allowed[first + end] or text[end : end + 1] in tuple(DASHES):
                     items.append(Penalty(0.0, INFINITY))
                 resumes[len(items)] = (leaf, offsets[end])
                 items.append(Glue(width, width * STRETCH, width * SHRINK))

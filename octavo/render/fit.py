@@ -37,6 +37,11 @@ BREAK_AFTER = frozenset(":=&")
 #: (a hyphen ending a line would read as a hyphenation). A word joiner forbids it.
 NO_BREAK_AFTER = frozenset("/-")
 
+#: Punctuation that ends a sentence or a clause after a string, and that opens one before it:
+#: not the string's, never a place to break it.
+TRAILING = ".,;:!?)]}\"'\u2019\u201d\u00bb\u2026"
+LEADING = "([{\"'\u2018\u201c\u00ab"
+
 WBR = "<wbr/>"
 #: U+2060 WORD JOINER: no glyph, left out of pypdfium2's extracted text and of pagemap's counts.
 WORD_JOINER = "\u2060"
@@ -66,7 +71,11 @@ def break_points(token: str) -> list[int]:
             points.add(i)
         if ch in BREAK_AFTER:
             points.add(i + 1)
-    return sorted(p for p in points if 0 < p < len(token))
+    # never before the sentence's punctuation after the string, nor after its opening bracket
+    # or quote (", the" must not begin a line)
+    end = len(token.rstrip(TRAILING))
+    start = len(token) - len(token.lstrip(LEADING))
+    return sorted(p for p in points if max(0, start) < p < end)
 
 
 def breakable(text: str) -> str:
