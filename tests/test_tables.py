@@ -166,10 +166,13 @@ class Glyph:
 
 
 def pdf_glyphs(path: Path) -> list[Glyph]:
-    """Every glyph of the PDF, in reading order (pdfium's), with its origin and box in points."""
+    """Every glyph of the PDF as drawn (its replacement text, a broken word read whole, set aside:
+    ``textutil.drawn``), in reading order (pdfium's), with its origin and box in points."""
+    from textutil import drawn
+
     found = []
     x, y = ctypes.c_double(), ctypes.c_double()
-    for index, page in enumerate(pdfium.PdfDocument(str(path))):
+    for index, page in enumerate(pdfium.PdfDocument(drawn(path.read_bytes()))):
         textpage = page.get_textpage()
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
