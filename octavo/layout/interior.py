@@ -359,6 +359,7 @@ def layout(
     if document is not None:
         states = [_grid_state(book, document, options)]
         history: list[grid.Marks] = []
+        planner = [_planner_state()]  # what the line breaker held for each layout (``FILLS``)
         for grid_pass in range(MAX_GRID_PASSES):
             linebreak.LOOSE_LIMIT[0], bold = GRID_PASSES[grid_pass]
             marks = _grid_marks(book, document, options, bold) if states[-1][2] else []
@@ -370,6 +371,7 @@ def layout(
             document = source.render()
             passes += 1
             states.append(_grid_state(book, document, options))
+            planner.append(_planner_state())
         pages_before, deferred_before = states[0][:2]
         best = min(
             (
@@ -382,13 +384,34 @@ def layout(
         if best != len(states) - 1:
             for marks in reversed(history[best:]):
                 grid.unmark(marks)
+            _restore_planner(planner[best])
             document = None
             gc.collect()
             document = source.render()
             passes += 1
+            if best and len(document.pages) != pages_before:  # not laid out again as it was: none
+                for marks in reversed(history[:best]):
+                    grid.unmark(marks)
+                _restore_planner(planner[0])
+                document = None
+                gc.collect()
+                document = source.render()
+                passes += 1
     return Layout(
         document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan, placement
     )
+
+
+def _planner_state() -> tuple[float, dict[str, tuple[int, set[int]]]]:
+    """A copy of what the line breaker decides loosened paragraphs by (``linebreak.FILLS``, with
+    the paragraphs it chose, and ``LOOSE_LIMIT``), to lay a kept layout out again as it was."""
+    return linebreak.LOOSE_LIMIT[0], {k: (n, set(ids)) for k, (n, ids) in linebreak.FILLS.items()}
+
+
+def _restore_planner(state: tuple[float, dict[str, tuple[int, set[int]]]]) -> None:
+    linebreak.LOOSE_LIMIT[0] = state[0]
+    linebreak.FILLS.clear()
+    linebreak.FILLS.update({k: (n, set(ids)) for k, (n, ids) in state[1].items()})
 
 
 def _grid_state(book: Book, document: weasyprint.Document, options: PrintOptions) -> tuple[int, int, int]:
