@@ -21,6 +21,10 @@ next page. octavo does the same between layouts, as it does for long notes
    inside a list, a quotation or a table the figure goes before it. When
    the rest of the section fits in the hole, the figure goes to the
    section's end (a page of figures only ends a section: ``pagefill``).
+   A figure never goes past the next figure of its section: at most just
+   before it (both then stand in the author's order), so no figure passes
+   another, nor the text that follows a later one (``in_order`` keeps that
+   for every placement made).
 3. The book is laid out again, and so on: a figure only ever moves
    forwards, past at least one line, so the passes end (``interior`` bounds
    them too). The text is cut only at a line's start, never lost or set
@@ -213,20 +217,24 @@ def _defer(book: Book, document: weasyprint.Document, plan: FigurePlan) -> dict[
             continue
         index = {i: blocks[i] for i in ids}
         now = min(_placed(plan, section, i, index[i]) for i in ids)
+        target = min(target, _next_figure(plan, section, ids, max(index.values())))
         if target <= now:
             continue
         for ident in ids:
             found[ident] = target
-        # a figure between the group's place and the target moves too, keeping the figures' order
-        for position, node in enumerate(section.blocks):
-            ident = node.attr("block")
-            if (
-                is_figure(node)
-                and ident not in found
-                and now < _placed(plan, section, ident, position) < target
-            ):
-                found[ident] = target
     return found
+
+
+def _next_figure(plan: FigurePlan, section: Section, ids: list[str], last: int) -> tuple[int, int]:
+    """The farthest place (as ``FigurePlan.moves``) figures ``ids`` may go, the last of them at
+    block ``last`` of the section: before the next figure of the section (where it stands, or
+    was moved to; ``arrange`` sets figures sharing a place in the author's order), else its end.
+    A float never passes another figure, nor the text that follows it."""
+    for position in range(last + 1, len(section.blocks)):
+        node = section.blocks[position]
+        if is_figure(node) and node.attr("block") not in ids:
+            return plan.moves.get(node.attr("block"), (position, 0))
+    return len(section.blocks), 0
 
 
 def line_bottom(line: _Line) -> float:
@@ -250,7 +258,8 @@ def arrange(section: Section, moves: dict[str, tuple[int, int]]) -> tuple[Node, 
         if block is None:
             out.extend(f for _, _, f in figures)
             break
-        if position in moved:
+        if position in moved:  # those set before a figure moved on: where it stood
+            out.extend(f for _, _, f in figures)
             continue
         done, rest = 0, block  # characters of the paragraph set before, and the part left
         for offset, _, figure in figures:
@@ -262,6 +271,25 @@ def arrange(section: Section, moves: dict[str, tuple[int, int]]) -> tuple[Node, 
             out.append(figure)
         out.append(rest)
     return tuple(out)
+
+
+def in_order(section: Section, moves: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The moves (figure block id -> (block index, characters before), as ``arrange`` reads them)
+    that keep ``section``'s figures in the author's order: a figure that would stand before an
+    earlier figure's new place goes to that place too (``arrange`` sets figures sharing a place
+    in their order). A float never passes another figure, so no figure ends up after the text
+    that follows a later one. Returns only the moves added or changed."""
+    changed: dict[str, tuple[int, int]] = {}
+    furthest = (-1, 0)
+    for position, node in enumerate(section.blocks):
+        if not is_figure(node):
+            continue
+        ident = node.attr("block")
+        here = moves.get(ident, (position + 1, 0))
+        if here < furthest or (ident not in moves and here <= furthest):
+            changed[ident] = here = furthest
+        furthest = max(furthest, here)
+    return changed
 
 
 def _split(part: Node, side: str, whole: Node) -> Node:
@@ -280,5 +308,7 @@ def place(book: Book, document: weasyprint.Document, plan: FigurePlan) -> Figure
         return None
     merged = {**plan.moves, **moves}
     sections = {s.id: s for s in book.sections}
+    for section in sections.values():
+        merged.update(in_order(section, merged))
     touched = {s.id for s in book.sections for n in s.blocks if n.attr("block") in merged}
     return FigurePlan({sid: arrange(sections[sid], merged) for sid in touched}, merged)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
+from octavo.render.figures import caption_html, figure_image
 from octavo.render.fit import code_lines
 from octavo.render.html import HtmlRenderer, attr_string
 
@@ -180,6 +181,10 @@ class PrintRenderer(HtmlRenderer):
             extra.append(("style", f"text-align:{node.attr('align')}"))
         out.append(self.open_tag(node, "span", extra))
         self.children(node, out)
+        image = figure_image(node)
+        if image is not None and caption_html(image):  # a figure in the note: its caption, as the EPUB's
+            text = " ".join(image.attr("alt").split())
+            out.append(f'<span class="note-figcaption" aria-hidden="true">{escape(text)}</span>')
         if node.type == "table":
             self._tables.pop()
         out.append("</span>")
