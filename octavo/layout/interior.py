@@ -372,6 +372,8 @@ def layout(
             passes += 1
             states.append(_grid_state(book, document, options))
             planner.append(_planner_state())
+            if states[-1][0] != states[0][0] or states[-1][1] > states[0][1]:
+                break  # the page count moved, or a note: the passes after would build on it
         pages_before, deferred_before = states[0][:2]
         best = min(
             (
