@@ -355,8 +355,9 @@ def layout(
     # the grid (``grid``): the layout made again, at most ``MAX_GRID_PASSES`` times, with
     # paragraphs set a line longer to fill short pages and rectos' last lines kept from hyphens;
     # the best layout is kept: the fewest flaws, the page count unchanged, no note moved off its
-    # call's page (the marks of the passes after it are taken back and it is made again)
-    if document is not None:
+    # call's page (the marks of the passes after it are taken back and it is made again); none
+    # when the line breaker cannot plan here (``linebreak.enabled``): nothing could be mended
+    if document is not None and linebreak._ready():
         states = [_grid_state(book, document, options)]
         history: list[grid.Marks] = []
         planner = [_planner_state()]  # what the line breaker held for each layout (``FILLS``)
