@@ -46,7 +46,7 @@ from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox,
 
 from octavo.layout.notesplit import cut_blocks
 from octavo.layout.pagefill import UNDERFULL_FILL, room
-from octavo.layout.pagemap import HYPHEN, count_chars
+from octavo.layout.pagemap import HYPHEN, count_chars, line_text
 from octavo.model import Book, Node, Section
 from octavo.render.figures import FigurePlan, is_figure
 
@@ -76,23 +76,6 @@ def _block_index(section: Section) -> dict[str, int]:
     return found
 
 
-def _text(box: Box) -> str:
-    parts, stack = [], [box]
-    while stack:
-        current = stack.pop()
-        if "::" in (getattr(current, "element_tag", "") or ""):
-            continue
-        element = getattr(current, "element", None)
-        classes = (element.get("class") or "").split() if element is not None else []
-        if "footnote" in classes or "note-recall" in classes:
-            continue
-        if isinstance(current, TextBox):
-            parts.append(current.text)
-        else:
-            stack.extend(reversed(getattr(current, "children", [])))
-    return "".join(parts)
-
-
 def _section_box(page: weasyprint.Page) -> Box | None:
     """The page's ``section`` box (the body's flow of one section), or None."""
     stack = [c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox | MarginBox)]
@@ -115,7 +98,7 @@ def _lines(box: Box, page: int, blocks: dict[str, int]) -> Iterator[_Line]:
         if element is not None and not isinstance(current, TextBox) and element.get("data-block"):
             owner = element.get("data-block")
         if isinstance(current, LineBox):
-            text = _text(current)
+            text = line_text(current)
             yield _Line(page, current, blocks.get(owner, -1), owner, count_chars(text), text)
             continue
         stack.extend((child, owner) for child in reversed(getattr(current, "children", [])))

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, ReplacedBox, TextBox
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, ReplacedBox
 
 from octavo.layout import linebreak
 from octavo.layout.pagefill import text_pages
+from octavo.layout.pagemap import line_text
 from octavo.model import Book
 
 #: Hyphens a line may end in when a word or a compound is broken there.
@@ -135,18 +136,6 @@ def _lines(box: Any) -> list[LineBox]:
     return found
 
 
-def _line_text(line: LineBox) -> str:
-    parts: list[str] = []
-    stack: list[Any] = [line]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, TextBox):
-            parts.append(node.text)
-        else:
-            stack.extend(reversed(getattr(node, "children", [])))
-    return "".join(parts).rstrip()
-
-
 def survey(book: Book, document: weasyprint.Document, leading: float) -> tuple[GridReport, list[PageGrid]]:
     """The grid report of a layout and each page's lines. ``leading`` is the body's line height
     in CSS px. A short page is a text page (``pagefill.text_pages``: not a section's last) whose
@@ -165,7 +154,7 @@ def survey(book: Book, document: weasyprint.Document, leading: float) -> tuple[G
     for page in pages:
         if page.index % 2 == 0 and page.lines:  # a recto (page 1 is a right-hand page)
             element, line = page.lines[-1]
-            if last_line.get(id(element)) is not line and _line_text(line).endswith(LINE_END_HYPHENS):
+            if last_line.get(id(element)) is not line and line_text(line).rstrip().endswith(LINE_END_HYPHENS):
                 report.hyphenated_rectos.append(page.index)
     return report, pages
 

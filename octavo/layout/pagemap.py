@@ -120,7 +120,7 @@ def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBo
         stack.extend((child, owner) for child in reversed(getattr(box, "children", [])))
 
 
-def _line_text(line: LineBox) -> str:
+def line_text(line: LineBox) -> str:
     """The text of a line, without generated content (note calls, markers)."""
     parts = []
     stack = list(reversed(line.children))
@@ -155,7 +155,7 @@ def page_starts(
     for page in document.pages:
         first = None
         for line, owner in _lines(page, headers):
-            chars = count_chars(_line_text(line))
+            chars = count_chars(line_text(line))
             if first is None and chars and (owner in blocks or owner in parts):
                 first = (owner, seen.get(owner, 0) if owner in blocks else 0)
             seen[owner] = seen.get(owner, 0) + chars
