@@ -44,8 +44,8 @@ EPSILON = 0.5
 
 @dataclass
 class PageGrid:
-    """What one page's body holds: its lines (paragraph element, line box) top to bottom, the
-    px below its last line to the foot of its text area (or notes), and its paragraphs' lines."""
+    """What one page's body holds: its lines (paragraph element, line box) top to bottom, and the
+    px below its last line to the foot of its text area (or notes)."""
 
     index: int
     lines: list[tuple[Any, LineBox]] = field(default_factory=list)
@@ -172,9 +172,11 @@ def mark(report: GridReport, pages: list[PageGrid], bold: bool = False) -> Marks
     changed: Marks = []
     counts: dict[int, int] = {}  # id(element) -> its lines on the pages before the one read
     seen_on: dict[int, set[int]] = {}  # id(element) -> pages it has lines on
+    total: dict[int, int] = {}  # id(element) -> its lines in the book
     for page in pages:
         for element, _ in page.lines:
             seen_on.setdefault(id(element), set()).add(page.index)
+            total[id(element)] = total.get(id(element), 0) + 1
     for page in pages:
         mine: dict[int, int] = {}
         for element, _ in page.lines:
@@ -184,9 +186,9 @@ def mark(report: GridReport, pages: list[PageGrid], bold: bool = False) -> Marks
             number = counts.get(id(element), 0) + mine[id(element)]
             if element is not None and element.tag == "p":
                 before = element.get(linebreak.UNHYPHENATED)
-                numbers = linebreak._line_numbers(before) | {number}
-                if number not in linebreak._line_numbers(before):
-                    element.set(linebreak.UNHYPHENATED, " ".join(map(str, sorted(numbers))))
+                numbers = linebreak._line_numbers(before)
+                if number not in numbers:
+                    element.set(linebreak.UNHYPHENATED, " ".join(map(str, sorted(numbers | {number}))))
                     changed.append((element, linebreak.UNHYPHENATED, before))
         if page.index in report.short:
             name = f"page-{page.index}"
@@ -200,8 +202,7 @@ def mark(report: GridReport, pages: list[PageGrid], bold: bool = False) -> Marks
                 if e is not None
                 and e.tag == "p"
                 and (bold or min(seen_on[id(e)]) == page.index or not _calls_notes(e))
-                and sum(len([1 for f, _ in p.lines if f is e]) for p in pages if p.index in seen_on[id(e)])
-                >= MIN_FILL_LINES
+                and total[id(e)] >= MIN_FILL_LINES
                 and e.get(linebreak.FILL) in (None, name)
             }
             for element in candidates.values():  # (one already named is named again: tried anew)

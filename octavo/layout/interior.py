@@ -49,7 +49,6 @@ from octavo.render.templates import environment, template_values
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles
 
-#: Layouts made again at most to fill short pages and mend hyphenated rectos (``grid``).
 #: The layouts made again at most for the grid, each as (the worst badness of a line set a line
 #: longer: TeX's default \tolerance first; whether paragraphs that run onto a short page and call
 #: notes are asked too): a line of badness 400 has a space at most 1.8 times its width, of 800
@@ -358,23 +357,26 @@ def layout(
     # call's page (the marks of the passes after it are taken back and it is made again); none
     # when the line breaker cannot plan here (``linebreak.enabled``): nothing could be mended
     if document is not None and linebreak._ready():
-        states = [_grid_state(book, document, options)]
+        state, report, read = _grid_survey(book, document, options)
+        states = [state]
         history: list[grid.Marks] = []
         planner = [_planner_state()]  # what the line breaker held for each layout (``FILLS``)
         for grid_pass in range(MAX_GRID_PASSES):
             linebreak.LOOSE_LIMIT[0], bold = GRID_PASSES[grid_pass]
-            marks = _grid_marks(book, document, options, bold) if states[-1][2] else []
+            marks = grid.mark(report, read, bold) if report else []
             if not marks:
                 continue  # nothing for this pass to ask: the next asks more paragraphs, or looser
             history.append(marks)
-            document = None
+            read, document = [], None  # the boxes read go with their layout
             gc.collect()
             document = source.render()
             passes += 1
-            states.append(_grid_state(book, document, options))
+            state, report, read = _grid_survey(book, document, options)
+            states.append(state)
             planner.append(_planner_state())
             if states[-1][0] != states[0][0] or states[-1][1] > states[0][1]:
                 break  # the page count moved, or a note: the passes after would build on it
+        read = []
         pages_before, deferred_before = states[0][:2]
         best = min(
             (
@@ -417,20 +419,14 @@ def _restore_planner(state: tuple[float, dict[str, tuple[int, set[int]]]]) -> No
     linebreak.FILLS.update({k: (n, set(ids)) for k, (n, ids) in state[1].items()})
 
 
-def _grid_state(book: Book, document: weasyprint.Document, options: PrintOptions) -> tuple[int, int, int]:
-    """(pages, notes off their call's page, short lines plus hyphenated rectos) of a layout."""
-    report, _ = grid.survey(book, document, options.leading * 4 / 3)
-    flaws = sum(report.short.values()) + len(report.hyphenated_rectos)
-    return len(document.pages), len(deferred_notes(book, document)), flaws
-
-
-def _grid_marks(
-    book: Book, document: weasyprint.Document, options: PrintOptions, bold: bool = False
-) -> grid.Marks:
-    """The marks (``grid.mark``) that would make the layout's short text pages full and keep its
-    rectos from ending in a hyphen; empty when there is nothing to mend or try."""
+def _grid_survey(
+    book: Book, document: weasyprint.Document, options: PrintOptions
+) -> tuple[tuple[int, int, int], grid.GridReport, list[grid.PageGrid]]:
+    """A layout read for the grid (``grid.survey``): (pages, notes off their call's page, short
+    lines plus hyphenated rectos), the report ``grid.mark`` mends, and the pages' lines."""
     report, pages = grid.survey(book, document, options.leading * 4 / 3)  # pt -> CSS px
-    return grid.mark(report, pages, bold) if report else []
+    flaws = sum(report.short.values()) + len(report.hyphenated_rectos)
+    return (len(document.pages), len(deferred_notes(book, document)), flaws), report, pages
 
 
 def _note_measurer(
