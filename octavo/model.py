@@ -28,6 +28,7 @@ BLOCK_TYPES = frozenset(
         "ordered_list",
         "list_item",
         "table",
+        "caption",
         "thead",
         "tbody",
         "tr",
@@ -51,7 +52,8 @@ class Node:
     """One element of a section's document tree.
 
     ``type`` is a small closed vocabulary (paragraph, heading, blockquote,
-    bullet_list, ordered_list, list_item, code_block, hr, table parts, text,
+    bullet_list, ordered_list, list_item, code_block, hr, table parts (a ``caption``
+    first), text,
     em, strong, code, link, image, span, softbreak, hardbreak, noteref).
     ``attrs`` are sorted key/value pairs (a code_block's ``info`` is the first
     word of its fence's info string); ``text`` is the literal text of leaf nodes.

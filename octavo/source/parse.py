@@ -21,6 +21,7 @@ from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
+from octavo.source.numbering import captioned
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
 from octavo.textio import read_text
@@ -536,7 +537,7 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
         if section is None:
             ok = False
         else:
-            sections.append(section)
+            sections.append(captioned(section))
     if not ok:
         return None
     return resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)
