@@ -15,8 +15,10 @@ from pathlib import Path
 #: Section kinds by the part of the book they belong to.
 FRONT_KINDS = ("foreword", "preface", "introduction", "note-on-text")
 BODY_KINDS = ("chapter",)
-BACK_KINDS = ("afterword", "appendix", "bibliography")
+BACK_KINDS = ("afterword", "appendix", "bibliography", "index")
 SECTION_KINDS = FRONT_KINDS + BODY_KINDS + BACK_KINDS
+#: Section kinds octavo writes itself, from the rest of the book: ``[[contents]]`` names no file.
+GENERATED_KINDS = ("index",)
 
 #: Node types that are blocks (the rest are inline).
 BLOCK_TYPES = frozenset(
@@ -36,6 +38,7 @@ BLOCK_TYPES = frozenset(
         "td",
         "code_block",
         "hr",
+        "index",  # a generated index's place in its section (``render/indexpage.py``)
     }
 )
 
@@ -184,12 +187,29 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class IndexMark:
+    """A place the author marked for the index (``source/indexing.py``): the element ``id`` it
+    stands at, its ``terms`` (entry, sub-entry...), and what it is: a ``locator`` (``range``:
+    "start", "end" or ""), or a cross-reference ``see`` / ``see also`` to ``target`` terms."""
+
+    id: str
+    section: str
+    terms: tuple[str, ...]
+    kind: str = "locator"  # "locator", "see" or "see also"
+    target: tuple[str, ...] = ()
+    range: str = ""
+    file: Path = Path()
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Book:
-    """The parsed manuscript: metadata and sections in reading order."""
+    """The parsed manuscript: metadata and sections in reading order, and its index marks."""
 
     metadata: Metadata
     sections: tuple[Section, ...]
     root: Path
+    index: tuple[IndexMark, ...] = ()
 
     @property
     def front(self) -> tuple[Section, ...]:

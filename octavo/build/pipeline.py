@@ -42,7 +42,7 @@ from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError, in_order
 from octavo.locations import FORMATS
 from octavo.model import Book
-from octavo.render.pagerefs import references
+from octavo.render.pagerefs import folio_targets, references
 from octavo.source import gate
 from octavo.source.gate import pictures
 from octavo.source.parse import parse_book
@@ -233,7 +233,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
     # page references print the print edition's folios, in the EPUB too: its layout is needed then
-    folios_needed = config.epub.page_list or bool(references(book))
+    folios_needed = config.epub.page_list or bool(references(book))  # an index numbers its links
     plan = result.plan = make_plan(options, book.metadata.slug, folios_needed, config.print.vendor)
     images = pictures(book)
     formats = list(options.formats)
@@ -345,11 +345,11 @@ def report_unstable(book: Book, unstable: dict[str, tuple[str, str]], diags: Dia
     (``Layout.unstable``: id -> (printed, landed))."""
     from octavo.layout.pagerefs import MAX_LAYOUTS
 
-    where = references(book)
+    where = folio_targets(book)
     for key, (printed, landed) in sorted(unstable.items()):
         for file, line in where.get(key, []):
             if landed == "?":
-                message = f"page reference to '{key}': its target is not in the print layout"
+                message = f"page reference or index mark '{key}': it is not in the print layout"
             else:
                 message = (
                     f"page reference to '{key}' prints p. {printed}, but its target stands on p. {landed} "

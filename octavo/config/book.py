@@ -22,7 +22,7 @@ import langcodes
 from octavo.config.bounds import CONFIG_NAME, config_bounds
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from octavo.diagnostics import Diagnostics
-from octavo.model import ROLES, SECTION_KINDS, Creator, Metadata
+from octavo.model import GENERATED_KINDS, ROLES, SECTION_KINDS, Creator, Metadata
 from octavo.textio import read_text
 
 # key -> (type, required)
@@ -74,7 +74,7 @@ CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "file_as": (str, False),
 }
 CONTENT_KEYS: dict[str, tuple[type, bool]] = {
-    "file": (str, True),
+    "file": (str, False),  # needed, but for the kinds octavo writes itself (GENERATED_KINDS)
     "kind": (str, True),
 }
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -112,9 +112,10 @@ class EpubOptions:
 
 @dataclass(frozen=True)
 class ContentEntry:
-    """One ``[[contents]]`` entry: a Markdown file and its section kind."""
+    """One ``[[contents]]`` entry: a Markdown file and its section kind; a kind octavo writes
+    itself (``model.GENERATED_KINDS``: the index) has no file (``file`` is None)."""
 
-    file: Path
+    file: Path | None
     kind: str
     line: int
 
@@ -468,8 +469,38 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
 
     contents: list[ContentEntry] = []
     seen: dict[str, int] = {}
+    kinds_seen: dict[str, int] = {}  # the generated sections, one of each kind
     for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
-        line = keys.of("file", "contents", i)
+        line = keys.of("file", "contents", i) if "file" in entry else keys.of("kind", "contents", i)
+        generated = entry["kind"] in GENERATED_KINDS
+        if generated:
+            if "file" in entry:
+                diags.error(
+                    path,
+                    line,
+                    "config-kind",
+                    f"[[contents]] #{i + 1}: an {entry['kind']} is written by octavo from the book: "
+                    "it has no file (leave 'file' out)",
+                )
+            elif entry["kind"] in kinds_seen:
+                diags.error(
+                    path,
+                    line,
+                    "contents-duplicate",
+                    f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
+                )
+            else:
+                kinds_seen[entry["kind"]] = line
+                contents.append(ContentEntry(None, entry["kind"], line))
+            continue
+        if "file" not in entry:
+            diags.error(
+                path,
+                line,
+                "config-missing-key",
+                f"[[contents]] #{i + 1} needs 'file': the Markdown file of this {entry['kind']}",
+            )
+            continue
         if entry["file"] in seen:
             diags.error(
                 path,

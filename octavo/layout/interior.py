@@ -295,7 +295,7 @@ def layout(
     foot: float | None = None
     placement = FigurePlan()
     base_url = book.root.resolve().as_uri() + "/"
-    targets = sorted(render_pagerefs.references(book))
+    targets = sorted(render_pagerefs.folio_targets(book))
     folios = pagerefs.placeholders(targets, assumed_pages, folios_hint)
     folio_passes = 0
 

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from octavo.model import Book, Node, Note, Section
 from octavo.render.figures import caption_html
 from octavo.render.fit import breakable, code_lines
+from octavo.render.indexpage import IndexWriter
 from octavo.render.pagerefs import is_pageref, target_key, with_folio
 from octavo.source.numbering import figure_id, figure_image, numbers
 from octavo.source.tables import number_columns
@@ -117,6 +118,10 @@ class HtmlRenderer:
 
     #: Write ``xml:lang`` beside ``lang`` (XHTML documents need both).
     xml_lang = False
+    #: Write ``epub:type`` on generated structures (the index: EPUB Indexes 1.1).
+    epub_types = False
+    #: Number the index's locators 1, 2, 3 rather than give print folios (no print page-list).
+    numbered_index = False
 
     def __init__(
         self,
@@ -247,6 +252,8 @@ class HtmlRenderer:
             self.image(node, out)
         elif kind == "hr":
             out.append('<hr class="break"/>')
+        elif kind == "index":
+            out.append(self.index_html())
         elif kind == "code_block":
             info = node.attr("info")
             code = attr_string([("class", f"language-{info}")]) if info else ""
@@ -313,6 +320,20 @@ class HtmlRenderer:
     def figure_style(self, image: Node) -> str:
         """A CSS declaration for a figure's picture (none by default)."""
         return ""
+
+    def index_html(self) -> str:
+        """The book's index (``render/indexpage.py``), its locators the print folios of its marks
+        (``folios``) or numbered links."""
+        owners = {m.id: m.section for m in self.book.index if m.id}
+        folios = None if self.folios is None or self.numbered_index else self.folios
+        writer = IndexWriter(
+            self.book.index,
+            self.book.metadata.language,
+            lambda ident: self.target_href(owners[ident], ident),
+            folios,
+            epub=self.epub_types,
+        )
+        return f'<div class="index-list">{writer.html()}</div>'
 
     def target_href(self, section_id: str, fragment: str) -> str:
         """The href of a link the resolver led to a section (and an id in it): one document here."""

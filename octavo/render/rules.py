@@ -208,6 +208,7 @@ class EpubRenderer(HtmlRenderer):
     """
 
     xml_lang = True
+    epub_types = True
 
     def __init__(
         self,

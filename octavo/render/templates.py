@@ -42,6 +42,7 @@ EPUB_TYPES = {
     "afterword": "afterword",
     "appendix": "appendix",
     "bibliography": "bibliography",
+    "index": "index",
 }
 ARIA_ROLES = {
     "foreword": "doc-foreword",
@@ -51,6 +52,7 @@ ARIA_ROLES = {
     "afterword": "doc-afterword",
     "appendix": "doc-appendix",
     "bibliography": "doc-bibliography",
+    "index": "doc-index",
 }
 
 

@@ -21,13 +21,14 @@ from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
+from octavo.source.indexing import INDEX_ATTRS, index_marks
 from octavo.source.numbering import captioned
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
 from octavo.textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
-SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
+SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"}) | INDEX_ATTRS
 #: Attributes markdown-it itself sets on tokens (link and picture addresses, table alignment, a list's
 #: start): never the writer's, so never reported as unknown.
 NATIVE_ATTRS = frozenset({"href", "src", "alt", "style", "start"})
@@ -197,7 +198,8 @@ class _Converter:
                 self.path,
                 line,
                 "attr-unknown",
-                f"attribute {key!r} is not one octavo keeps (id, class, lang, dir, title): it was dropped",
+                f"attribute {key!r} is not one octavo keeps (id, class, lang, dir, title, index, index-see, "
+                "index-range): it was dropped",
             )
 
     def warn_html(self, line: int, message: str) -> None:
@@ -478,7 +480,7 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
     ``s-``. The id names the section's EPUB document too (``s-nav.xhtml``)."""
     ids: list[str] = []
     for entry in entries:
-        base = slugify(entry.file.stem)
+        base = slugify(entry.file.stem if entry.file is not None else entry.kind)
         if not base[0].isalpha() or base in RESERVED_IDS or base.startswith(RESERVED_PREFIXES):
             base = f"s-{base}"
         candidate, n = base, 2
@@ -507,6 +509,9 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     ok = True
     root = config.root.resolve()
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
+        if entry.file is None:  # a section octavo writes itself (the index)
+            sections.append(generated_section(entry, section_id, config))
+            continue
         path = config.root / entry.file
         try:
             resolved = path.resolve()
@@ -540,4 +545,26 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
             sections.append(captioned(section))
     if not ok:
         return None
-    return resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)
+    book = resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)
+    return index_marks(book, diags)
+
+
+#: The titles of the sections octavo writes itself.
+GENERATED_TITLES = {"index": "Index"}
+
+
+def generated_section(entry: ContentEntry, section_id: str, config: Config) -> Section:
+    """A section octavo writes from the rest of the book (``model.GENERATED_KINDS``): its title,
+    and one block of its kind standing for what the renderers write there (``render/indexpage.py``).
+    Its file is ``book.toml``, which names it."""
+    title = GENERATED_TITLES[entry.kind]
+    return Section(
+        id=section_id,
+        kind=entry.kind,
+        title=title,
+        title_nodes=(Node("text", text=title, line=entry.line),),
+        blocks=(Node(entry.kind, line=entry.line),),
+        notes=(),
+        file=config.path,
+        line=entry.line,
+    )

@@ -285,9 +285,11 @@ def render_documents(
     marks: dict[str, list[tuple[int, str]]],
     cover: bool,
     folios: dict[str, str] | None = None,
+    numbered_index: bool = False,
 ) -> list[Document]:
     env = environment(styles.templates)
     renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks, folios=folios)
+    renderer.numbered_index = numbered_index  # no print page-list: the index's links are numbered
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
@@ -320,7 +322,11 @@ def render_documents(
     ]
     first_body = True
     for section in book.sections:
-        landmark = EPUB_TYPES.get(section.kind, "") if section.part == "frontmatter" else ""
+        landmark = (
+            EPUB_TYPES.get(section.kind, "")
+            if section.part == "frontmatter" or section.kind == "index"
+            else ""
+        )
         if section.part == "bodymatter" and first_body:
             landmark, first_body = "bodymatter", False
         docs.append(doc(section.id, section.title, "", section.part, section, landmark))
@@ -420,7 +426,8 @@ def build_epub(
     add_metadata(package, book.metadata)
     pictures = add_images(package, book, cover)
     add_styles(package, styles)
-    docs = render_documents(book, styles, marks, cover is not None, folios)
+    options = options or EpubOptions()
+    docs = render_documents(book, styles, marks, cover is not None, folios, not options.page_list)
     check_wellformed(docs)
     nav = render_navigation(book, styles, docs, marks, pages)
     add_navigation(package, book)
