@@ -335,6 +335,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     The write is the same whatever is asked for, so the print PDF is the
     same bytes whether or not the archive is made.
     """
+    from octavo.strings import for_metadata
     from octavo.writers.pdf import archive_pdf, tagged_pdf
     from octavo.writers.pdfpost import finish_print_pdf
 
@@ -343,7 +344,8 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
         return
     sources = [run.config.path, *(s.file for s in run.book.sections)]
     with font_clock(run.stamp), run.result.stage("pdf write"):
-        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
+        described = for_metadata(run.book.metadata)("source-attachment")
+        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources, described)
         if "pdf" in needed:
             icc = gate.inside(run.styles.root, "color/Gray.icc")
             products["pdf"] = finish_print_pdf(written, run.config.print, icc)

@@ -21,6 +21,7 @@ from string import Template
 from octavo.config.book import PDFA_LEVELS, language_problem, slugify
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions
 from octavo.model import BACK_KINDS, BODY_KINDS, FRONT_KINDS, ROLES
+from octavo.strings import strings
 
 #: Template in octavo/scaffold/ -> file written into the new manuscript.
 FILES = {
@@ -74,7 +75,7 @@ def values(title: str, author: str, language: str, today: datetime.date) -> dict
         "identifier": toml_string(f"urn:uuid:{uuid.uuid4()}"),
         "date": toml_string(year),
         "year": year,
-        "rights": toml_string("All rights reserved."),
+        "rights": toml_string(strings(language)("rights-reserved")),
         "slug": toml_string(slugify(title)),
         "trims": _listing(TRIMS),
         "papers": _listing(PAPERS),

@@ -95,9 +95,14 @@ def _pdf_date(stamp: datetime) -> str:
 
 
 def tagged_pdf(
-    layout: Layout, stamp: datetime, level: str = "2b", sources: list[Path] | None = None
+    layout: Layout,
+    stamp: datetime,
+    level: str = "2b",
+    sources: list[Path] | None = None,
+    described: str = "Manuscript source of this book",
 ) -> bytes:
-    """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached.
+    """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached,
+    each ``described`` so (in the book's language: ``octavo.strings``' ``source-attachment``).
 
     The same call whatever formats are asked for, so that the print PDF made
     from it is the same bytes with or without the archive. The objects alive
@@ -113,7 +118,7 @@ def tagged_pdf(
                 weasyprint.Attachment(
                     filename=str(path),
                     name=path.name,
-                    description="Manuscript source of this book",
+                    description=described,
                     created=stamp,
                     modified=stamp,
                     relationship="Source",
