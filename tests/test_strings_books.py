@@ -1,0 +1,135 @@
+"""Books in other languages have no English generated word (issue 19, acceptance 3).
+
+``octavo new``'s book in French, German and Russian is built (its body text stays as
+scaffolded: the author's words are the author's); the text of the print PDF (every page) and of
+the EPUB (every XHTML document, the navigation document and the package document) must hold
+none of the English table's strings, by the literal parts around their fields, save the few
+words the scaffold's own English text uses. EPUBCheck reports nothing. A ``[strings]`` override
+shows in both editions; a language octavo has no table for builds in English with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import build_book, make_manuscript
+from lxml import etree
+from test_epub import epubcheck_counts
+
+from octavo.cli import main
+from octavo.strings import english, strings
+
+
+def english_fragments() -> set[str]:
+    """The literal parts of the English strings (around their fields), of three letters or more."""
+    found = set()
+    for value in english().values():
+        for text in [value] if isinstance(value, str) else value.values():
+            for literal, _, _, _ in string.Formatter().parse(text):
+                fragment = literal.strip(" .,:;()")
+                if re.search("[A-Za-z]{3}", fragment):
+                    found.add(fragment)
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+
+
+#: Attributes whose values a reader hears or sees.
+SPOKEN = ("aria-label", "alt", "title")
+#: Package metadata that is vocabulary (schema.org terms, MARC codes), not words.
+VOCABULARY = ("schema:accessibilityFeature", "schema:accessMode", "schema:accessibilityHazard", "role")
+
+
+def epub_text(path: Path) -> str:
+    """The words of the EPUB: the text and the spoken attributes (aria-label, alt, title) of every
+    XHTML document, the navigation document among them, the NCX's labels, and the package's
+    metadata (its title, summary...), vocabulary terms left out."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.endswith((".xhtml", ".opf", ".ncx")):
+                continue
+            root = etree.fromstring(z.read(name))
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                if name.endswith(".opf") and not any(
+                    v in (element.get("property") or "") for v in VOCABULARY
+                ):
+                    found.append(element.text or "")
+                elif not name.endswith(".opf"):
+                    found.append(element.text or "")
+                    found.append(element.tail or "")
+                    found.extend(element.get(a) or "" for a in SPOKEN)
+    return "\n".join(found)
+
+
+OVERRIDE = "Gesetzt von Hand aus der {typeface}."
+
+
+@pytest.fixture(scope="module", params=["fr", "de", "ru"])
+def built(request, tmp_path_factory):
+    language = request.param
+    root = tmp_path_factory.mktemp(f"new-{language}")
+    folder = root / "book"
+    assert main(["new", str(folder), "--language", language]) == 0
+    if language == "de":
+        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
+            handle.write(f'\n[strings]\nset-in = "{OVERRIDE}"\n')
+    result = build_book(folder, root / "dist", strict=True)
+    assert not result.result.diagnostics.errors, [str(d) for d in result.result.diagnostics]
+    manuscript = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.md"))
+    return language, result, manuscript
+
+
+def test_no_english_generated_word_in_the_pdf_or_the_epub(built):
+    language, result, manuscript = built
+    t = strings(language)
+    texts = {"pdf": pdf_text(result.pdf), "epub": epub_text(result.epub)}
+    # the extraction reads the generated words: the language's own are there
+    for text in texts.values():
+        assert t("contents") in text and t("rights-reserved") in text
+    assert t("a11y-no-media") in texts["epub"] and t("start-of-text") in texts["epub"]
+    fragments = {f for f in english_fragments() if f not in manuscript}
+    assert {"Contents", "Set in", "Title page", "Cover"} <= fragments
+    for name, text in texts.items():
+        left = sorted(f for f in fragments if f in text)
+        assert not left, f"{language} {name}: English words {left}"
+
+
+def test_epubcheck_reports_nothing(built):
+    _, result, _ = built
+    counts, lines = epubcheck_counts(result.epub)
+    assert counts == {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}, "\n".join(lines)
+
+
+def test_a_strings_override_shows_in_both_editions(built):
+    language, result, _ = built
+    pdf, epub = pdf_text(result.pdf).replace("\r\n", " ").replace("\n", " "), epub_text(result.epub)
+    own = strings(language)("set-in", typeface="EB Garamond")
+    if language == "de":  # the German book says it its own way
+        said = OVERRIDE.format(typeface="EB Garamond")
+        assert said in pdf and said in epub and own not in pdf and own not in epub
+    else:
+        assert own in pdf and own in epub
+
+
+def test_an_unknown_language_builds_in_english_with_a_warning(tmp_path):
+    toml = (
+        'title = "T"\nlanguage = "tlh"\nidentifier = "urn:uuid:0b7c1d9e-5c1a-4f43-9a55-3f0e2f6b7a10"\n'
+        '[epub]\npage_list = false\n[[creators]]\nname = "A"\nrole = "author"\n'
+        '[[contents]]\nfile = "a.md"\nkind = "chapter"\n'
+    )
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# Qapla'\n\nText.\n"}, toml=toml)
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert [(d.line, d.id) for d in built.result.diagnostics] == [(2, "language-fallback")]
+    text = epub_text(built.epub)
+    assert "Contents" in text and "This EPUB has 1 section of text" in text
