@@ -76,6 +76,7 @@ def values(title: str, author: str, language: str, today: datetime.date) -> dict
         "date": toml_string(year),
         "year": year,
         "rights": toml_string(strings(language)("rights-reserved")),
+        "contents": toml_string(strings(language)("contents")),
         "slug": toml_string(slugify(title)),
         "trims": _listing(TRIMS),
         "papers": _listing(PAPERS),
