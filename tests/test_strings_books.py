@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import build_book, make_manuscript
+from conftest import BOOK_TOML, ROOT, build_book, fidelity_problems, make_manuscript, run_octavo
 from lxml import etree
 from test_epub import epubcheck_counts
 
 from octavo.cli import main
-from octavo.strings import english, strings
+from octavo.source.styles import Styles
+from octavo.strings import LANGUAGES, english, strings
 
 
 def english_fragments() -> set[str]:
@@ -82,8 +83,12 @@ def built(request, tmp_path_factory):
     folder = root / "book"
     assert main(["new", str(folder), "--language", language]) == 0
     if language == "de":
-        with (folder / "book.toml").open("a", encoding="utf-8") as handle:
-            handle.write(f'\n[strings]\nset-in = "{OVERRIDE}"\n')
+        toml = folder / "book.toml"
+        text = toml.read_text(encoding="utf-8")
+        assert text.count("\n[strings]\n") == 1
+        toml.write_text(
+            text.replace("\n[strings]\n", f'\n[strings]\nset-in = "{OVERRIDE}"\n'), encoding="utf-8"
+        )
     result = build_book(folder, root / "dist", strict=True)
     assert not result.result.diagnostics.errors, [str(d) for d in result.result.diagnostics]
     manuscript = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.md"))
@@ -133,3 +138,27 @@ def test_an_unknown_language_builds_in_english_with_a_warning(tmp_path):
     assert [(d.line, d.id) for d in built.result.diagnostics] == [(2, "language-fallback")]
     text = epub_text(built.epub)
     assert "Contents" in text and "This EPUB has 1 section of text" in text
+
+
+def test_the_print_referee_reads_the_french_spaces(built):
+    # the French book's colons and guillemets now hold U+00A0 and U+202F: every word still in place
+    language, result, manuscript = built
+    assert fidelity_problems(result.result, result.pdf) == []
+    if language == "fr":
+        assert ": " in manuscript  # the scaffold's text has colons, spaced by the French rule
+        assert "\u00a0:" in "".join(
+            n.text for s in result.result.book.sections for b in s.all_blocks for n in b.walk()
+        )
+
+
+def test_every_shipped_table_is_in_the_book_face():
+    faces = Styles(ROOT / "styles")
+    for language in (*LANGUAGES, "pt-BR"):
+        assert faces.missing_glyphs(strings(language).chars()) == [], language
+
+
+def test_a_strings_override_is_checked_for_glyphs(tmp_path):
+    toml = BOOK_TOML + '\n[strings]\ncontents = "目次"\n\n[[contents]]\nfile = "a.md"\nkind = "chapter"\n'
+    ms = make_manuscript(tmp_path / "ms", {"a.md": "# One\n\nText.\n"}, toml=toml)
+    done = run_octavo(str(ms), "--check")
+    assert "glyph-missing" in done.stderr and "U+76EE" in done.stderr, done.stderr
