@@ -162,3 +162,15 @@ def test_a_strings_override_is_checked_for_glyphs(tmp_path):
     ms = make_manuscript(tmp_path / "ms", {"a.md": "# One\n\nText.\n"}, toml=toml)
     done = run_octavo(str(ms), "--check")
     assert "glyph-missing" in done.stderr and "U+76EE" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "pt-BR", "fr-CA"])
+def test_octavo_new_writes_its_words_in_the_language_and_checks_clean(tmp_path, language):
+    folder = tmp_path / "book"
+    assert run_octavo("new", str(folder), "--language", language).returncode == 0
+    toml = (folder / "book.toml").read_text(encoding="utf-8")
+    t = strings(language)
+    for said in (t("rights-reserved"), t("new-title"), t("new-author"), t("contents")):
+        assert f'"{said}"' in toml, said
+    done = run_octavo(str(folder), "--check", "--strict")
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
