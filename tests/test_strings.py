@@ -263,3 +263,14 @@ def test_the_summary_is_in_the_books_language_with_its_plurals():
     )
     one = summary(Facts(sections=1, notes=1, notes_linked=1), strings("en"))
     assert "Its 1 footnote is linked both ways" in one  # was "Its 1 footnote are linked"
+
+
+def test_a_language_without_a_table_counts_its_overrides_by_its_own_rules():
+    # Czech: octavo has no table; its [strings] are Czech and counted so, the English rest as English
+    t = strings(
+        "cs", (("a11y-headings", (("one", "{n} nadpis"), ("few", "{n} nadpisy"), ("other", "{n} nadpisů"))),)
+    )
+    assert [t("a11y-headings", n=n) for n in (1, 3, 5)] == ["1 nadpis", "3 nadpisy", "5 nadpisů"]
+    assert [t("a11y-tables", n=n) for n in (1, 3)] == ["1 table", "3 tables"]
+    ja = strings("ja")  # CLDR gives Japanese one form: the English words still say "1 table"
+    assert ja("a11y-tables", n=1) == "1 table"

@@ -100,25 +100,35 @@ class Strings:
     """One book's words: ``strings("contents")``, ``strings("a11y-headings", n=3)``.
 
     ``language`` is the book's tag; ``table`` every key of ``en.toml``, translated where the
-    language's table (and then ``overrides``) says so. Jinja2 templates call it as ``t(...)``.
+    language's table (and then ``overrides``) says so. ``native``: the keys whose text is in the
+    book's language, counted by its CLDR rules; the others are English and counted by English's
+    (a language octavo has no table for: all but its ``[strings]``). Jinja2 templates call it
+    as ``t(...)``.
     """
 
-    def __init__(self, language: str, table: Mapping[str, Value]):
+    def __init__(self, language: str, table: Mapping[str, Value], native: Iterable[str] | None = None):
         self.language = language
         self.table = dict(table)
-        self.locale = locale(language if table_language(language) else "en")
+        self.native = frozenset(self.table if native is None else native)
+        self.english = locale("en")
+        self.book_locale = locale(language)
+        self.locale = self.book_locale if table_language(language) else self.english
 
-    def number(self, n: int) -> str:
-        """``n`` in the language's decimal format (CLDR)."""
-        return format_decimal(n, locale=self.locale)
+    def _locale(self, key: str) -> Locale:
+        return self.book_locale if key in self.native else self.english
+
+    def number(self, n: int, key: str = "") -> str:
+        """``n`` in the decimal format (CLDR) of the language ``key`` is written in (the book's
+        when no key is named and octavo has its table)."""
+        return format_decimal(n, locale=self._locale(key) if key else self.locale)
 
     def form(self, key: str, n: int) -> str:
         """The plural form of ``key`` for the count ``n``: CLDR's category for ``n`` in the
-        language, else ``other``. KeyError for a key ``en.toml`` does not have."""
+        language of the key's text, else ``other``. KeyError for a key ``en.toml`` does not have."""
         value = self.table[key]
         if isinstance(value, str):
             return value
-        category = self.locale.plural_form(n)
+        category = self._locale(key).plural_form(n)
         return value.get(category, value["other"])
 
     def __call__(self, key: str, n: int | None = None, **values: object) -> str:
@@ -126,7 +136,7 @@ class Strings:
         number format, and choosing the plural form) and ``values``. KeyError for an unknown key."""
         text = self.form(key, n if n is not None else 1)
         if n is not None:
-            values["n"] = self.number(n)
+            values["n"] = self.number(n, key)
         return text.format(**values) if "{" in text else text
 
     def list(self, items: Iterable[str]) -> str:
@@ -160,7 +170,8 @@ def strings(language: str, overrides: Overrides = ()) -> Strings:
     merged = table(language)
     for key, value in overrides:
         merged[key] = value if isinstance(value, str) else dict(value)
-    return Strings(language, merged)
+    native = None if table_language(language) else [key for key, _ in overrides]
+    return Strings(language, merged, native)
 
 
 def for_metadata(meta: Metadata) -> Strings:
