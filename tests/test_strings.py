@@ -49,7 +49,7 @@ def test_every_table_has_englishs_keys_and_fields_and_its_plural_forms(resource)
 
 def test_no_translation_is_left_in_english():
     # names and terms every language shares may stay as they are; nothing else
-    shared = {"isbn", "cover-document", "a11y-pictures-mixed"}
+    shared = {"isbn", "cover-document", "a11y-pictures-mixed", "role-introduction"}  # French too
     for language in LANGUAGES[1:]:
         table = strings(language).table
         same = {k for k, v in table.items() if v == english()[k]} - shared
@@ -274,3 +274,16 @@ def test_a_language_without_a_table_counts_its_overrides_by_its_own_rules():
     assert [t("a11y-tables", n=n) for n in (1, 3)] == ["1 table", "3 tables"]
     ja = strings("ja")  # CLDR gives Japanese one form: the English words still say "1 table"
     assert ja("a11y-tables", n=1) == "1 table"
+
+
+def test_every_contributor_role_has_its_words_and_the_archive_names_it_in_the_language():
+    from datetime import UTC, datetime
+
+    from octavo.model import ROLES, Book, Creator, Metadata
+    from octavo.writers.pdf import xmp_packet
+
+    assert {f"role-{r}" for r in ROLES if r != "author"} <= set(english())
+    creators = (Creator("Ada Writer", "author"), Creator("Ann Smith", "translator"))
+    meta = Metadata(title="T", language="fr-CA", identifier="urn:uuid:x", creators=creators)
+    xmp = xmp_packet(Book(meta, (), Path()), "2b", datetime(2026, 1, 1, tzinfo=UTC), "p").decode()
+    assert "Ann Smith (traduction)" in xmp and "translator" not in xmp

@@ -30,6 +30,7 @@ import weasyprint
 from octavo.layout import patches
 from octavo.layout.interior import Layout
 from octavo.model import Book
+from octavo.strings import for_metadata
 from octavo.writers.pdfpost import finish_pages
 
 
@@ -44,12 +45,14 @@ def _seq(items: list[str]) -> str:
 
 
 def xmp_packet(book: Book, level: str, stamp: datetime, producer: str) -> bytes:
-    """An XMP packet for PDF/A: title, creators, language, rights, identifier, dates."""
+    """An XMP packet for PDF/A: title, creators, language, rights, identifier, dates. Contributors
+    other than authors are named with their part in the book's language ("Ann Smith (traduction)")."""
     meta = book.metadata
     part, conformance = level[0], level[1].upper()
     when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     authors = author_line(book)
-    others = [f"{c.name} ({c.role})" for c in meta.creators if c.role != "author"]
+    t = for_metadata(meta)
+    others = [f"{c.name} ({t(f'role-{c.role}')})" for c in meta.creators if c.role != "author"]
     rights = (
         f'<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.rights)}</rdf:li>'
         "</rdf:Alt></dc:rights>"
