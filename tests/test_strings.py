@@ -287,3 +287,12 @@ def test_every_contributor_role_has_its_words_and_the_archive_names_it_in_the_la
     meta = Metadata(title="T", language="fr-CA", identifier="urn:uuid:x", creators=creators)
     xmp = xmp_packet(Book(meta, (), Path()), "2b", datetime(2026, 1, 1, tzinfo=UTC), "p").decode()
     assert "Ann Smith (traduction)" in xmp and "translator" not in xmp
+
+
+def test_french_spaces_take_a_long_run_of_spaces_once():
+    # a run of spaces is looked at from its start only (a scan from each of its spaces was
+    # quadratic: minutes for a paragraph of 100,000 spaces, which MAX_INLINE allows)
+    from octavo.source.spacing import _space
+
+    assert _space("a" + " " * 100_000 + "?", "") == "a\u202f?"
+    assert _space("«" + " " * 100_000 + "b" + " " * 100_000 + "c", "") == "«\u202fb" + " " * 100_000 + "c"

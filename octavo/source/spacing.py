@@ -26,8 +26,9 @@ HIGH = {";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP}
 #: Spaces an author may have typed where one of these belongs.
 SPACES = " \u00a0\u202f\u2009\u2006"
 #: A high mark or a closing guillemet with the spaces before it; an opening guillemet with
-#: the spaces after it.
-MARK = re.compile(f"([{SPACES}]*)([;:!?»›])|([«‹])([{SPACES}]*)")
+#: the spaces after it. A run of spaces is tried from its start only, and taken whole: linear in
+#: the text, however long a run of spaces.
+MARK = re.compile(f"(?<![{SPACES}])([{SPACES}]*+)([;:!?»›])|([«‹])([{SPACES}]*+)")
 #: What may follow a high mark that ends a word: a space, closing punctuation, the end.
 AFTER = re.compile(r"[\s»›)\]”’.,;:!?…\u2014\u2013]")
 
