@@ -149,6 +149,7 @@ def test_the_print_referee_reads_the_french_spaces(built):
         assert "\u00a0:" in "".join(
             n.text for s in result.result.book.sections for b in s.all_blocks for n in b.walk()
         )
+        assert "\u00a0:" in epub_text(result.epub)  # the EPUB has them too
 
 
 def test_every_shipped_table_is_in_the_book_face():
