@@ -158,6 +158,8 @@ class Metadata:
     edition: str = ""
     slug: str = ""
     copyright: str | None = None  # who holds the copyright; None: the authors; "": no notice
+    #: ``[strings]`` of book.toml: key -> text, or -> ((plural category, text), ...) (octavo.strings)
+    strings: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = ()
 
     def by_role(self, role: str) -> tuple[Creator, ...]:
         return tuple(c for c in self.creators if c.role == role)

@@ -71,6 +71,18 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("config-paper", _E, "diagnostics", "`[print] paper` is not one octavo knows"),
     Entry("config-vendor", _E, "diagnostics", "`[print] vendor` is not one octavo knows"),
     Entry("config-range", _E, "diagnostics", "`[print] font_size` or `leading` out of its range"),
+    Entry(
+        "config-strings",
+        _E,
+        "generated-words",
+        "a `[strings]` value that is not a string or plural forms, or uses a field its key lacks",
+    ),
+    Entry(
+        "language-fallback",
+        _W,
+        "generated-words",
+        "octavo has no words of its own in the book's `language`: they are written in English",
+    ),
     Entry("config-pdfa", _E, "diagnostics", "`[archive] pdfa` is neither 2b nor 3b"),
     Entry(
         "config-key-too-long",

@@ -366,6 +366,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     same bytes whether or not the archive is made.
     """
     from octavo.layout.pagemap import page_labels
+    from octavo.strings import for_metadata
     from octavo.writers.pdf import archive_pdf, tagged_pdf
     from octavo.writers.pdfpost import finish_print_pdf
 
@@ -375,7 +376,8 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     sources = [run.config.path, *(s.file for s in run.book.sections)]
     labels = page_labels(run.book, laid_out.document)  # the folios, as /PageLabels
     with font_clock(run.stamp), run.result.stage("pdf write"):
-        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
+        described = for_metadata(run.book.metadata)("source-attachment")
+        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources, described)
         if "pdf" in needed:
             icc = gate.inside(run.styles.root, "color/Gray.icc")
             products["pdf"] = finish_print_pdf(written, run.config.print, icc, labels)

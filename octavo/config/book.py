@@ -8,6 +8,7 @@ result is a ``Config``: the book's ``Metadata`` and its reading order.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import tomllib
 import unicodedata
@@ -23,6 +24,7 @@ from octavo.config.bounds import CONFIG_NAME, config_bounds
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from octavo.diagnostics import Diagnostics
 from octavo.model import GENERATED_KINDS, ROLES, SECTION_KINDS, Creator, Metadata
+from octavo.strings import check_override, english, table_language
 from octavo.textio import read_text
 
 # key -> (type, required)
@@ -44,6 +46,7 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "print": (dict, False),
     "epub": (dict, False),
     "archive": (dict, False),
+    "strings": (dict, False),
 }
 ARCHIVE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "pdfa": (str, False),
@@ -415,6 +418,31 @@ def _print_options(
     return PrintOptions(**values)
 
 
+def _strings_table(
+    table: dict[str, Any], language: object, keys: KeyLines, path: Path, diags: Diagnostics
+) -> tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...]:
+    """The ``[strings]`` table: each key one of ``octavo/strings/en.toml``'s, each value a string
+    or a table of the language's plural forms, with the English string's fields only."""
+    tag = language.strip() if isinstance(language, str) and _tag_ok(language.strip()) else "en"
+    found: list[tuple[str, str | tuple[tuple[str, str], ...]]] = []
+    for key, value in table.items():
+        if key not in english():
+            close = difflib.get_close_matches(key, english(), n=1)
+            hint = (
+                f": did you mean '{close[0]}'?" if close else " (the README's 'Generated words' lists them)"
+            )
+            diags.error(
+                path, keys.of(key, "strings"), "config-unknown-key", f"unknown key '{key}' in [strings]{hint}"
+            )
+        elif why := check_override(key, value, tag):
+            diags.error(path, keys.of(key, "strings"), "config-strings", why)
+        elif isinstance(value, dict):
+            found.append((key, tuple((k, v) for k, v in value.items())))
+        else:
+            found.append((key, value))
+    return tuple(found)
+
+
 def load_config(root: Path, diags: Diagnostics) -> Config | None:
     """Read ``root/book.toml``; report every problem to ``diags``; None if unusable."""
     path = root / CONFIG_NAME
@@ -445,6 +473,18 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     language = data.get("language")
     if isinstance(language, str) and language.strip() and (why := language_problem(language)):
         diags.error(path, keys.of("language"), "config-language", why)
+    elif isinstance(language, str) and language.strip() and table_language(language.strip()) is None:
+        diags.warning(
+            path,
+            keys.of("language"),
+            "language-fallback",
+            f"octavo has no words of its own in {language.strip()!r}: the contents, title and copyright "
+            "pages and the EPUB's navigation are in English; [strings] in book.toml can give them",
+        )
+    strings_table = data.get("strings", {})
+    overrides = (
+        _strings_table(strings_table, language, keys, path, diags) if isinstance(strings_table, dict) else ()
+    )
     identifier = data.get("identifier")
     if isinstance(identifier, str) and identifier.strip() and (why := check_identifier(identifier)):
         diags.error(path, keys.of("identifier"), "config-identifier", why)
@@ -541,6 +581,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         source=data.get("source", "").strip(),
         edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
+        strings=overrides,
     )
     epub_values: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}
     return Config(

@@ -164,10 +164,11 @@ def print_html(
         note_foot=note_foot,
         **margins,
     )
+    values = template_values(book, renderer)
     return env.get_template("print/book.html").render(
-        **template_values(book, renderer),
+        **values,
         href=lambda section: f"#{section.id}",
-        typeface=styles.typeface,
+        typeface=styles.colophon_typeface(values["t"]),
         first_body=body[0].id if body else "",
         page=page,
         pad_pages=pad_pages,

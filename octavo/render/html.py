@@ -21,6 +21,7 @@ from octavo.render.indexpage import IndexWriter
 from octavo.render.pagerefs import is_pageref, target_key, with_folio
 from octavo.source.numbering import figure_id, figure_image, numbers
 from octavo.source.tables import number_columns
+from octavo.strings import for_metadata
 
 TAGS = {
     "paragraph": "p",
@@ -325,6 +326,7 @@ class HtmlRenderer:
         """The book's index (``render/indexpage.py``), its locators the print folios of its marks
         (``folios``) or numbered links."""
         owners = {m.id: m.section for m in self.book.index if m.id}
+        words = for_metadata(self.book.metadata)
         folios = None if self.folios is None or self.numbered_index else self.folios
         writer = IndexWriter(
             self.book.index,
@@ -332,6 +334,7 @@ class HtmlRenderer:
             lambda ident: self.target_href(owners[ident], ident),
             folios,
             epub=self.epub_types,
+            see=(words("index-see"), words("index-see-also")),
         )
         return f'<div class="index-list">{writer.html()}</div>'
 

@@ -170,7 +170,8 @@ def locators(entry: Entry, folios: Mapping[str, str]) -> list[Locator]:
 
 class IndexWriter:
     """Writes the index's HTML: ``href`` gives a mark id's link; ``epub``: with EPUB Indexes
-    1.1's ``epub:type``s; ``folios``: mark id -> folio, or None for numbered links."""
+    1.1's ``epub:type``s; ``folios``: mark id -> folio, or None for numbered links; ``see``: the
+    words "See" and "See also" in the book's language."""
 
     def __init__(
         self,
@@ -179,8 +180,10 @@ class IndexWriter:
         href: Callable[[str], str],
         folios: Mapping[str, str] | None,
         epub: bool,
+        see: tuple[str, str] = ("See", "See also"),
     ) -> None:
         self.top = entries(marks)
+        self.see_words = see  # "See" and "See also" in the book's language
         self.key = collator(language)
         self.language = language
         self.href = href
@@ -228,12 +231,13 @@ class IndexWriter:
         )
         for locator in found:
             parts.append(", " + self._locator(locator))
+        see, see_also = self.see_words
         if entry.see and not found:
-            parts.append(". " + self._xref(entry.see, "See", "index-xref-preferred"))
+            parts.append(". " + self._xref(entry.see, see, "index-xref-preferred"))
         elif entry.see:
-            parts.append(". " + self._xref(entry.see, "See also", "index-xref-related"))
+            parts.append(". " + self._xref(entry.see, see_also, "index-xref-related"))
         if entry.see_also:
-            parts.append(". " + self._xref(entry.see_also, "See also", "index-xref-related"))
+            parts.append(". " + self._xref(entry.see_also, see_also, "index-xref-related"))
         subs = [entry.subs[t] for t in sorted(entry.subs, key=self.key)]
         if subs:
             parts.append(self._list(subs, path))

@@ -22,9 +22,11 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 from octavo.model import Book, Node, Section
+from octavo.strings import for_metadata
 
-#: Id prefixes of numbered figures and tables, and the word each number follows.
-KINDS = {"fig": "Figure", "tbl": "Table"}
+#: Id prefixes of numbered figures and tables, and the key of their label in the book's words
+#: (``octavo.strings``: "Figure {number}", "Tableau {number}").
+KINDS = {"fig": "figure-number", "tbl": "table-number"}
 #: A table caption paragraph's opening (Pandoc: ``Table:``, ``table:`` or ``:``).
 CAPTION_START = re.compile(r"^(?:[Tt]able)?:\s*")
 #: ``{…}`` at the end of a caption's text: the table's attributes.
@@ -121,8 +123,9 @@ def captioned(section: Section) -> Section:
 
 
 def numbers(book: Book) -> dict[str, str]:
-    """Each numbered figure's and table's id -> "Figure 3" / "Table 1", in reading order
-    (sections, then each section's notes)."""
+    """Each numbered figure's and table's id -> "Figure 3" / "Table 1" in the book's language, in
+    reading order (sections, then each section's notes)."""
+    words = for_metadata(book.metadata)
     counts = dict.fromkeys(KINDS, 0)
     found: dict[str, str] = {}
     for section in book.sections:
@@ -137,5 +140,5 @@ def numbers(book: Book) -> dict[str, str]:
                 if (kind == "fig") != (node.type == "paragraph") or kind not in KINDS or ident in found:
                     continue
                 counts[kind] += 1
-                found[ident] = f"{KINDS[kind]} {counts[kind]}"
+                found[ident] = words(KINDS[kind], number=counts[kind])
     return found

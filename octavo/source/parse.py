@@ -25,6 +25,7 @@ from octavo.source.indexing import INDEX_ATTRS, index_marks
 from octavo.source.numbering import captioned
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
+from octavo.strings import for_metadata
 from octavo.textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
@@ -549,15 +550,11 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     return index_marks(book, diags)
 
 
-#: The titles of the sections octavo writes itself.
-GENERATED_TITLES = {"index": "Index"}
-
-
 def generated_section(entry: ContentEntry, section_id: str, config: Config) -> Section:
     """A section octavo writes from the rest of the book (``model.GENERATED_KINDS``): its title,
     and one block of its kind standing for what the renderers write there (``render/indexpage.py``).
     Its file is ``book.toml``, which names it."""
-    title = GENERATED_TITLES[entry.kind]
+    title = for_metadata(config.metadata)(entry.kind)  # its title in the book's language ("Index")
     return Section(
         id=section_id,
         kind=entry.kind,

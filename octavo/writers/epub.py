@@ -38,6 +38,7 @@ from octavo.model import Book, Metadata, Section
 from octavo.render.rules import EpubRenderer
 from octavo.render.templates import EPUB_TYPES, environment, template_values
 from octavo.source.styles import Styles
+from octavo.strings import for_metadata
 from octavo.writers import a11y
 from octavo.writers.epub_assets import book_images, image_names, subset_font
 
@@ -137,7 +138,7 @@ def add_accessibility(package: epub.EpubBook, book: Book, options: EpubOptions, 
     """EPUB Accessibility 1.1 metadata from the facts of the documents being packaged (``a11y``)."""
     for prop, value in a11y.metadata(found):
         package.add_metadata(None, "meta", value, {"property": prop})
-    summary = options.accessibility_summary or a11y.summary(found)
+    summary = options.accessibility_summary or a11y.summary(found, for_metadata(book.metadata))
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     if options.certified_by:
         package.add_metadata(None, "meta", options.certified_by, {"property": "a11y:certifiedBy"})
@@ -293,9 +294,10 @@ def render_documents(
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
+    t = values["t"]
     common = dict(
         **values,
-        typeface=styles.typeface,
+        typeface=styles.colophon_typeface(t),
         href=lambda s: f"{s.id}.xhtml",
         stylesheet="../css/epub.css",
         first_body="",
@@ -315,10 +317,10 @@ def render_documents(
             landmark=landmark,
         )
 
-    docs = [doc("cover", "Cover", "epub/cover.html", "cover", landmark="cover")] if cover else []
+    docs = [doc("cover", t("cover"), "epub/cover.html", "cover", landmark="cover")] if cover else []
     docs += [
         doc("titlepage", book.metadata.title, "shared/titlepage.html", "frontmatter", landmark="titlepage"),
-        doc("copyright", "Copyright", "shared/copyright.html", "frontmatter"),
+        doc("copyright", t("copyright"), "shared/copyright.html", "frontmatter"),
     ]
     first_body = True
     for section in book.sections:
@@ -362,10 +364,11 @@ def render_navigation(
 ) -> Document:
     """The navigation document: contents, landmarks and the page-list."""
     env = environment(styles.templates)
-    landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"}]
+    t = for_metadata(book.metadata)
+    landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": t("contents")}]
     for d in docs:
         if d.landmark:
-            label = {"titlepage": "Title page", "bodymatter": "Start of the text"}.get(d.landmark, d.title)
+            label = {"titlepage": t("title-page"), "bodymatter": t("start-of-text")}.get(d.landmark, d.title)
             landmarks.append(
                 {"type": d.landmark, "href": d.file.removeprefix(f"{TEXT_DIR}/"), "label": label}
             )
@@ -380,7 +383,7 @@ def render_navigation(
         )
         .encode("utf-8")
     )
-    return Document("nav", f"{TEXT_DIR}/nav.xhtml", "Contents", xhtml, properties=["nav"])
+    return Document("nav", f"{TEXT_DIR}/nav.xhtml", t("contents"), xhtml, properties=["nav"])
 
 
 def add_navigation(package: epub.EpubBook, book: Book) -> None:
