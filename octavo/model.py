@@ -39,7 +39,7 @@ BLOCK_TYPES = frozenset(
 )
 
 #: Creator roles and their MARC relator codes (Library of Congress, MARC Code List for Relators:
-#: ``win``, "writer of introduction", replaced ``aui``, withdrawn in 2013).
+#: ``win``, "writer of introduction", replaced ``aui``, which was withdrawn).
 ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "win"}
 
 

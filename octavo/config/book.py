@@ -385,15 +385,10 @@ def edition_problems(
     """Check an edition's ``isbn``, ``price`` and ``territory`` (``[epub]`` or ``[print]``); True
     when they are usable. The ISBN's check digit is verified (``config.isbn``)."""
     ok = True
-    checks = (
-        ("isbn", "config-isbn", isbn_problem),
-        ("price", "config-price", price_problem),
-        ("territory", "config-territory", territory_problem),
-    )
-    for key, ident, problem in checks:
+    for key, problem in (("isbn", isbn_problem), ("price", price_problem), ("territory", territory_problem)):
         value = table.get(key)
         if isinstance(value, str) and (why := problem(value)):
-            diags.error(path, keys.of(key, name), ident, f"[{name}] {why}")
+            diags.error(path, keys.of(key, name), f"config-{key}", f"[{name}] {why}")
             ok = False
     return ok
 
@@ -405,9 +400,10 @@ def _print_options(
     table = data.get("print", {})
     if not isinstance(table, dict):
         return None
-    if not _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags):
+    ok = _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags)
+    ok = edition_problems(table, "print", keys, path, diags) and ok
+    if not ok:
         return None
-    ok = True
     if "trim" in table and parse_trim(table["trim"]) is None:
         diags.error(
             path,
@@ -426,7 +422,6 @@ def _print_options(
                 f"{key} {table[key]!r} is not one of {', '.join(allowed)}",
             )
             ok = False
-    ok = edition_problems(table, "print", keys, path, diags) and ok
     for key, low, high in (("font_size", 6, 24), ("leading", 6, 36)):
         if key in table and not low <= table[key] <= high:
             diags.error(
@@ -512,10 +507,11 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
 
     print_options = _print_options(data, keys, path, diags)
     epub_table = data.get("epub", {})
-    epub_ok = (
-        isinstance(epub_table, dict)
-        and _check_table(epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags)
-        and edition_problems(epub_table, "epub", keys, path, diags)
+    epub_ok = isinstance(epub_table, dict) and all(
+        [  # both checks run: every problem at once
+            _check_table(epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags),
+            edition_problems(epub_table, "epub", keys, path, diags),
+        ]
     )
     epub_isbn = isbn13(epub_table["isbn"]) if epub_ok and epub_table.get("isbn") else ""
     if epub_isbn and print_options is not None and epub_isbn == print_options.isbn:

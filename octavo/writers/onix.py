@@ -80,9 +80,11 @@ def _identifier(product: etree._Element, meta: Metadata, edition: Edition) -> No
         _sub(ident, "ProductIDType", "15")  # ISBN-13
         _sub(ident, "IDValue", edition.isbn)
     else:
-        _sub(ident, "ProductIDType", "01")  # proprietary: the work's identifier
+        # proprietary: the EPUB's package identifier (the work's), the paperback's made from it
+        value = meta.identifier if edition.form == "epub" else f"{meta.identifier}/{edition.form}"
+        _sub(ident, "ProductIDType", "01")
         _sub(ident, "IDTypeName", meta.identifier.rsplit(":", 1)[0])
-        _sub(ident, "IDValue", meta.identifier)
+        _sub(ident, "IDValue", value)
 
 
 def _feature(detail: etree._Element, kind: str, value: str) -> None:
