@@ -388,7 +388,7 @@ def edition_problems(
     for key, problem in (("isbn", isbn_problem), ("price", price_problem), ("territory", territory_problem)):
         value = table.get(key)
         if isinstance(value, str) and (why := problem(value)):
-            diags.error(path, keys.of(key, name), f"config-{key}", f"[{name}] {why}")
+            diags.error(path, keys.of(key, name), f"config-{key}", f"[{name}] {key} {why}")
             ok = False
     return ok
 

@@ -107,7 +107,7 @@ class Price:
 def price_problem(text: str) -> str | None:
     """Why ``text`` is not a price such as ``"USD 18.00"``, or None."""
     if not PRICE_RE.fullmatch(text.strip()):
-        return f"price {text!r} must be a currency code and an amount, such as 'USD 18.00'"
+        return f"{text!r} must be a currency code and an amount, such as 'USD 18.00'"
     return None
 
 
@@ -124,7 +124,7 @@ def territory_problem(text: str) -> str | None:
     codes = text.split()
     if codes == ["WORLD"] or (codes and all(COUNTRY_RE.fullmatch(c) for c in codes)):
         return None
-    return f"territory {text!r} must be WORLD or country codes separated by spaces, such as 'US CA'"
+    return f"{text!r} must be WORLD or country codes separated by spaces, such as 'US CA'"
 
 
 def ean5_addon(price: Price) -> str:
