@@ -20,7 +20,7 @@ from octavo.config.book import load_config
 from octavo.config.isbn import ean5_addon, hyphenated, isbn13, isbn_problem, parse_price
 from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostics
-from octavo.layout.cover import BARCODE, cover_pdf, geometry
+from octavo.layout.cover import cover_pdf, geometry
 from octavo.source.parse import parse_book
 from octavo.source.styles import find_styles
 
@@ -85,6 +85,9 @@ def test_isbns_are_checked_and_made_isbn_13():
     assert "check digit" in isbn_problem("978-0-306-40615-8")
     assert isbn_problem("0-306-40615-3") and isbn_problem("97803064061") and isbn_problem("9771234567003")
     assert hyphenated(PRINT_ISBN) == "978-0-306-40615-7" and hyphenated(EPUB_ISBN) == "978-1-4028-9462-6"
+    assert isbn13("0-8044-2957-X") == "9780804429573"  # an ISBN-10 whose check digit is X
+    assert hyphenated("9791090636071") == "979-10-90636-07-1"  # a 979 prefix (France)
+    assert hyphenated("9799999999990") == "9799999999990"  # a range the agency has not given out
 
 
 def test_a_bad_check_digit_and_an_unknown_key_are_errors_in_one_pass(tmp_path):
@@ -243,19 +246,29 @@ def sampler_book():
 
 
 @pytest.mark.parametrize(
-    "price, expected",
-    [("USD 18.00", PRINT_ISBN + "51800"), ("", PRINT_ISBN), ("CAD 24.95", PRINT_ISBN + "62495")],
+    "isbn, price, expected",
+    [
+        (PRINT_ISBN, "USD 18.00", PRINT_ISBN + "51800"),
+        (PRINT_ISBN, "", PRINT_ISBN),
+        (PRINT_ISBN, "CAD 24.95", PRINT_ISBN + "62495"),
+        ("9791090636071", "EUR 12.00", "979109063607190000"),
+    ],
 )
-def test_the_cover_carries_a_readable_ean_13(sampler_book, price, expected):
-    options = PrintOptions(isbn=PRINT_ISBN, price=price)
+def test_the_cover_carries_a_readable_ean_13(sampler_book, isbn, price, expected):
+    options = PrintOptions(isbn=isbn, price=price)
     cover = cover_pdf(sampler_book, find_styles(), options, 120, "2026-01-01T00:00:00Z")
     assert read_barcodes(cover, options, 120) == [expected]
     text = pdfium.PdfDocument(cover)[0].get_textpage().get_text_range()
-    assert "ISBN 978-0-306-40615-7" in text
+    assert f"ISBN {hyphenated(isbn)}" in text
 
 
 def test_no_print_isbn_leaves_the_box_empty(sampler_book):
     options = PrintOptions()
     cover = cover_pdf(sampler_book, find_styles(), options, 120, "2026-01-01T00:00:00Z")
     assert read_barcodes(cover, options, 120) == []
-    assert BARCODE == (2.0, 1.2)
+    g = geometry(options, 120)
+    x, y, w, h = g.barcode
+    page = pdfium.PdfDocument(cover)[0]
+    pixels = page.render(scale=150 / 72, grayscale=True).to_pil()
+    box = pixels.crop((int(x * 150) + 2, int(y * 150) + 2, int((x + w) * 150) - 2, int((y + h) * 150) - 2))
+    assert box.getextrema() == (255, 255)  # white: nothing drawn in the box
