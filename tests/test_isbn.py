@@ -3,6 +3,7 @@ the ONIX and Dublin Core records, and the cover's EAN-13 barcode (read back with
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -272,3 +273,29 @@ def test_no_print_isbn_leaves_the_box_empty(sampler_book):
     pixels = page.render(scale=150 / 72, grayscale=True).to_pil()
     box = pixels.crop((int(x * 150) + 2, int(y * 150) + 2, int((x + w) * 150) - 2, int((y + h) * 150) - 2))
     assert box.getextrema() == (255, 255)  # white: nothing drawn in the box
+
+
+def test_the_barcode_is_vector_black_without_transparency(sampler_book):
+    """Plain filled boxes in black: no picture, no SVG form and no transparency group, which
+    PDF/X-1a and X-3 forbid (WeasyPrint 70 puts SVG drawings in one)."""
+    import pikepdf
+
+    options = PrintOptions(isbn=PRINT_ISBN, price="USD 18.00")
+    cover = cover_pdf(sampler_book, find_styles(), options, 120, "2026-01-01T00:00:00Z")
+    with pikepdf.open(io.BytesIO(cover)) as pdf:
+        page = pdf.pages[0]
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/Group" in obj:
+                assert obj.Group.get("/S") != "/Transparency"
+        resources = page.obj.get("/Resources", pikepdf.Dictionary())
+        xobjects = resources.get("/XObject", pikepdf.Dictionary())
+        assert not [x for x in xobjects.values() if x.get("/Subtype") == "/Image"]
+        operators = [
+            (list(map(float, ops)), str(op))
+            for ops, op in pikepdf.parse_content_stream(page)
+            if str(op) in ("rg", "re")
+        ]
+    fills = [ops for ops, op in operators if op == "rg"]
+    assert [0.0, 0.0, 0.0] in fills  # the bars' black, 100 %
+    # 30 bars of the EAN-13 and 14 of the add-on, each a rectangle
+    assert len([1 for _, op in operators if op == "re"]) >= 30 + 14
