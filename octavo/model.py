@@ -46,8 +46,9 @@ BLOCK_TYPES = frozenset(
 #: attribute syntax: ``[see p.](#id){.pageref}``; ``render/pagerefs.py``).
 PAGEREF = "pageref"
 
-#: Creator roles and their MARC relator codes.
-ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "aui"}
+#: Creator roles and their MARC relator codes (Library of Congress, MARC Code List for Relators:
+#: ``win``, "writer of introduction", replaced ``aui``, which was withdrawn).
+ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "win"}
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ class Metadata:
     copyright: str | None = None  # who holds the copyright; None: the authors; "": no notice
     #: ``[strings]`` of book.toml: key -> text, or -> ((plural category, text), ...) (octavo.strings)
     strings: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = ()
+    epub_isbn: str = ""  # the ebook's ISBN-13 (13 digits), ``[epub] isbn``
+    print_isbn: str = ""  # the paperback's, ``[print] isbn``
 
     def by_role(self, role: str) -> tuple[Creator, ...]:
         return tuple(c for c in self.creators if c.role == role)
@@ -185,7 +188,19 @@ class Metadata:
 
     @property
     def isbn(self) -> str:
-        return self.identifier[5:] if self.identifier.startswith("isbn:") else ""
+        """The work identifier's ISBN (13 digits) when it is ``urn:isbn:…``, else ""."""
+        return self.identifier[9:] if self.identifier.startswith("urn:isbn:") else ""
+
+    @property
+    def package_identifier(self) -> str:
+        """The EPUB's unique identifier: the ebook's ISBN as a URN when given, else the work's."""
+        return f"urn:isbn:{self.epub_isbn}" if self.epub_isbn else self.identifier
+
+    @property
+    def print_identifier(self) -> str:
+        """What names the print edition (the EPUB's ``pageBreakSource``): its ISBN as a URN when
+        given, else the work's identifier."""
+        return f"urn:isbn:{self.print_isbn}" if self.print_isbn else self.identifier
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,14 @@ ENTRIES: tuple[Entry, ...] = (
         "config-identifier", _E, "diagnostics", "`identifier` has no scheme, or is not a valid UUID or ISBN"
     ),
     Entry("config-date", _E, "diagnostics", "`date` is not a valid date"),
+    Entry(
+        "config-isbn",
+        _E,
+        "diagnostics",
+        "an `[epub]` or `[print]` `isbn` is not an ISBN (check digit, length, prefix), or both are one",
+    ),
+    Entry("config-price", _E, "diagnostics", "a `price` is not a currency code and an amount (`USD 18.00`)"),
+    Entry("config-territory", _E, "diagnostics", "a `territory` is neither `WORLD` nor country codes"),
     Entry("config-slug", _E, "diagnostics", "`slug` is not lower-case letters, digits and hyphens"),
     Entry("config-role", _E, "diagnostics", "a creator's `role` is not one octavo knows"),
     Entry("config-kind", _E, "in-booktoml", "a section's `kind` is not one octavo knows"),
@@ -364,7 +372,15 @@ REGISTRY: dict[str, Entry] = {entry.id: entry for entry in ENTRIES}
 #: The ids the code builds with an f-string, as the code writes the f-string (each ``{…}`` as
 #: ``{}``), and every id each can make: ``tests/test_registry.py`` checks both against the code.
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    "config-{}": ("config-role", "config-kind", "config-paper", "config-vendor"),  # config/book.py
+    "config-{}": (  # config/book.py
+        "config-role",
+        "config-kind",
+        "config-paper",
+        "config-vendor",
+        "config-isbn",
+        "config-price",
+        "config-territory",
+    ),
     "out-in-{}": ("out-in-manuscript", "out-in-styles"),  # build/pipeline.py: check_out_dir
 }
 

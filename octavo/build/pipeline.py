@@ -51,6 +51,7 @@ from octavo.source.styles import Styles, check_styles, find_styles
 if TYPE_CHECKING:  # the layout and the writers load WeasyPrint, pikepdf...: not at --check
     from octavo.inspect.preflight import RuleResult
     from octavo.layout import interior as pdf
+    from octavo.writers.onix import Edition
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,18 @@ def _write(run: Run, files: dict[str, bytes]) -> None:
             _add(run, _staged(run, kind), kind)
 
 
+def editions(config: Config, pages: int) -> tuple[Edition, ...]:
+    """The book's two products for ONIX: the EPUB, and the paperback with its trim and ``pages``
+    (the print layout's page count; 0 when no print PDF was laid out)."""
+    from octavo.writers.onix import Edition
+
+    epub, printed = config.epub, config.print
+    return (
+        Edition("epub", epub.isbn, epub.price, epub.territory),
+        Edition("paperback", printed.isbn, printed.price, printed.territory, printed.size, pages),
+    )
+
+
 def _bag(run: Run, files: dict[str, bytes]) -> None:
     """The deposit bag, holding copies of the files the plan puts in its payload."""
     from octavo.writers.deposit import build_deposit
@@ -456,7 +469,13 @@ def _bag(run: Run, files: dict[str, bytes]) -> None:
     payload = {kind: (name, files[kind]) for kind, name in run.plan.payload}
     with run.result.stage("bag"):
         bag = build_deposit(
-            _staged(run, "deposit"), run.book, run.styles.root, payload, run.stamp, run.config.pdfa
+            _staged(run, "deposit"),
+            run.book,
+            run.styles.root,
+            payload,
+            run.stamp,
+            run.config.pdfa,
+            editions(run.config, run.result.pages),
         )
     _add(run, bag, "deposit")
 

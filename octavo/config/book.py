@@ -21,6 +21,7 @@ from typing import Any
 import langcodes
 
 from octavo.config.bounds import CONFIG_NAME, config_bounds
+from octavo.config.isbn import isbn13, isbn_problem, price_problem, territory_problem, urn
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from octavo.diagnostics import Diagnostics
 from octavo.model import GENERATED_KINDS, ROLES, SECTION_KINDS, Creator, Metadata
@@ -55,6 +56,9 @@ EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "certified_by": (str, False),
     "accessibility_summary": (str, False),
     "page_list": (bool, False),
+    "isbn": (str, False),
+    "price": (str, False),
+    "territory": (str, False),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "trim": (str, False),
@@ -64,6 +68,9 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "font_size": ((int, float), False),
     "leading": ((int, float), False),
     "pad": (bool, False),
+    "isbn": (str, False),
+    "price": (str, False),
+    "territory": (str, False),
 }
 KIND_NAMES: dict[type | tuple[type, ...], str] = {
     str: "a string",
@@ -111,6 +118,9 @@ class EpubOptions:
     certified_by: str = ""
     accessibility_summary: str = ""
     page_list: bool = True  # the print edition's pages; false for a title with no print edition
+    isbn: str = ""  # the ebook's ISBN-13, 13 digits (``config.isbn``)
+    price: str = ""  # "USD 9.99"
+    territory: str = ""  # "WORLD" or country codes
 
 
 @dataclass(frozen=True)
@@ -254,32 +264,29 @@ def slugify(text: str) -> str:
     return slug or "book"
 
 
-def isbn_valid(digits: str) -> bool:
-    """Checksum of an ISBN-13 or ISBN-10 (hyphens and spaces already removed)."""
-    if re.fullmatch(r"\d{13}", digits):
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    if re.fullmatch(r"\d{9}[\dX]", digits):
-        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
-        return total % 11 == 0
-    return False
-
-
 def check_identifier(value: str) -> str | None:
     """Return why an identifier is invalid, or None."""
     scheme, _, rest = value.partition(":")
     if not rest or not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
-        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'isbn:978…'"
+        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'urn:isbn:978…'"
     if value.startswith("urn:uuid:"):
         try:
             uuid.UUID(value[9:])
         except ValueError:
             return f"identifier {value!r} is not a valid UUID"
-    if scheme == "isbn" or value.startswith("urn:isbn:"):
-        digits = re.sub(r"[\s\-]", "", value.rsplit(":", 1)[1]).upper()
-        if not isbn_valid(digits):
-            return f"identifier {value!r} is not a valid ISBN (checksum or length)"
+    if (scheme == "isbn" or value.startswith("urn:isbn:")) and isbn_problem(value.rsplit(":", 1)[1]):
+        return f"identifier {value!r} is not a valid ISBN (check digit, length or prefix)"
     return None
+
+
+def normal_identifier(value: str) -> str:
+    """A checked identifier as the package holds it: an ISBN (``isbn:…``, which is no URN
+    scheme, or ``urn:isbn:…`` with hyphens or ISBN-10) becomes ``urn:isbn:`` and 13 digits
+    (RFC 8254); any other is kept as written."""
+    scheme = value.partition(":")[0]
+    if scheme == "isbn" or value.startswith("urn:isbn:"):
+        return urn(isbn13(value.rsplit(":", 1)[1]))
+    return value
 
 
 #: BCP 47's syntax (as EPUBCheck reads lang, xml:lang and dc:language): subtags
@@ -376,6 +383,20 @@ def _table_array(
     return usable_entries
 
 
+def edition_problems(
+    table: dict[str, Any], name: str, keys: KeyLines, path: Path, diags: Diagnostics
+) -> bool:
+    """Check an edition's ``isbn``, ``price`` and ``territory`` (``[epub]`` or ``[print]``); True
+    when they are usable. The ISBN's check digit is verified (``config.isbn``)."""
+    ok = True
+    for key, problem in (("isbn", isbn_problem), ("price", price_problem), ("territory", territory_problem)):
+        value = table.get(key)
+        if isinstance(value, str) and (why := problem(value)):
+            diags.error(path, keys.of(key, name), f"config-{key}", f"[{name}] {key} {why}")
+            ok = False
+    return ok
+
+
 def _print_options(
     data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics
 ) -> PrintOptions | None:
@@ -383,9 +404,10 @@ def _print_options(
     table = data.get("print", {})
     if not isinstance(table, dict):
         return None
-    if not _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags):
+    ok = _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags)
+    ok = edition_problems(table, "print", keys, path, diags) and ok
+    if not ok:
         return None
-    ok = True
     if "trim" in table and parse_trim(table["trim"]) is None:
         diags.error(
             path,
@@ -413,6 +435,8 @@ def _print_options(
     if not ok:
         return None
     values: dict[str, Any] = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
+    if "isbn" in values:
+        values["isbn"] = isbn13(values["isbn"])
     if "font_size" in values and "leading" not in values:
         values["leading"] = round(values["font_size"] * 1.32, 2)
     return PrintOptions(**values)
@@ -554,9 +578,20 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
 
     print_options = _print_options(data, keys, path, diags)
     epub_table = data.get("epub", {})
-    epub_ok = isinstance(epub_table, dict) and _check_table(
-        epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags
+    epub_ok = isinstance(epub_table, dict) and all(
+        [  # both checks run: every problem at once
+            _check_table(epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags),
+            edition_problems(epub_table, "epub", keys, path, diags),
+        ]
     )
+    epub_isbn = isbn13(epub_table["isbn"]) if epub_ok and epub_table.get("isbn") else ""
+    if epub_isbn and print_options is not None and epub_isbn == print_options.isbn:
+        diags.error(
+            path,
+            keys.of("isbn", "epub"),
+            "config-isbn",
+            "[epub] isbn is the [print] isbn: each edition (format) has its own ISBN",
+        )
     archive_table = data.get("archive", {})
     archive_ok = isinstance(archive_table, dict) and _check_table(
         archive_table, ARCHIVE_KEYS, "[archive]", "archive", 0, keys, path, diags
@@ -571,7 +606,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         title=data["title"].strip(),
         subtitle=data.get("subtitle", "").strip(),
         language=data["language"].strip(),
-        identifier=data["identifier"].strip(),
+        identifier=normal_identifier(data["identifier"].strip()),
         creators=tuple(creators),
         date=data.get("date", ""),
         publisher=data.get("publisher", "").strip(),
@@ -582,8 +617,12 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
         strings=overrides,
+        epub_isbn=epub_isbn,
+        print_isbn=print_options.isbn,
     )
     epub_values: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}
+    if "isbn" in epub_values:
+        epub_values["isbn"] = isbn13(epub_values["isbn"])
     return Config(
         root=root,
         path=path,

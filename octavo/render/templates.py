@@ -28,6 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import select_autoescape
 from markupsafe import Markup
 
+from octavo.config.isbn import isbn_lines
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata, Node, Section
 from octavo.source import gate
@@ -182,15 +183,17 @@ class TemplateValues(TypedDict):
     book: BookView
     meta: Metadata
     t: Strings
+    isbns: tuple[str, ...]  # the copyright page's ISBN lines (``config.isbn.isbn_lines``)
     r: NotRequired[RendererView]
 
 
 def template_values(book: Book, renderer: HtmlRenderer | None = None) -> TemplateValues:
-    """``book``, ``meta``, ``t`` and (with a renderer) ``r``: the values every template may use."""
+    """``book``, ``meta``, ``t``, ``isbns`` and (with a renderer) ``r``: the values every template may use."""
     values: TemplateValues = {
         "book": BookView(book.metadata, tuple(section_view(s) for s in book.sections)),
         "meta": book.metadata,
         "t": for_metadata(book.metadata),
+        "isbns": isbn_lines(book.metadata),
     }
     if renderer is not None:
         values["r"] = RendererView(renderer, {s.id: s for s in book.sections})

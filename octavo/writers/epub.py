@@ -102,21 +102,47 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]  # EpubWriter is untyped: 
 # -- package steps ----------------------------------------------------------------------
 
 
+#: Leading articles an English title is filed without ("The Waves" files as "Waves, The").
+ARTICLES = {"en": ("The ", "A ", "An ")}
+
+
+def title_file_as(title: str, language: str) -> str:
+    """The title's sort key (``file-as``): a leading article of the book's language moved to the
+    end, "Sampler of Forms, A" (the library rule of non-filing initial articles: MARC 21 field
+    245, second indicator); the title itself in a language without a list of articles."""
+    for article in ARTICLES.get(language.split("-")[0].lower(), ()):
+        if title.startswith(article) and len(title) > len(article):
+            return f"{title[len(article) :]}, {article.strip()}"
+    return title
+
+
 def new_package(meta: Metadata) -> epub.EpubBook:
+    """The package with its unique identifier (the ebook's ISBN as ``urn:isbn:`` when given: EPUB
+    3.3, "The identifier element", names this EPUB, not the work; the work's identifier follows),
+    the main title refined by ``title-type`` and ``file-as`` (EPUB 3.3, "Meta properties
+    vocabulary"), and the language."""
     package = epub.EpubBook()
     package.FOLDER_NAME = "EPUB"
-    package.set_identifier(meta.identifier)
-    package.set_title(meta.title)
+    package.set_identifier(meta.package_identifier)
+    if meta.identifier != meta.package_identifier:
+        package.add_metadata("DC", "identifier", meta.identifier, {"id": "work-identifier"})
+    package.title = meta.title  # ebooklib's set_title would add a dc:title without an id
+    package.add_metadata("DC", "title", meta.title, {"id": "title"})
+    package.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    file_as = title_file_as(meta.title, meta.language)
+    package.add_metadata(None, "meta", file_as, {"refines": "#title", "property": "file-as"})
     package.set_language(meta.language)
     return package
 
 
 def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
+    """Creators and the rest of the Dublin Core. Authors are ``dc:creator``; editors, translators
+    and the writer of the introduction ``dc:contributor`` (DCMI Metadata Terms: a creator is
+    primarily responsible for the resource, a contributor makes contributions to it), each with
+    its MARC relator (``model.ROLES``)."""
     for i, creator in enumerate(meta.creators, start=1):
         uid = f"creator-{i}"
-        element = "creator" if creator.role in ("author", "editor") else "contributor"
-        if creator.role == "translator":
-            element = "contributor"
+        element = "creator" if creator.role == "author" else "contributor"
         package.add_metadata("DC", element, creator.name, {"id": uid})
         package.add_metadata(
             None, "meta", creator.marc, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"}
@@ -142,8 +168,9 @@ def add_accessibility(package: epub.EpubBook, book: Book, options: EpubOptions, 
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     if options.certified_by:
         package.add_metadata(None, "meta", options.certified_by, {"property": "a11y:certifiedBy"})
+    # the page-list's pages are the print edition's (EPUB Accessibility 1.1, "Page source")
     if found.page_list:
-        package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
+        package.add_metadata(None, "meta", book.metadata.print_identifier, {"property": "pageBreakSource"})
 
 
 def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> dict[str, bytes]:
