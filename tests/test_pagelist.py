@@ -7,7 +7,7 @@ import zipfile
 import pypdfium2 as pdfium
 import pytest
 from lxml import etree
-from textutil import EPUB_TYPE, XHTML, words
+from textutil import BLOCK_TAGS, EPUB_TYPE, XHTML, words
 
 from octavo.layout.pagemap import page_labels
 
@@ -52,13 +52,15 @@ def words_after(root, element, count: int = 4) -> list[str]:
         if not started:
             continue
         is_call = node.get(EPUB_TYPE) == "noteref"
+        gap = " " if isinstance(node.tag, str) and node.tag.removeprefix(XHTML) in BLOCK_TAGS else ""
+        texts.append(gap)
         if node.text and not is_call and node.tag != f"{XHTML}aside":
             texts.append(node.text)
         if node.tail:
-            texts.append(node.tail)
-        if len(words(" ".join(texts))) >= count:
+            texts.append(gap + node.tail)
+        if len(words("".join(texts))) >= count:
             break
-    return words(" ".join(texts))[:count]
+    return words("".join(texts))[:count]  # words part at blocks, never at an inline element
 
 
 def first_pdf_words(page, margins, count: int = 4) -> list[str]:

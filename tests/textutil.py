@@ -159,6 +159,40 @@ def epub_spine(path: Path) -> list[tuple[str, bytes]]:
         ]
 
 
+#: Elements that part words in an EPUB's text (blocks, line breaks, the page markers' spans are inline).
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "caption",
+        "blockquote",
+        "div",
+        "section",
+        "aside",
+        "figure",
+        "figcaption",
+        "pre",
+        "br",
+        "hr",
+        "header",
+        "footer",
+        "nav",
+    ]
+)
+
+
 def epub_streams(path: Path) -> Streams:
     """Body and note words of an EPUB, in spine order; call and backlink numbers left out."""
     streams = Streams()
@@ -171,12 +205,15 @@ def epub_streams(path: Path) -> Streams:
         for element in body.iter(f"{XHTML}a"):
             if element.get(EPUB_TYPE) == "noteref" or element.get("role") == "doc-backlink":
                 element.text = " "
+        for element in body.iter():  # words part at blocks and breaks, never at an inline element
+            if isinstance(element.tag, str) and element.tag.removeprefix(XHTML) in BLOCK_TAGS:
+                element.text, element.tail = f" {element.text or ''}", f" {element.tail or ''}"
         for aside in list(body.iter(f"{XHTML}aside")):
-            streams.notes.extend(words(" ".join(aside.itertext())))
+            streams.notes.extend(words("".join(aside.itertext())))
             aside.text, aside.tail = None, f" {aside.tail or ''}"
             for child in list(aside):
                 aside.remove(child)
-        body_text.append(" ".join(body.itertext()))
+        body_text.append("".join(body.itertext()))
     streams.body = words(" ".join(body_text))
     return streams
 
