@@ -39,6 +39,8 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "source": (str, False),
     "edition": (str, False),
     "slug": (str, False),
+    "bibliography": (str, False),
+    "csl": (str, False),
     "creators": (list, True),
     "contents": (list, True),
     "print": (dict, False),
@@ -74,7 +76,7 @@ CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "file_as": (str, False),
 }
 CONTENT_KEYS: dict[str, tuple[type, bool]] = {
-    "file": (str, True),
+    "file": (str, False),  # required but for a generated section (kind "bibliography")
     "kind": (str, True),
 }
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -112,11 +114,19 @@ class EpubOptions:
 
 @dataclass(frozen=True)
 class ContentEntry:
-    """One ``[[contents]]`` entry: a Markdown file and its section kind."""
+    """One ``[[contents]]`` entry: a Markdown file and its section kind; ``generated``: no file,
+    octavo makes the section (a bibliography; ``file`` is then its name, for the section's id)."""
 
     file: Path
     kind: str
     line: int
+    generated: bool = False
+
+
+#: The kinds of section octavo can make itself (``[[contents]]`` with no ``file``).
+GENERATED_KINDS = ("bibliography",)
+#: The citation style when ``book.toml`` names none (Pandoc's default).
+DEFAULT_CSL = "chicago-author-date"
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,15 @@ class Config:
     print: PrintOptions = field(default_factory=PrintOptions)
     epub: EpubOptions = field(default_factory=lambda: EpubOptions())
     pdfa: str = "2b"
+    #: ``bibliography``: a CSL-JSON file of the manuscript ("" for none), and its line in book.toml
+    bibliography: str = ""
+    #: ``csl``: a style octavo ships, by name, or a ``.csl`` file of the manuscript
+    csl: str = DEFAULT_CSL
+    #: key -> its line in book.toml (``bibliography``, ``csl``), for diagnostics about their files
+    key_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, 0)
 
 
 class KeyLines:
@@ -470,6 +489,23 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     seen: dict[str, int] = {}
     for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
         line = keys.of("file", "contents", i)
+        if isinstance(entry.get("file"), str) and not entry["file"].strip():
+            diags.error(path, line, "config-empty", f"'file' in [[contents]] #{i + 1} must not be empty")
+            continue
+        if "file" not in entry:
+            if entry["kind"] not in GENERATED_KINDS:
+                where = keys.of("", "contents", i) or 1
+                diags.error(path, where, "config-missing-key", f"[[contents]] #{i + 1} needs 'file'")
+                continue
+            line = keys.of("kind", "contents", i)
+            entry = {**entry, "file": "bibliography"}
+            if "(generated)" in seen:
+                diags.error(path, line, "contents-duplicate", "a bibliography is made once (first on line "
+                            f"{seen['(generated)']})")  # fmt: skip
+                continue
+            seen["(generated)"] = line
+            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line, generated=True))
+            continue
         if entry["file"] in seen:
             diags.error(
                 path,
@@ -520,4 +556,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         print=print_options,
         epub=EpubOptions(**epub_values),
         pdfa=pdfa,
+        bibliography=data.get("bibliography", "").strip(),
+        csl=data.get("csl", "").strip() or DEFAULT_CSL,
+        key_lines=(("bibliography", keys.of("bibliography")), ("csl", keys.of("csl"))),
     )

@@ -9,6 +9,7 @@ notes, each at its file and line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from markdown_it.utils import EnvType
 from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
+from octavo.source.citations import generated_note, resolve_citations
+from octavo.source.csl import Citer, load_references, load_style
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
@@ -124,6 +127,46 @@ def plain_text(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+#: Punctuation a note call made from a citation goes after (Chicago Manual of Style: a note
+#: number follows any punctuation but a dash; Pandoc moves it so).
+CALL_AFTER = ".,;:!?"
+
+
+def attach_calls(children: list[Node]) -> list[Node]:
+    """Inline nodes with each note call made from a citation (``cite`` attr) attached to the word
+    before it (the space before it dropped) and moved after the punctuation that follows it:
+    ``managers [@a].`` -> ``managers.¹``. Other nodes are returned as they are."""
+    if not any(c.type == "noteref" and c.attr("cite") for c in children):
+        return children
+    out: list[Node] = []
+    pending: Node | None = None  # a call waiting for the punctuation after it
+    for child in children:
+        if pending is not None:
+            if child.type == "text":
+                moved = len(child.text) - len(child.text.lstrip(CALL_AFTER))
+                if moved:
+                    out.append(Node("text", text=child.text[:moved], line=child.line))
+                out.append(pending)
+                pending = None
+                if child.text[moved:]:
+                    out.append(Node("text", text=child.text[moved:], line=child.line))
+                continue
+            out.append(pending)
+            pending = None
+        if child.type == "noteref" and child.attr("cite"):
+            while out and out[-1].type == "softbreak":  # the call ends the line before it
+                out.pop()
+            if out and out[-1].type == "text" and out[-1].text[-1:].isspace():
+                trimmed = out[-1].text.rstrip()
+                out[-1:] = [Node("text", text=trimmed, line=out[-1].line)] if trimmed else []
+            pending = child
+            continue
+        out.append(child)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 #: A node the converter has open: (type, attrs, line, children, hidden).
 _Frame = tuple[str, tuple[tuple[str, str], ...], int, list[Node], bool]
 
@@ -131,11 +174,13 @@ _Frame = tuple[str, tuple[tuple[str, str], ...], int, list[Node], bool]
 class _Converter:
     """Turns tokens into nodes for one section, resolving note calls."""
 
-    def __init__(self, path: Path, env: EnvType, refs: _Refs, diags: Diagnostics):
+    def __init__(self, path: Path, env: EnvType, refs: _Refs, diags: Diagnostics, note_style: bool = False):
         self.path = path
         self.env = env
         self.refs = refs
         self.diags = diags
+        self.note_style = note_style  # a citation outside a note becomes a note
+        self.cited: dict[str, Node] = {}  # "#cite-N" -> the citation its generated note holds
         self.in_note = False
         self.blocks = 0
         self.skipping = ""  # inside <script> or the like: drop until its end tag
@@ -164,6 +209,7 @@ class _Converter:
                 kind, attrs, start, children, hidden = stack.pop()
                 attrs = tuple(a for a in attrs if a[0] != "_html")
                 parent = stack[-1][3]
+                children = attach_calls(children)
                 if hidden:  # paragraphs of tight lists: keep their content only
                     parent.extend(children)
                 else:
@@ -187,7 +233,7 @@ class _Converter:
                 "the text after it to the paragraph's end was removed with it",
             )
             self.skipping = ""
-        return tuple(root)
+        return tuple(attach_calls(root))
 
     def unknown_attrs(self, token: Token, line: int) -> None:
         """Warn (``attr-unknown``) for each attribute written in ``{...}`` that octavo drops."""
@@ -291,7 +337,26 @@ class _Converter:
             return [Node("image", attrs=tuple(sorted(image.items())), line=line)]
         if kind == "footnote_ref":
             return [self.noteref(token, line)]
+        if kind == "citation":
+            return self.citation(token, line)
         return [Node("text", text=token.content, line=line)] if token.content else []
+
+    def citation(self, token: Token, line: int) -> list[Node]:
+        """A ``citation`` node (rendered later, in reading order); in a note style, outside a
+        note, a call of a note of its own that holds it, after the author's name for ``@key``."""
+        items = json.dumps({"in_text": token.meta["in_text"], "items": token.meta["items"]}, sort_keys=True)
+        node = Node("citation", text=token.content, attrs=(("items", items),), line=line)
+        if not self.note_style or self.in_note:
+            return [node]
+        key = f"#cite-{len(self.cited) + 1}"
+        call = self.refs.call(key, line)
+        full = json.dumps({"in_text": False, "items": token.meta["items"]}, sort_keys=True)
+        self.cited[key] = Node("citation", text=token.content, attrs=(("items", full),), line=line)
+        call = Node(call.type, attrs=(*call.attrs, ("cite", "1")), line=line)
+        if token.meta["in_text"]:
+            name = Node("citation", text=token.content, attrs=(("items", items), ("part", "name")), line=line)
+            return [name, call]
+        return [call]
 
     def noteref(self, token: Token, line: int) -> Node:
         label = token.meta.get("label")
@@ -341,9 +406,15 @@ def _split_definitions(tokens: list[Token]) -> tuple[list[Token], list[_Definiti
 
 
 def parse_section(
-    entry: ContentEntry, path: Path, section_id: str, language: str, diags: Diagnostics
+    entry: ContentEntry,
+    path: Path,
+    section_id: str,
+    language: str,
+    diags: Diagnostics,
+    note_style: bool = False,
 ) -> Section | None:
-    """Parse one Markdown file into a ``Section``; report its problems."""
+    """Parse one Markdown file into a ``Section``; report its problems. ``note_style``: the book's
+    citation style is a note style, so each citation outside a note is a note of its own."""
     text = read_text(path, diags)
     if text is None:
         return None
@@ -388,7 +459,7 @@ def parse_section(
     title_nodes: tuple[Node, ...] = ()
     title, line, anchor = path.stem, 1, ""
     refs = _Refs(section_id)
-    convert = _Converter(path, env, refs, diags)
+    convert = _Converter(path, env, refs, diags, note_style)
     first_content = next((i for i, t in enumerate(body) if t.level == 0), None)
     if not headings or headings[0][1].tag != "h1" or headings[0][0] != first_content:
         diags.error(
@@ -409,6 +480,9 @@ def parse_section(
     convert.in_note = True
     for number, key in enumerate(refs.order, start=1):
         note_id = f"{section_id}-n{number}"
+        if key in convert.cited:
+            notes.append(generated_note(note_id, number, convert.cited[key], path, refs.lines[key]))
+            continue
         if key.startswith("#inline-"):
             inline = env["footnotes"]["list"][int(key.removeprefix("#inline-"))]
             para = Node("paragraph", convert.nodes(inline["tokens"], refs.lines[key]), line=refs.lines[key])
@@ -500,12 +574,33 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
     return ids
 
 
+def citer(config: Config, diags: Diagnostics) -> tuple[Citer | None, bool]:
+    """The book's citation processor (None: no ``bibliography``, or it or the style is invalid,
+    reported) and whether its style is a note style."""
+    if not config.bibliography:
+        return None, False
+    references = load_references(
+        config.bibliography, config.root, (config.path, config.line_of("bibliography")), diags
+    )
+    style = load_style(config.csl, config.root, (config.path, config.line_of("csl") or 1), diags)
+    if references is None or style is None:
+        return None, bool(style and style.note)
+    return Citer(style, references), style.note
+
+
 def parse_book(config: Config, diags: Diagnostics) -> Book | None:
-    """Parse every file in reading order; None if any file could not be read."""
+    """Parse every file in reading order, citations rendered (``source/citations.py``) and a
+    generated bibliography made; None if any file could not be read or a citation resolved."""
     sections: list[Section] = []
     ok = True
     root = config.root.resolve()
+    processor, note_style = citer(config, diags)
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
+        if entry.generated:
+            sections.append(
+                Section(section_id, entry.kind, "", (), (), (), config.path, entry.line, generated=True)
+            )
+            continue
         path = config.root / entry.file
         try:
             resolved = path.resolve()
@@ -532,11 +627,13 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
             )
             ok = False
             continue
-        section = parse_section(entry, path, section_id, config.metadata.language, diags)
+        section = parse_section(entry, path, section_id, config.metadata.language, diags, note_style)
         if section is None:
             ok = False
         else:
             sections.append(section)
     if not ok:
         return None
-    return resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)
+    book = Book(metadata=config.metadata, sections=tuple(sections), root=config.root)
+    cited = resolve_citations(book, processor, note_style, bool(config.bibliography), diags)
+    return None if cited is None else resolve(cited, diags)

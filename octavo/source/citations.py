@@ -1,0 +1,280 @@
+"""Citations resolved into the parsed ``Book``: text, notes and the bibliography section.
+
+The parser leaves each citation as a ``citation`` node (its items in ``attrs["items"]`` as JSON).
+Here they are rendered with the book's CSL style in reading order (a note's citations where its
+first call stands), so that the style's positions hold: first, subsequent, ibid (CSL 1.0.2,
+"Position"). What comes out is ordinary nodes, so every writer gets the same Book:
+
+- an in-text style (author-date): the citation in the sentence, ``(Burnham 1941, 12)``; an
+  in-text citation ``@key`` as ``Burnham (1941, 12)`` (Pandoc User's Guide, "Citation syntax");
+- a note style: the parser already made each citation outside a note a note of its own (numbered
+  with the section's notes, in order); its text is the rendered citation. A citation inside a
+  note is rendered in the note's text. An in-text ``@key`` leaves the author's name in the
+  sentence and the citation in its note (as Pandoc does).
+
+Each rendered citation is a ``span`` of class ``citation``; citeproc-py's ``<i>``, ``<b>``,
+``<sup>``, ``<sub>`` become ``em``, ``strong``, ``sup``, ``sub`` nodes. The bibliography section
+(``[[contents]] kind = "bibliography"`` with no ``file``) gets one paragraph of class
+``csl-entry`` per cited work, in the style's order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from html.parser import HTMLParser
+from typing import Any
+
+from octavo.diagnostics import Diagnostics
+from octavo.model import Book, Node, Note, Section
+from octavo.source.csl import Citer
+
+#: citeproc-py's HTML elements -> node types (others keep their text only).
+_TAGS = {"i": "em", "b": "strong", "sup": "sup", "sub": "sub"}
+
+
+class _Nodes(HTMLParser):
+    """citeproc-py's HTML (a flat run of inline elements) as inline nodes."""
+
+    def __init__(self, line: int):
+        super().__init__(convert_charrefs=True)
+        self.line = line
+        self.stack: list[tuple[str, list[Node]]] = [("", [])]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = _TAGS.get(tag, "")
+        if tag == "span" and any("small-caps" in (v or "") for _, v in attrs):
+            kind = "span-smallcaps"
+        self.stack.append((kind, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if len(self.stack) < 2:
+            return
+        kind, children = self.stack.pop()
+        if not kind:
+            self.stack[-1][1].extend(children)
+        elif kind == "span-smallcaps":
+            self.stack[-1][1].append(
+                Node("span", tuple(children), attrs=(("class", "smallcaps"),), line=self.line)
+            )
+        else:
+            self.stack[-1][1].append(Node(kind, tuple(children), line=self.line))
+
+    def handle_data(self, data: str) -> None:
+        siblings = self.stack[-1][1]
+        if siblings and siblings[-1].type == "text":
+            siblings[-1] = Node("text", text=siblings[-1].text + data, line=self.line)
+        else:
+            siblings.append(Node("text", text=data, line=self.line))
+
+    def result(self) -> tuple[Node, ...]:
+        self.close()
+        while len(self.stack) > 1:
+            self.handle_endtag("")
+        return tuple(self.stack[0][1])
+
+
+def html_nodes(html: str, line: int) -> tuple[Node, ...]:
+    """Inline nodes of citeproc-py's HTML output, each at ``line``."""
+    parser = _Nodes(line)
+    parser.feed(html)
+    return parser.result()
+
+
+def _span(children: tuple[Node, ...], line: int) -> Node:
+    return Node("span", children, attrs=(("class", "citation"),), line=line)
+
+
+@dataclasses.dataclass
+class _Render:
+    citer: Citer
+    note_style: bool
+    diags: Diagnostics
+    section: Section
+    cited: dict[str, None] = dataclasses.field(default_factory=dict)
+    failed: bool = False
+
+    def citation(self, node: Node, in_note: bool) -> list[Node]:
+        """The nodes that stand for one citation node."""
+        meta = json.loads(node.attr("items"))
+        items = meta["items"]
+        unknown = [i["key"] for i in items if i["key"] not in self.citer.references]
+        if unknown:
+            for key in unknown:
+                self.diags.error(
+                    self.section.file, node.line, "cite-unknown", f"@{key} is not in the bibliography"
+                )
+            self.failed = True
+            return [Node("text", text=node.text, line=node.line)]
+        for item in items:
+            self.cited.setdefault(item["key"], None)
+        if node.attr("part") == "name":  # the author's name, its citation in a note of its own
+            return [Node("text", text=self.citer.author(items[0]["key"]), line=node.line)]
+        in_text = meta["in_text"] and not self.note_style
+        if in_text:  # Burnham (1941, 12): the name, then the citation without it
+            items = [{**items[0], "suppress": True}]
+        elif self.note_style:  # a note names the work whole, whatever the text says
+            items = [{**item, "suppress": False} for item in items]
+        try:
+            html = self.citer.cite(items)
+        except Exception as exc:
+            self.diags.error(
+                self.section.file, node.line, "csl-invalid", f"citeproc-py cannot render {node.text}: {exc}"
+            )
+            self.failed = True
+            return [Node("text", text=node.text, line=node.line)]
+        rendered = html_nodes(html, node.line)
+        if in_text:
+            name = self.citer.author(items[0]["key"])
+            rendered = (Node("text", text=f"{name} ", line=node.line), *rendered) if name else rendered
+        return [_span(rendered, node.line)]
+
+
+def _rebuild(node: Node, done: dict[int, list[Node]]) -> Node:
+    """``node`` with each citation below it replaced by its rendering (``done``, by node id)."""
+    if not any(c.type == "citation" or c.children for c in node.children):
+        return node
+    children: list[Node] = []
+    for index, child in enumerate(node.children):
+        if child.type == "citation":
+            after = node.children[index + 1] if index + 1 < len(node.children) else None
+            rendered = done.get(id(child), [child])
+            if after is not None and after.type == "text" and after.text[:1] in PUNCTUATION:
+                rendered = _without_period(rendered)
+            children.extend(rendered)
+        else:
+            children.append(_rebuild(child, done))
+    return dataclasses.replace(node, children=tuple(children))
+
+
+#: Punctuation that, straight after a citation, takes the place of the period the style ends it with.
+PUNCTUATION = frozenset(".,;:!?")
+
+
+def _without_period(nodes: list[Node]) -> list[Node]:
+    """``nodes`` without the period that ends their text (a note's citation before ``;``: "20;",
+    not "20.;": one mark of punctuation, not two)."""
+    if not nodes:
+        return nodes
+    last = nodes[-1]
+    if last.type == "text":
+        return (
+            [*nodes[:-1], dataclasses.replace(last, text=last.text.removesuffix("."))]
+            if last.text.endswith(".")
+            else nodes
+        )
+    if last.children:
+        return [*nodes[:-1], dataclasses.replace(last, children=tuple(_without_period(list(last.children))))]
+    return nodes
+
+
+def _section(render: _Render, section: Section) -> Section:
+    """Render a section's citations in reading order: text, and each note at its first call."""
+    done: dict[int, list[Node]] = {}
+    notes = {n.id: n for n in section.notes}
+    todo: list[tuple[Node, bool]] = [(n, False) for n in reversed((*section.title_nodes, *section.blocks))]
+    while todo:
+        node, in_note = todo.pop()
+        if node.type == "citation":
+            done[id(node)] = render.citation(node, in_note)
+            continue
+        if node.type == "noteref" and node.attr("call") == f"{node.attr('note')}-call":
+            note = notes.get(node.attr("note"))
+            if note is not None:
+                todo.extend((b, True) for b in reversed(note.blocks))
+            continue
+        todo.extend((c, in_note) for c in reversed(node.children))
+    if not done:
+        return section
+    return dataclasses.replace(
+        section,
+        title_nodes=tuple(_rebuild(n, done) for n in section.title_nodes),
+        blocks=tuple(_rebuild(b, done) for b in section.blocks),
+        notes=tuple(
+            dataclasses.replace(n, blocks=tuple(_rebuild(b, done) for b in n.blocks)) for n in section.notes
+        ),
+    )
+
+
+def bibliography_blocks(citer: Citer, keys: list[str], section_id: str, line: int) -> tuple[Node, ...]:
+    """One paragraph of class ``csl-entry`` per work, in the style's order (CSL 1.0.2,
+    "Bibliography-specific options" and ``cs:sort``), each with its block id for page marks."""
+    blocks = []
+    for number, html in enumerate(citer.bibliography(keys), start=1):
+        attrs = (("block", f"{section_id}-b{number}"), ("class", "csl-entry"))
+        blocks.append(Node("paragraph", html_nodes(html, line), attrs=attrs, line=line))
+    return tuple(blocks)
+
+
+def _uncited(book: Book, diags: Diagnostics) -> bool:
+    """With no bibliography configured: ``cite-no-bibliography`` at each citation and generated
+    bibliography section; True when there was none."""
+    clean = True
+    for section in book.sections:
+        if section.generated:
+            diags.error(section.file, section.line, "cite-no-bibliography", "a bibliography section needs "
+                        "'bibliography' (a CSL-JSON file) in book.toml")  # fmt: skip
+            clean = False
+        for root in (*section.title_nodes, *section.all_blocks):
+            for node in root.walk():
+                if node.type == "citation":
+                    diags.error(section.file, node.line, "cite-no-bibliography",
+                                f"{node.text} cites, but book.toml names no 'bibliography'")  # fmt: skip
+                    clean = False
+    return clean
+
+
+def resolve_citations(
+    book: Book, citer: Citer | None, note_style: bool, configured: bool, diags: Diagnostics
+) -> Book | None:
+    """``book`` with every citation rendered and each generated bibliography section (``generated``,
+    no blocks yet) filled. ``citer`` None: no bibliography (``configured`` False: each citation is
+    ``cite-no-bibliography``) or an invalid one (already reported). Errors: ``cite-unknown``,
+    ``csl-invalid``. None when any citation or section failed."""
+    if citer is None:
+        return book if not configured and _uncited(book, diags) else None
+    sections: list[Section] = []
+    failed = False
+    cited: dict[str, None] = {}
+    for section in book.sections:
+        render = _Render(citer, note_style, diags, section)
+        sections.append(_section(render, section))
+        failed = failed or render.failed
+        cited.update(render.cited)
+    if failed:
+        return None
+    out: list[Section] = []
+    for section in sections:
+        if section.generated:
+            if not cited:
+                diags.warning(
+                    section.file,
+                    section.line,
+                    "bibliography-empty",
+                    "nothing is cited: the bibliography is left out",
+                )
+                continue
+            try:
+                blocks = bibliography_blocks(citer, list(cited), section.id, section.line)
+            except Exception as exc:
+                diags.error(
+                    section.file,
+                    section.line,
+                    "csl-invalid",
+                    f"citeproc-py cannot render the bibliography: {exc}",
+                )
+                return None
+            title = "Bibliography" if note_style else "References"
+            section = dataclasses.replace(
+                section,
+                blocks=blocks,
+                title=title,
+                title_nodes=(Node("text", text=title, line=section.line),),
+            )
+        out.append(section)
+    return dataclasses.replace(book, sections=tuple(out))
+
+
+def generated_note(note_id: str, number: int, citation: Node, file: Any, line: int) -> Note:
+    """The note a citation outside a note becomes in a note style: one paragraph, the citation."""
+    return Note(note_id, number, "", (Node("paragraph", (citation,), line=line),), file, line)

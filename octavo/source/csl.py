@@ -1,0 +1,338 @@
+"""The bibliography and the citation style a book names, read and checked for citeproc-py.
+
+``bibliography = "refs.json"`` is CSL-JSON (CSL 1.0.2, "CSL-JSON": an array of items, each
+with a string ``id`` and ``type``); ``csl`` is a style octavo ships (``styles/csl``, named by
+file stem) or a ``.csl`` file of the manuscript. Both are read through the gate (inside the
+manuscript folder). A style is checked by rendering, with citeproc-py, a book, an article and a
+chapter cited and listed: a style citeproc-py cannot render is refused (``csl-invalid``) here,
+never at a citation.
+
+citeproc-py 0.11 lacks two CSL 1.0.1 features the shipped styles use, supplied here:
+
+- ``initialize="false"`` on ``cs:name`` (CSL 1.0.2, "Name-part Order" / ``initialize``): given
+  names stay whole where the style says so (Chicago's "James Burnham", not "J. Burnham"). The
+  style is rewritten before citeproc-py reads it: the inherited ``initialize-with`` is moved onto
+  each ``cs:name`` that does not say ``initialize="false"``.
+- suppress-author (Pandoc's ``[-@key]``, citeproc-js's ``suppress-author``): the first names
+  the citation renders, substitutes included (the author's place), are left out; ``Names.process``
+  is wrapped for items marked so.
+
+And one bug: a ``cs:label`` whose variable is empty is rendered ("edition" in Chicago's short
+notes); ``Label.process`` is wrapped to render nothing then.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from octavo.diagnostics import Diagnostics
+from octavo.locations import styles_root
+from octavo.source import gate
+
+CSL_NS = "http://purl.org/net/xbiblio/csl"
+_NS = {"cs": CSL_NS}
+#: Largest bibliography or style file read.
+MAX_BYTES = 8 * 1024 * 1024
+#: The names roles an author's place falls to, in order (CSL 1.0.2, "Names": substitution).
+AUTHOR_ROLES = ("author", "editor", "translator")
+
+
+def shipped_styles() -> dict[str, Path]:
+    """Stem -> file of the CSL styles octavo ships (``styles/csl/*.csl``)."""
+    folder = styles_root() / "csl"
+    return {p.stem: p for p in sorted(folder.glob("*.csl"))} if folder.is_dir() else {}
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style citeproc-py renders: its name, class (``note`` or ``in-text``), the XML as
+    citeproc-py is to read it, and whether it has a ``cs:bibliography``."""
+
+    name: str
+    note: bool
+    xml: bytes
+    has_bibliography: bool
+
+
+def _supply_initialize(root: etree._Element) -> None:
+    """Move ``initialize-with`` down onto each ``cs:name`` that does not say ``initialize="false"``
+    (citeproc-py 0.11 ignores ``initialize``). A name's inherited value is its own, else that of its
+    ``cs:citation``/``cs:bibliography``, else the style's."""
+    holders = [root, *root.findall("cs:citation", _NS), *root.findall("cs:bibliography", _NS)]
+    if not any("initialize-with" in h.attrib for h in holders):
+        return
+    for name in root.iter(f"{{{CSL_NS}}}name"):
+        if "initialize-with" in name.attrib:
+            continue
+        if name.get("initialize") == "false":
+            continue
+        value = root.get("initialize-with")
+        for ancestor in name.iterancestors():
+            if ancestor in holders and "initialize-with" in ancestor.attrib:
+                value = ancestor.get("initialize-with")
+                break
+        if value is not None:
+            name.set("initialize-with", value)
+    for holder in holders:
+        holder.attrib.pop("initialize-with", None)
+
+
+def _read(root: Path, name: str, style: bool, where: tuple[Path, int], diags: Diagnostics) -> bytes | None:
+    """The bytes of ``name`` inside ``root`` (``style``: a CSL file, else the bibliography); else
+    ``config-outside``, or ``csl-invalid`` / ``bibliography-invalid``, reported."""
+    path, line = where
+    try:
+        return gate.read(root, name, MAX_BYTES)
+    except gate.Refused as refused:
+        why = {
+            "outside": "is outside the manuscript folder; octavo reads only the book's own files",
+            "missing": "does not exist (or is not a file)",
+        }.get(refused.kind, f"cannot be read: {refused}")
+        outside = refused.kind == "outside"
+        ident = "config-outside" if outside else ("csl-invalid" if style else "bibliography-invalid")
+        diags.error(path, line, ident, f"{name} {why}")
+        return None
+
+
+def load_style(value: str, root: Path, where: tuple[Path, int], diags: Diagnostics) -> Style | None:
+    """The style ``csl`` names: a shipped one by stem, or a ``.csl`` file inside ``root``.
+
+    ``where`` is (book.toml, line of ``csl``). Errors: ``csl-invalid`` (unknown name, unreadable,
+    not XML, not a CSL style, not rendered by citeproc-py), ``config-outside``."""
+    path, line = where
+    shipped = shipped_styles()
+    if value.endswith(".csl"):
+        data = _read(root, value, True, where, diags)
+    elif value in shipped:
+        data = shipped[value].read_bytes()
+    else:
+        names = ", ".join(shipped)
+        diags.error(
+            path, line, "csl-invalid", f"no style {value!r} (octavo ships {names}; or name a .csl file)"
+        )
+        return None
+    if data is None:
+        return None
+    try:
+        tree = etree.parse(io.BytesIO(data), etree.XMLParser(no_network=True, resolve_entities=False))
+    except etree.XMLSyntaxError as exc:
+        diags.error(path, line, "csl-invalid", f"{value} is not XML: {exc}")
+        return None
+    xml = tree.getroot()
+    layout = xml.find("cs:citation/cs:layout", _NS)
+    if xml.tag != f"{{{CSL_NS}}}style" or layout is None or xml.get("class") not in ("note", "in-text"):
+        why = "a CSL style (cs:style with class note or in-text, and a cs:citation layout)"
+        diags.error(path, line, "csl-invalid", f"{value} is not {why}")
+        return None
+    if xml.find("cs:info/cs:link[@rel='independent-parent']", _NS) is not None:
+        diags.error(path, line, "csl-invalid", f"{value} is a dependent style: name its parent style instead")
+        return None
+    _supply_initialize(xml)
+    style = Style(
+        value, xml.get("class") == "note", etree.tostring(xml), xml.find("cs:bibliography", _NS) is not None
+    )
+    problem = _trial(style)
+    if problem:
+        diags.error(path, line, "csl-invalid", f"citeproc-py cannot render {value}: {problem}")
+        return None
+    return style
+
+
+#: What a style must render to be accepted: a book, an article, a chapter with two authors and an editor.
+_TRIAL = [
+    {"id": "b", "type": "book", "title": "T", "author": [{"family": "A", "given": "B"}],
+     "publisher": "P", "publisher-place": "X", "issued": {"date-parts": [[1941]]}},
+    {"id": "a", "type": "article-journal", "title": "T", "author": [{"family": "C", "given": "D"}],
+     "container-title": "J", "volume": "3", "page": "13-33", "issued": {"date-parts": [[1946, 5]]}},
+    {"id": "c", "type": "chapter", "title": "T", "author": [{"family": "E"}, {"family": "F"}],
+     "editor": [{"family": "G"}], "container-title": "B", "page": "1-20", "issued": {"date-parts": [[2000]]}},
+]  # fmt: skip
+
+
+def _trial(style: Style) -> str:
+    """Why citeproc-py fails on ``style`` ('' when it renders every trial citation and entry)."""
+    try:
+        citer = Citer(style, {str(r["id"]): r for r in _TRIAL})
+        for key, locator in (
+            ("b", ("12", "page")),
+            ("a", ("", "")),
+            ("c", ("2", "chapter")),
+            ("b", ("", "")),
+        ):
+            citer.cite([{"key": key, "prefix": "", "suffix": "", "locator": locator[0], "label": locator[1],
+                         "suppress": False}])  # fmt: skip
+        citer.cite([{"key": "a", "prefix": "", "suffix": "", "locator": "", "label": "", "suppress": True}])
+        if style.has_bibliography:
+            citer.bibliography(["b", "a", "c"])
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def load_references(
+    name: str, root: Path, where: tuple[Path, int], diags: Diagnostics
+) -> dict[str, dict[str, Any]] | None:
+    """Id -> item of the CSL-JSON file ``name`` inside ``root`` (``where``: book.toml and the line of
+    ``bibliography``). Errors (``bibliography-invalid``): unreadable, not UTF-8 JSON, not an array
+    of objects each with a string ``id`` and ``type``, an id given twice; ``config-outside``."""
+    path, line = where
+    data = _read(root, name, False, where, diags)
+    if data is None:
+        return None
+    try:
+        items = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        diags.error(path, line, "bibliography-invalid", f"{name} is not CSL-JSON: {exc}")
+        return None
+    if not isinstance(items, list):
+        diags.error(path, line, "bibliography-invalid", f"{name} must hold a JSON array of CSL-JSON items")
+        return None
+    found: dict[str, dict[str, Any]] = {}
+    for index, item in enumerate(items, start=1):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("id"), str | int)
+            or not isinstance(item.get("type"), str)
+        ):
+            diags.error(
+                path, line, "bibliography-invalid", f"{name}: item {index} needs a string 'id' and 'type'"
+            )
+            return None
+        key = str(item["id"])
+        if key.lower() in {k.lower() for k in found}:
+            diags.error(path, line, "bibliography-invalid", f"{name}: id {key!r} is given twice")
+            return None
+        found[key] = item
+    return found
+
+
+@cache
+def _patched() -> bool:
+    """Wrap citeproc-py's ``Names.process`` and ``Label.process`` once: an item marked
+    ``octavo_suppress`` renders without the first names it would render (Pandoc's
+    suppress-author); a ``cs:label`` of an empty variable renders nothing (CSL 1.0.2, "Label";
+    citeproc-py 0.11 printed "edition" in Chicago's short notes of an article)."""
+    from citeproc import model
+
+    original = model.Names.process
+
+    def process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, item, *args, **kwargs)
+        if not isinstance(item, dict) or not dict.get(item, "octavo_suppress") or result is None:
+            return result
+        if any(a.tag == f"{{{CSL_NS}}}substitute" for a in self.iterancestors()):
+            return result  # rendered for an outer names element, which decides
+        if dict.get(item, "octavo_suppressed"):
+            return result
+        item["octavo_suppressed"] = True  # the first names the citation renders: the author's place
+        return None
+
+    model.Names.process = process
+
+    label_process = model.Label.process
+
+    def label(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+        own = self.get("variable", "") if variable is None else ""
+        if own == "locator" and not item.has_locator:
+            return None
+        if own and own != "locator" and own.replace("-", "_") not in item.reference:
+            return None  # CSL 1.0.2 "Label": not rendered when its variable is empty
+        return label_process(self, item, variable, *args, **kwargs)
+
+    model.Label.process = label
+    return True
+
+
+class Citer:
+    """Citations of one book rendered in reading order with citeproc-py (so that its registry
+    knows first, subsequent and ibid positions, CSL 1.0.2 "position"), and its bibliography.
+
+    ``cite`` takes items as ``citesyntax`` makes them and returns citeproc-py's HTML (``<i>``,
+    ``<b>``, ``<sup>``…); processor errors propagate (the caller reports them)."""
+
+    def __init__(self, style: Style, references: dict[str, dict[str, Any]]):
+        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        _patched()
+        self.references = references
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._style = CitationStylesStyle(io.BytesIO(style.xml), validate=False)
+            self._source = CiteProcJSON(list(references.values()))
+        self._bib = CitationStylesBibliography(self._style, self._source, formatter.html)
+        self._formatter = formatter.html
+
+    def author(self, key: str) -> str:
+        """The names an in-text citation puts in the sentence: family names of the item's
+        authors (else editors, translators), "A", "A and B", "A et al."."""
+        item = self.references[key]
+        for role in AUTHOR_ROLES:
+            names = item.get(role)
+            if isinstance(names, list) and names:
+                families = [
+                    str(n.get("family") or n.get("literal") or "") for n in names if isinstance(n, dict)
+                ]
+                if len(families) > 3:
+                    return f"{families[0]} et al."
+                return (
+                    families[0] if len(families) == 1 else ", ".join(families[:-1]) + " and " + families[-1]
+                )
+        return ""
+
+    def cite(self, items: list[dict[str, Any]]) -> str:
+        """citeproc-py's HTML for one citation of ``items`` (key, prefix, suffix, locator, label,
+        suppress), registered after the book's earlier citations."""
+        from html import escape
+
+        from citeproc import Citation, CitationItem
+        from citeproc.source import Locator
+
+        cites = []
+        for entry in items:
+            extra: dict[str, Any] = {}
+            if entry["locator"]:
+                extra["locator"] = Locator(entry["label"].replace("-", " "), entry["locator"])
+            if entry["prefix"]:
+                extra["prefix"] = escape(entry["prefix"]) + " "
+            if entry["suffix"]:
+                suffix = escape(entry["suffix"])
+                extra["suffix"] = suffix if suffix[0] in ",.;:" else " " + suffix
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cite = CitationItem(entry["key"], **extra)
+            if entry["suppress"]:
+                cite.octavo_suppress = True
+            cites.append(cite)
+        citation = Citation(cites)
+        self._bib.register(citation)
+        # citeproc-py orders a citation's items as first cited in the book; CSL keeps them as
+        # written unless the style's cs:citation sorts them (CSL 1.0.2, "Sorting"): order as written.
+        keys = self._bib.keys
+        saved = list(keys)
+        mine = list(dict.fromkeys(c.key for c in cites if c.key in keys))
+        at = min((keys.index(k) for k in mine), default=0)
+        rest = [k for k in keys if k not in mine]
+        keys[:] = rest[:at] + mine + rest[at:]
+        try:
+            return str(self._bib.cite(citation, lambda item: None))
+        finally:
+            keys[:] = saved
+
+    def bibliography(self, keys: list[str]) -> list[str]:
+        """citeproc-py's HTML for the bibliography entries of ``keys``, in the style's order."""
+        from citeproc import Citation, CitationItem, CitationStylesBibliography
+
+        bib = CitationStylesBibliography(self._style, self._source, self._formatter)
+        for key in keys:
+            bib.register(Citation([CitationItem(key)]))
+        bib.sort()
+        return [str(entry) for entry in bib.bibliography()]
