@@ -97,7 +97,7 @@ ENTRIES: tuple[Entry, ...] = (
         "bibliography-invalid",
         _E,
         "citations",
-        "the `bibliography` file is missing, unreadable, or not CSL-JSON (an array of items with `id` and `type`)",
+        "the `bibliography` is missing, unreadable, not CSL-JSON, or has an entry citeproc-py cannot read",
     ),
     Entry(
         "csl-invalid",
@@ -112,7 +112,9 @@ ENTRIES: tuple[Entry, ...] = (
         "citations",
         "a citation, or a generated bibliography section, with no `bibliography` in `book.toml`",
     ),
-    Entry("bibliography-empty", _W, "citations", "a bibliography section in a book that cites nothing: left out"),
+    Entry(
+        "bibliography-empty", _W, "citations", "a bibliography section in a book that cites nothing: left out"
+    ),
     # reading files
     Entry(
         "file-too-large",

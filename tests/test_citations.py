@@ -292,6 +292,12 @@ def citing(
          "ms/book.toml:1: bibliography-invalid: refs.json: item 1 needs a string 'id' and 'type'"),
         ("Cited [@a].", 'bibliography = "refs.json"\n', {"refs.json": f"[{REFS[1:-1]}, {REFS[1:-1]}]"},
          "ms/book.toml:1: bibliography-invalid: refs.json: id 'a' is given twice"),
+        ("Cited [@a].", 'bibliography = "refs.json"\n',
+         {"refs.json": '[{"id": "a", "type": "book", "author": ["x"]}]'},
+         "ms/book.toml:1: bibliography-invalid: refs.json: item 1 (a): citeproc-py cannot read it"),
+        ("Cited [@a].", 'bibliography = "refs.json"\n',
+         {"refs.json": '[{"id": "a", "type": "book", "issued": {"date-parts": [["x"]]}}]'},
+         "ms/one.md:3: bibliography-invalid: citeproc-py cannot render [@a] (look at its works' entries)"),
         ("Cited [@a].", 'bibliography = "gone.json"\n', {},
          "ms/book.toml:1: bibliography-invalid: gone.json does not exist"),
         ("Cited [@a].", 'bibliography = "../refs.json"\n', {},
@@ -312,6 +318,14 @@ def test_each_citation_error_is_reported_at_its_line(tmp_path, text, toml, files
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1, proc.stderr
     assert any(line.startswith(expected) for line in proc.stderr.splitlines()), proc.stderr
+
+
+def test_an_in_text_citation_of_a_work_with_no_author_names_its_title(tmp_path):
+    refs = '[{"id": "anon", "type": "book", "title": "Primary Colors", "issued": {"date-parts": [[1996]]}}]'
+    ms = citing(tmp_path, "As @anon [p. 3] shows.", 'bibliography = "refs.json"\n', {"refs.json": refs})
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert "As Primary Colors (1996, 3) shows." in epub_text(built.epub, "one")
 
 
 def test_a_bibliography_section_needs_a_bibliography(tmp_path):

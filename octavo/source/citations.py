@@ -119,7 +119,10 @@ class _Render:
             html = self.citer.cite(items)
         except Exception as exc:
             self.diags.error(
-                self.section.file, node.line, "csl-invalid", f"citeproc-py cannot render {node.text}: {exc}"
+                self.section.file,
+                node.line,
+                "bibliography-invalid",
+                f"citeproc-py cannot render {node.text} (look at its works' entries): {exc}",
             )
             self.failed = True
             return [Node("text", text=node.text, line=node.line)]
@@ -230,7 +233,8 @@ def resolve_citations(
     """``book`` with every citation rendered and each generated bibliography section (``generated``,
     no blocks yet) filled. ``citer`` None: no bibliography (``configured`` False: each citation is
     ``cite-no-bibliography``) or an invalid one (already reported). Errors: ``cite-unknown``,
-    ``csl-invalid``. None when any citation or section failed."""
+    ``csl-invalid``, ``bibliography-invalid`` (an entry citeproc-py cannot render). None when any
+    citation or section failed."""
     if citer is None:
         return book if not configured and _uncited(book, diags) else None
     sections: list[Section] = []
@@ -261,7 +265,7 @@ def resolve_citations(
                     section.file,
                     section.line,
                     "csl-invalid",
-                    f"citeproc-py cannot render the bibliography: {exc}",
+                    f"citeproc-py cannot render the bibliography with this style: {exc}",
                 )
                 return None
             title = "Bibliography" if note_style else "References"

@@ -196,6 +196,7 @@ def load_references(
         diags.error(path, line, "bibliography-invalid", f"{name} must hold a JSON array of CSL-JSON items")
         return None
     found: dict[str, dict[str, Any]] = {}
+    lowered: set[str] = set()  # citeproc-py reads ids in lower case: two that differ so are one
     for index, item in enumerate(items, start=1):
         if (
             not isinstance(item, dict)
@@ -207,11 +208,29 @@ def load_references(
             )
             return None
         key = str(item["id"])
-        if key.lower() in {k.lower() for k in found}:
+        if key.lower() in lowered:
             diags.error(path, line, "bibliography-invalid", f"{name}: id {key!r} is given twice")
             return None
+        if why := _unreadable(item):
+            diags.error(path, line, "bibliography-invalid", f"{name}: item {index} ({key}): {why}")
+            return None
         found[key] = item
+        lowered.add(key.lower())
     return found
+
+
+def _unreadable(item: dict[str, Any]) -> str:
+    """Why citeproc-py cannot read a CSL-JSON item ('' when it can): names that are not objects,
+    dates that are not ``date-parts``, a type it does not know..."""
+    from citeproc.source.json import CiteProcJSON
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            CiteProcJSON([item])
+    except Exception as exc:  # any failure of the reader is the item's
+        return f"citeproc-py cannot read it ({type(exc).__name__}: {exc})"
+    return ""
 
 
 @cache
@@ -273,7 +292,8 @@ class Citer:
 
     def author(self, key: str) -> str:
         """The names an in-text citation puts in the sentence: family names of the item's
-        authors (else editors, translators), "A", "A and B", "A et al."."""
+        authors (else editors, translators), "A", "A and B", "A et al."; with no names, its
+        (short) title, as CSL substitutes it (CSL 1.0.2, "Substitution"), else its key."""
         item = self.references[key]
         for role in AUTHOR_ROLES:
             names = item.get(role)
@@ -281,12 +301,12 @@ class Citer:
                 families = [
                     str(n.get("family") or n.get("literal") or "") for n in names if isinstance(n, dict)
                 ]
-                if len(families) > 3:
+                if len(families) >= 3:  # the shipped styles: et-al-min 3, use-first 1
                     return f"{families[0]} et al."
                 return (
                     families[0] if len(families) == 1 else ", ".join(families[:-1]) + " and " + families[-1]
                 )
-        return ""
+        return str(item.get("title-short") or item.get("title") or key)  # no names: the title stands in
 
     def cite(self, items: list[dict[str, Any]]) -> str:
         """citeproc-py's HTML for one citation of ``items`` (key, prefix, suffix, locator, label,
