@@ -258,6 +258,15 @@ def test_the_author_date_epub_passes_epubcheck(author_date):
     assert counts == {"FATAL": 0, "ERROR": 0, "WARNING": 0, "INFO": 0}, "\n".join(lines)
 
 
+def test_the_bibliography_and_a_books_own_style_are_files_the_book_uses(tmp_path):
+    """The build cache's key and the deposit bag take them in: a change to either rebuilds."""
+    from octavo.source.gate import manuscript_files
+
+    assert "refs.json" in manuscript_files(BOOK)
+    assert "styles/ibid-notes.csl" not in manuscript_files(BOOK)  # a shipped style is named, not read
+    assert "styles/ibid-notes.csl" in manuscript_files(copy_book(tmp_path, "styles/ibid-notes.csl"))
+
+
 # -- errors ---------------------------------------------------------------------------------------
 
 REFS = '[{"id": "a", "type": "book", "title": "A Book", "author": [{"family": "Writer", "given": "Ada"}]}]'
