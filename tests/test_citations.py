@@ -152,7 +152,7 @@ def test_a_note_style_makes_notes_with_short_forms_and_a_bibliography(notes_book
     # the first note in full, given names whole; later ones short; a note's own citation in its text
     assert "1. James Burnham, The Managerial Revolution (John Day, 1941), 12." in one
     assert "4. Burnham, The Managerial Revolution, 12." in one
-    assert "2. see Adolf A. Berle and Gardiner C. Means, The Modern Corporation" in one
+    assert "2. See Adolf A. Berle and Gardiner C. Means, The Modern Corporation" in one
     assert (
         "Bruno Rizzi, The Bureaucratization of the World, trans. Adam Westoby (Free Press, 1985), 3." in one
     )
@@ -335,6 +335,15 @@ def test_an_in_text_citation_of_a_work_with_no_author_names_its_title(tmp_path):
     built = build_book(ms, tmp_path / "dist", formats=("epub",))
     assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
     assert "As Primary Colors (1996, 3) shows." in epub_text(built.epub, "one")
+
+
+def test_an_unknown_key_in_text_is_reported_once_in_a_note_style(tmp_path):
+    keys = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n'
+    ms = citing(tmp_path, "As @nobody says.", keys, {"refs.json": REFS})
+    proc = run_octavo(str(ms), "--check")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("cite-unknown") == 1, proc.stderr
+    assert "ms/one.md:3: cite-unknown: @nobody is not in the bibliography" in proc.stderr
 
 
 def test_a_bibliography_section_needs_a_bibliography(tmp_path):

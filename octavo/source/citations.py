@@ -94,13 +94,13 @@ class _Render:
     cited: dict[str, None] = dataclasses.field(default_factory=dict)
     failed: bool = False
 
-    def citation(self, node: Node, in_note: bool) -> list[Node]:
+    def citation(self, node: Node) -> list[Node]:
         """The nodes that stand for one citation node."""
         meta = json.loads(node.attr("items"))
         items = meta["items"]
         unknown = [i["key"] for i in items if i["key"] not in self.citer.references]
         if unknown:
-            for key in unknown:
+            for key in unknown if node.attr("part") != "name" else ():  # its note's citation says it
                 self.diags.error(
                     self.section.file, node.line, "cite-unknown", f"@{key} is not in the bibliography"
                 )
@@ -127,10 +127,23 @@ class _Render:
             self.failed = True
             return [Node("text", text=node.text, line=node.line)]
         rendered = html_nodes(html, node.line)
+        if node.attr("whole") and rendered:  # a note of its own starts with a capital ("See")
+            rendered = _capitalised(rendered)
         if in_text:
             name = self.citer.author(items[0]["key"])
             rendered = (Node("text", text=f"{name} ", line=node.line), *rendered) if name else rendered
         return [_span(rendered, node.line)]
+
+
+def _capitalised(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """``nodes`` with the first letter of their text in upper case (Pandoc does so for a citation
+    that is a note of its own: "See Burnham…")."""
+    first = nodes[0]
+    if first.type == "text":
+        return (dataclasses.replace(first, text=first.text[:1].upper() + first.text[1:]), *nodes[1:])
+    if first.children:
+        return (dataclasses.replace(first, children=_capitalised(first.children)), *nodes[1:])
+    return nodes
 
 
 def _rebuild(node: Node, done: dict[int, list[Node]]) -> Node:
@@ -175,18 +188,18 @@ def _section(render: _Render, section: Section) -> Section:
     """Render a section's citations in reading order: text, and each note at its first call."""
     done: dict[int, list[Node]] = {}
     notes = {n.id: n for n in section.notes}
-    todo: list[tuple[Node, bool]] = [(n, False) for n in reversed((*section.title_nodes, *section.blocks))]
+    todo: list[Node] = list(reversed((*section.title_nodes, *section.blocks)))
     while todo:
-        node, in_note = todo.pop()
+        node = todo.pop()
         if node.type == "citation":
-            done[id(node)] = render.citation(node, in_note)
+            done[id(node)] = render.citation(node)
             continue
         if node.type == "noteref" and node.attr("call") == f"{node.attr('note')}-call":
             note = notes.get(node.attr("note"))
             if note is not None:
-                todo.extend((b, True) for b in reversed(note.blocks))
+                todo.extend(reversed(note.blocks))
             continue
-        todo.extend((c, in_note) for c in reversed(node.children))
+        todo.extend(reversed(node.children))
     if not done:
         return section
     return dataclasses.replace(

@@ -351,7 +351,9 @@ class _Converter:
         key = f"#cite-{len(self.cited) + 1}"
         call = self.refs.call(key, line)
         full = json.dumps({"in_text": False, "items": token.meta["items"]}, sort_keys=True)
-        self.cited[key] = Node("citation", text=token.content, attrs=(("items", full),), line=line)
+        self.cited[key] = Node(
+            "citation", text=token.content, attrs=(("items", full), ("whole", "1")), line=line
+        )
         call = Node(call.type, attrs=(*call.attrs, ("cite", "1")), line=line)
         if token.meta["in_text"]:
             name = Node("citation", text=token.content, attrs=(("items", items), ("part", "name")), line=line)
