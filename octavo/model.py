@@ -38,6 +38,10 @@ BLOCK_TYPES = frozenset(
     }
 )
 
+#: The class that makes a link a page reference, printed with its target's folio (Pandoc's
+#: attribute syntax: ``[see p.](#id){.pageref}``; ``render/pagerefs.py``).
+PAGEREF = "pageref"
+
 #: Creator roles and their MARC relator codes.
 ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "aui"}
 

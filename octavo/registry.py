@@ -177,6 +177,13 @@ ENTRIES: tuple[Entry, ...] = (
         "a link out of the book with an unregistered scheme or no valid host, printed as text",
     ),
     Entry("id-duplicate", _E, "links-and-ids-in-the-text", "an id given twice in the book"),
+    Entry("pageref-target", _E, "page-references", "a page reference that leads out of the book"),
+    Entry(
+        "pageref-unstable",
+        _E,
+        "page-references",
+        "a page reference whose folio is not its target's page after the layouts allowed",
+    ),
     Entry("id-reserved", _E, "links-and-ids-in-the-text", "an id octavo gives itself"),
     Entry(
         "lang-invalid",

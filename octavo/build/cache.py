@@ -182,6 +182,7 @@ class CachedLayout:
     pages: int
     starts: list[tuple[int, str, str, int]]
     products: dict[str, bytes] = field(default_factory=dict)  # "pdf", "cover", "archive"
+    folios: dict[str, str] = field(default_factory=dict)  # page references' targets: id -> folio
 
 
 #: The suffix of every temporary file octavo writes, so a later build can clear a killed one's.
@@ -215,7 +216,13 @@ def save_layout(out: Path, key: str, layout: CachedLayout) -> None:
         products[name] = digest
         if not (folder / digest).is_file():
             write_atomically(folder / digest, data)
-    index = {"key": key, "pages": layout.pages, "starts": layout.starts, "products": products}
+    index = {
+        "key": key,
+        "pages": layout.pages,
+        "starts": layout.starts,
+        "products": products,
+        "folios": layout.folios,
+    }
     write_atomically(folder / "layout.json", json.dumps(index, indent=1, sort_keys=True).encode())
     for stale in folder.iterdir():
         if stale.name != "layout.json" and stale.name not in products.values():
@@ -236,7 +243,8 @@ def load_layout(out: Path, key: str, needed: Iterable[str]) -> CachedLayout | No
                 return None
             products[name] = data
         starts = [(int(i), str(lab), str(where), int(at)) for i, lab, where, at in index["starts"]]
-        return CachedLayout(int(index["pages"]), starts, products)
+        folios = {str(k): str(v) for k, v in index["folios"].items()}
+        return CachedLayout(int(index["pages"]), starts, products, folios)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -247,3 +255,13 @@ def previous_pages(out: Path) -> int:
         return int(json.loads((out / LAYOUT_DIR / "layout.json").read_text(encoding="utf-8"))["pages"])
     except (OSError, ValueError, KeyError, TypeError):
         return 0
+
+
+def previous_folios(out: Path) -> dict[str, str]:
+    """The page references' folios of the last layout kept in ``out`` (target id -> folio; whatever
+    its key), or none: what a first layout prints, so that an edit far from them costs no layout more."""
+    try:
+        folios = json.loads((out / LAYOUT_DIR / "layout.json").read_text(encoding="utf-8"))["folios"]
+        return {str(k): str(v) for k, v in folios.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

@@ -29,6 +29,7 @@ from octavo.build.cache import (
     input_digests,
     layout_key,
     load_layout,
+    previous_folios,
     previous_pages,
     record,
     save_layout,
@@ -41,6 +42,7 @@ from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError, in_order
 from octavo.locations import FORMATS
 from octavo.model import Book
+from octavo.render.pagerefs import references
 from octavo.source import gate
 from octavo.source.gate import pictures
 from octavo.source.parse import parse_book
@@ -230,7 +232,9 @@ def build(options: BuildOptions) -> BuildResult:
     if book is None:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
-    plan = result.plan = make_plan(options, book.metadata.slug, config.epub.page_list, config.print.vendor)
+    # page references print the print edition's folios, in the EPUB too: its layout is needed then
+    folios_needed = config.epub.page_list or bool(references(book))
+    plan = result.plan = make_plan(options, book.metadata.slug, folios_needed, config.print.vendor)
     images = pictures(book)
     formats = list(options.formats)
     if result.vendor_note:  # laid out for another vendor: the next ordinary build is not up to date
@@ -314,18 +318,44 @@ def _lay_out(run: Run) -> tuple[pdf.Layout, CachedLayout]:
     book, stage = run.book, run.result.stage
     iso = run.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with font_clock(run.stamp), stage("layout"):
-        laid_out = pdf.layout(book, run.styles, iso, run.config.print, previous_pages(run.options.out))
+        laid_out = pdf.layout(
+            book,
+            run.styles,
+            iso,
+            run.config.print,
+            previous_pages(run.options.out),
+            previous_folios(run.options.out),
+        )
     timings = run.result.timings  # the print HTML is rendered inside pdf.layout: its time apart
     timings["layout"] -= laid_out.html_seconds
     timings["render HTML"] = timings.get("render HTML", 0.0) + laid_out.html_seconds
     report_refused(laid_out.fetcher.refused, book.root, run.styles.root, run.diags)
+    report_unstable(book, laid_out.unstable, run.diags)
     _stop_if_errors(run.diags, run.options.strict)
     run.result.layout, run.result.pages = laid_out, laid_out.page_count
     with font_clock(run.stamp), stage("cover"):
         cover = cover_pdf(book, run.styles, run.config.print, laid_out.page_count, iso)
     with stage("page map"):
         starts = [astuple(s) for s in page_map(book, laid_out.document)]
-    return laid_out, CachedLayout(laid_out.page_count, starts, {"cover": cover})
+    return laid_out, CachedLayout(laid_out.page_count, starts, {"cover": cover}, laid_out.folios)
+
+
+def report_unstable(book: Book, unstable: dict[str, tuple[str, str]], diags: Diagnostics) -> None:
+    """An error at each page reference whose printed folio is not its target's page
+    (``Layout.unstable``: id -> (printed, landed))."""
+    from octavo.layout.pagerefs import MAX_LAYOUTS
+
+    where = references(book)
+    for key, (printed, landed) in sorted(unstable.items()):
+        for file, line in where.get(key, []):
+            if landed == "?":
+                message = f"page reference to '{key}': its target is not in the print layout"
+            else:
+                message = (
+                    f"page reference to '{key}' prints p. {printed}, but its target stands on p. {landed} "
+                    f"after {MAX_LAYOUTS} layouts more: reword the text near it so the pages settle"
+                )
+            diags.error(Path(file), line, "pageref-unstable", message)
 
 
 def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> None:
@@ -335,6 +365,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     The write is the same whatever is asked for, so the print PDF is the
     same bytes whether or not the archive is made.
     """
+    from octavo.layout.pagemap import page_labels
     from octavo.writers.pdf import archive_pdf, tagged_pdf
     from octavo.writers.pdfpost import finish_print_pdf
 
@@ -344,14 +375,15 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     sources = [run.config.path, *(s.file for s in run.book.sections if not s.generated)]
     cited = (run.config.bibliography, run.config.csl if run.config.csl.endswith(".csl") else "")
     sources += [run.config.root / name for name in cited if name]
+    labels = page_labels(run.book, laid_out.document)  # the folios, as /PageLabels
     with font_clock(run.stamp), run.result.stage("pdf write"):
         written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
         if "pdf" in needed:
             icc = gate.inside(run.styles.root, "color/Gray.icc")
-            products["pdf"] = finish_print_pdf(written, run.config.print, icc)
+            products["pdf"] = finish_print_pdf(written, run.config.print, icc, labels)
     if "archive" in needed:
         with run.result.stage("archive"):
-            products["archive"] = archive_pdf(written, run.book, run.stamp, run.config.pdfa)
+            products["archive"] = archive_pdf(written, run.book, run.stamp, run.config.pdfa, labels)
 
 
 def _cached_layout(run: Run, key: str) -> CachedLayout | None:

@@ -102,6 +102,7 @@ class EpubJob:
         estimated page count (the front panel does not depend on it), the
         same whether or not the print files are built too.
         """
+        folios = printed.folios if printed is not None else None
         if self.config.epub.page_list and printed is not None:
             pages, cover = printed.pages, printed.products["cover"]
             starts: list[PageStart] | None = [PageStart(*s) for s in printed.starts]
@@ -111,7 +112,9 @@ class EpubJob:
             cover, starts = cover_pdf(self.book, self.styles, self.config.print, pages, iso), None
         picture = cover_picture(cover, geometry(self.config.print, pages))
         fonts = self._fonts()
-        return build_epub(self.book, self.styles, self.stamp, starts, self.config.epub, picture, fonts)
+        return build_epub(
+            self.book, self.styles, self.stamp, starts, self.config.epub, picture, fonts, folios
+        )
 
     def cancel(self) -> None:
         """Stop the child if it is still there (the build failed or was interrupted)."""

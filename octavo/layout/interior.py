@@ -20,7 +20,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
@@ -36,11 +36,12 @@ from octavo.config.printspec import (
     PrintOptions,
     estimate_pages,
 )
-from octavo.layout import figures, grid, linebreak, notefit, patches
+from octavo.layout import figures, grid, linebreak, notefit, pagerefs, patches
 from octavo.layout.fetch import SafeFetcher
 from octavo.layout.notesplit import NoteLine, measure
 from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
+from octavo.render import pagerefs as render_pagerefs
 from octavo.render.figures import FigureFit, FigurePlan
 from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
@@ -84,6 +85,9 @@ class Layout:
     html_seconds: float = 0.0  # of the layout's time, what went to rendering the print HTML
     plan: SplitPlan | None = None  # the long notes printed in parts
     placement: FigurePlan | None = None  # the figures floated to the top of a later page
+    folios: dict[str, str] = field(default_factory=dict)  # page references' targets' folios, printed
+    folio_passes: int = 0  # layouts made again because a page reference's folio changed
+    unstable: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (printed, true folio)
 
     @property
     def page_count(self) -> int:
@@ -123,13 +127,15 @@ def print_html(
     plan: SplitPlan | None = None,
     note_foot: float = 0.0,
     placement: FigurePlan | None = None,
+    folios: dict[str, str] | None = None,
 ) -> str:
     """The whole book as one HTML document for the paged layout.
 
     Images and the stylesheet are ``file:`` URLs for WeasyPrint unless
     ``image_src`` and ``stylesheet`` say otherwise (the preview serves them).
     ``plan``: the long notes' parts; ``placement``: where figures are set (``figures``);
-    ``note_foot``: the space (pt) below the notes (``grid.note_foot``).
+    ``note_foot``: the space (pt) below the notes (``grid.note_foot``); ``folios``: the folio
+    each page reference prints (``pagerefs``).
     """
 
     renderer = PrintRenderer(
@@ -140,6 +146,7 @@ def print_html(
         tables=table_fit(styles, options, margins),
         figures=figure_fit(styles, options, margins),
         placement=placement,
+        folios=folios or {},
     )
     env = environment(styles.templates)
     width, height = options.size
@@ -260,6 +267,7 @@ def layout(
     timestamp: str,
     options: PrintOptions | None = None,
     pages_hint: int = 0,
+    folios_hint: dict[str, str] | None = None,
 ) -> Layout:
     """Lay the book out: notes kept with their calls, the gutter fitted to the page count.
 
@@ -269,6 +277,11 @@ def layout(
     is needed, the book is laid out again at once, before any correction for
     notes, which are made only on a layout whose gutter is right. Only one
     WeasyPrint document is alive at a time.
+
+    Page references (``render/pagerefs.py``) print the folios of ``folios_hint`` (the last
+    build's) or placeholders first; the book is laid out again while a folio differs from where
+    its target landed, at most ``pagerefs.MAX_LAYOUTS`` times; what still differs is in
+    ``Layout.unstable``. A book without page references is laid out no more than before.
     """
     patches.apply()
     linebreak.FILLS.clear()
@@ -282,6 +295,9 @@ def layout(
     foot: float | None = None
     placement = FigurePlan()
     base_url = book.root.resolve().as_uri() + "/"
+    targets = sorted(render_pagerefs.references(book))
+    folios = pagerefs.placeholders(targets, assumed_pages, folios_hint)
+    folio_passes = 0
 
     def book_html() -> str:  # the print HTML with the margins, padding, plans and foot as they now are
         return print_html(
@@ -294,6 +310,7 @@ def layout(
             plan=plan,
             placement=placement,
             note_foot=foot or 0.0,
+            folios=folios,
         )
 
     for _ in range(4):
@@ -320,6 +337,13 @@ def layout(
             fits = options.margins(total) == margins and wanted_pad == pad
             if not fits:
                 break
+            if targets and folio_passes < pagerefs.MAX_LAYOUTS - 1:
+                landed = pagerefs.found(book, document, targets)
+                if landed != folios:
+                    folios, folio_passes = landed, folio_passes + 1
+                    html = book_html()
+                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    continue
             if split_passes < MAX_SPLIT_PASSES:
                 measure_notes = _note_measurer(
                     book, styles, html, options, margins, base_url, fetcher, measured
@@ -402,8 +426,34 @@ def layout(
                 gc.collect()
                 document = source.render()
                 passes += 1
+    unstable: dict[str, tuple[str, str]] = {}
+    if targets and document is not None:  # the grid's passes may have moved a target: read again
+        landed = pagerefs.found(book, document, targets)
+        if landed != folios and folio_passes < pagerefs.MAX_LAYOUTS:
+            folios, folio_passes = landed, folio_passes + 1
+            html = book_html()
+            source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            document = None
+            gc.collect()
+            document = source.render()
+            passes += 1
+            landed = pagerefs.found(book, document, targets)
+        unstable = {k: (folios[k], landed[k]) for k in targets if landed[k] != folios[k] or landed[k] == "?"}
     return Layout(
-        document, html, fetcher, options, margins, pad, passes, corrections, html_seconds, plan, placement
+        document,
+        html,
+        fetcher,
+        options,
+        margins,
+        pad,
+        passes,
+        corrections,
+        html_seconds,
+        plan,
+        placement,
+        folios,
+        folio_passes,
+        unstable,
     )
 
 

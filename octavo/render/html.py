@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup, escape
 
 from octavo.model import Book, Node, Note, Section
 from octavo.render.figures import caption_html, figure_image
 from octavo.render.fit import breakable, code_lines
+from octavo.render.pagerefs import is_pageref, target_key, with_folio
 from octavo.source.tables import number_columns
 
 TAGS = {
@@ -105,10 +106,20 @@ class HtmlRenderer:
     #: Write ``xml:lang`` beside ``lang`` (XHTML documents need both).
     xml_lang = False
 
-    def __init__(self, book: Book, image_src: Callable[[str], str] | None = None, *, fit: bool = False):
-        """``fit``: write for a fixed measure (print): strings get break points, code lines wrap."""
+    def __init__(
+        self,
+        book: Book,
+        image_src: Callable[[str], str] | None = None,
+        *,
+        fit: bool = False,
+        folios: Mapping[str, str] | None = None,
+    ):
+        """``fit``: write for a fixed measure (print): strings get break points, code lines wrap.
+        ``folios``: the print folio of each page reference's target id (``render/pagerefs.py``);
+        None: page references are written as plain links (no layout to know them from)."""
         self.book = book
         self.fit = fit
+        self.folios = folios
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
         self._copy = False  # writing a title again (contents): without its ids, which stand once
@@ -243,6 +254,8 @@ class HtmlRenderer:
         extra: list[tuple[str, str]] = []
         if node.type == "link":
             target = node.attr("target")
+            if target and self.folios is not None and is_pageref(node):
+                node = with_folio(node, self.folios.get(target_key(target), "?"))
             extra.append(
                 ("href", self.target_href(*target.partition("#")[::2]) if target else node.attr("href"))
             )

@@ -9,7 +9,7 @@ with a backlink, which Apple Books, Kobo and Kindle show as a pop-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -52,8 +52,9 @@ class PrintRenderer(HtmlRenderer):
         tables: TableFit | None = None,
         figures: FigureFit | None = None,
         placement: FigurePlan | None = None,
+        folios: Mapping[str, str] | None = None,
     ):
-        super().__init__(book, image_src, fit=fit)
+        super().__init__(book, image_src, fit=fit, folios=folios)
         self._in_note = False
         self._in_text = False  # rendering the children of a block that holds text
         self.plan = plan
@@ -205,8 +206,9 @@ class EpubRenderer(HtmlRenderer):
         book: Book,
         image_src: Callable[[str], str] | None = None,
         page_marks: dict[str, list[tuple[int, str]]] | None = None,
+        folios: Mapping[str, str] | None = None,
     ):
-        super().__init__(book, image_src)
+        super().__init__(book, image_src, folios=folios)
         self.page_marks = page_marks or {}
         self._pending: list[tuple[int, str]] = []
         self._count = 0

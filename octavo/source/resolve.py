@@ -33,7 +33,7 @@ from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from octavo.diagnostics import Diagnostics
-from octavo.model import Book, Node, Section
+from octavo.model import PAGEREF, Book, Node, Section
 
 #: The URI schemes EPUBCheck accepts without HTM-025 (its ``URISchemes``: the IANA registry),
 #: less those that run code or name a file on the reader's machine.
@@ -233,6 +233,14 @@ class _Resolver:
             verdict, value = self.target(href, section)
             if verdict == "target":
                 attrs = tuple(sorted((*attrs, ("target", value))))
+            elif verdict == "keep" and PAGEREF in node.attr("class").split():
+                self.diags.error(
+                    section.file,
+                    node.line,
+                    "pageref-target",
+                    f"page reference {href!r} leads out of the book: a page reference names a "
+                    "heading, a section or an {#id} of the book (`[see p.](#id){.pageref}`)",
+                )
             elif verdict != "keep":
                 if verdict == "invalid":
                     self.diags.warning(

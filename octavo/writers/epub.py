@@ -280,10 +280,14 @@ def image_src(book: Book) -> Callable[[str], str]:
 
 
 def render_documents(
-    book: Book, styles: Styles, marks: dict[str, list[tuple[int, str]]], cover: bool
+    book: Book,
+    styles: Styles,
+    marks: dict[str, list[tuple[int, str]]],
+    cover: bool,
+    folios: dict[str, str] | None = None,
 ) -> list[Document]:
     env = environment(styles.templates)
-    renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks)
+    renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks, folios=folios)
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
@@ -403,18 +407,20 @@ def build_epub(
     options: EpubOptions | None = None,
     cover: bytes | None = None,
     fonts: FontSubsets | None = None,
+    folios: dict[str, str] | None = None,
 ) -> bytes:
     """The whole EPUB as bytes, in package steps; with the print page map, its page-list.
 
     ``fonts`` are subsets made beforehand by ``prepare_fonts``; they are used
-    when they cover exactly the characters of the final documents.
+    when they cover exactly the characters of the final documents. ``folios``: the print folio of
+    each page reference's target (``render/pagerefs.py``), None without a print layout.
     """
     marks, pages = page_marks(book, starts)
     package = new_package(book.metadata)
     add_metadata(package, book.metadata)
     pictures = add_images(package, book, cover)
     add_styles(package, styles)
-    docs = render_documents(book, styles, marks, cover is not None)
+    docs = render_documents(book, styles, marks, cover is not None, folios)
     check_wellformed(docs)
     nav = render_navigation(book, styles, docs, marks, pages)
     add_navigation(package, book)

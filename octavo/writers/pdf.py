@@ -30,7 +30,7 @@ import weasyprint
 from octavo.layout import patches
 from octavo.layout.interior import Layout
 from octavo.model import Book
-from octavo.writers.pdfpost import finish_pages
+from octavo.writers.pdfpost import finish_pages, set_page_labels
 
 
 def author_line(book: Book) -> str:
@@ -130,9 +130,13 @@ def tagged_pdf(
         gc.unfreeze()
 
 
-def archive_pdf(data: bytes, book: Book, stamp: datetime, level: str = "2b") -> bytes:
-    """The archive PDF from ``tagged_pdf``'s bytes: trim only, XMP and Info from the book."""
+def archive_pdf(
+    data: bytes, book: Book, stamp: datetime, level: str = "2b", labels: list[str] | None = None
+) -> bytes:
+    """The archive PDF from ``tagged_pdf``'s bytes: trim only, XMP and Info from the book, and
+    ``labels`` (each page's folio) as its /PageLabels (``pdfpost.set_page_labels``)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        set_page_labels(pdf, labels or [])
         for page in pdf.pages:
             trim = page.obj.get("/TrimBox")
             if isinstance(trim, pikepdf.Array):

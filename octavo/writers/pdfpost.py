@@ -284,9 +284,52 @@ def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
     pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name("/False")  # not Name.False_: that is /False_
 
 
-def finish_print_pdf(data: bytes, options: PrintOptions, icc_profile: Path) -> bytes:
-    """The printer's PDF from WeasyPrint's tagged PDF/A bytes; same input, same output bytes."""
+def _roman_value(label: str) -> int:
+    """The number a lower-case roman numeral stands for (0 if it is not one)."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    if not label or any(ch not in values for ch in label):
+        return 0
+    total = 0
+    for ch, after in zip(label, label[1:] + " ", strict=True):
+        value = values[ch]
+        total += -value if after in values and values[after] > value else value
+    return total
+
+
+def set_page_labels(pdf: pikepdf.Pdf, labels: list[str]) -> None:
+    """Give ``pdf`` a /PageLabels number tree saying ``labels`` (one folio per page, in order:
+    lower-case roman or arabic, as ``layout.pagemap.page_labels`` reads them from the layout), so
+    that a viewer's page numbers and "go to page" are the printed folios. Each run of consecutive
+    numbers of one style is one range (ISO 32000-1, 12.4.2, "Page Labels": /S /r or /D, /St its
+    first number); a label that is neither starts a range with that label as its prefix (/P).
+    Nothing is set for an empty list or one that does not match the page count."""
+    if not labels or len(labels) != len(pdf.pages):
+        return
+    nums: list[object] = []
+    expected: tuple[str, int] | None = None
+    for index, label in enumerate(labels):
+        style, number = ("D", int(label)) if label.isdigit() else ("r", _roman_value(label))
+        if expected == (style, number) and number:
+            expected = (style, number + 1)
+            continue
+        if number:
+            entry = pikepdf.Dictionary(S=pikepdf.Name("/" + style))
+            if number != 1:
+                entry.St = number
+            expected = (style, number + 1)
+        else:
+            entry, expected = pikepdf.Dictionary(P=pikepdf.String(label)), None
+        nums += [index, entry]
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+def finish_print_pdf(
+    data: bytes, options: PrintOptions, icc_profile: Path, labels: list[str] | None = None
+) -> bytes:
+    """The printer's PDF from WeasyPrint's tagged PDF/A bytes; same input, same output bytes.
+    ``labels``: each page's folio, for the /PageLabels (``set_page_labels``)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        set_page_labels(pdf, labels or [])
         drop_archive_parts(pdf)
         remove_annotations(pdf)
         set_boxes(pdf, options)
