@@ -337,6 +337,22 @@ def test_an_in_text_citation_of_a_work_with_no_author_names_its_title(tmp_path):
     assert "As Primary Colors (1996, 3) shows." in epub_text(built.epub, "one")
 
 
+def test_the_bibliographys_text_gets_the_manuscripts_typography(tmp_path):
+    """Straight quotes, ``--`` and ``...`` in CSL-JSON come out as the text's own would: curly
+    (by the book's language), a dash, an ellipsis; no warning about them."""
+    refs = (
+        '[{"id": "ob", "type": "book", "title": "Burnham\'s \\"World\\" -- and more...",'
+        ' "author": [{"family": "O\'Brien", "given": "Pat"}], "issued": {"date-parts": [[1941]]}}]'
+    )
+    keys = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n'
+    ms = citing(tmp_path, "Text [@ob]. As @ob says.", keys, {"refs.json": refs})
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.items, [str(d) for d in built.result.diagnostics]
+    one = epub_text(built.epub, "one")
+    assert "1. Pat O’Brien, Burnham’s “World” – and More… (1941)." in one  # title case: the style
+    assert "As O’Brien2 says." in one
+
+
 def test_an_unknown_key_in_text_is_reported_once_in_a_note_style(tmp_path):
     keys = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n'
     ms = citing(tmp_path, "As @nobody says.", keys, {"refs.json": REFS})

@@ -22,23 +22,55 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any
 
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Note, Section
 from octavo.source.csl import Citer
+from octavo.source.dialect import DASHES, ELLIPSIS, QUOTES
 
 #: citeproc-py's HTML elements -> node types (others keep their text only).
 _TAGS = {"i": "em", "b": "strong", "sup": "sup", "sub": "sub"}
 
 
-class _Nodes(HTMLParser):
-    """citeproc-py's HTML (a flat run of inline elements) as inline nodes."""
+#: What may stand before an opening quotation mark.
+_OPENS_AFTER = frozenset(" \t\n([{\u2014\u2013-/\u201c\u2018\u00ab\u201e")
 
-    def __init__(self, line: int):
+
+def typeset(text: str, before: str, quotes: Sequence[str]) -> str:
+    """``text`` (a run of a rendered citation, ``before`` the character that precedes it) with
+    the manuscript's typography (``source/dialect.py``): straight quotes curly by the book's
+    language (``quotes``: double open/close, single open/close), ``--``/``---`` dashes, ``...``
+    an ellipsis. The bibliography's data is not Markdown, so this is all it gets."""
+    for pattern, dash in DASHES:
+        text = pattern.sub(dash, text)
+    text = ELLIPSIS.sub("\u2026", text)
+    if '"' not in text and "'" not in text:
+        return text
+    out: list[str] = []
+    for index, ch in enumerate(text):
+        previous = out[-1][-1:] if out else before
+        opens = not previous or previous in _OPENS_AFTER
+        if ch == '"':
+            out.append(quotes[0] if opens else quotes[1])
+        elif ch == "'":
+            following = text[index + 1 : index + 2]
+            out.append(quotes[2] if opens and following.isalnum() else quotes[3])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class _Nodes(HTMLParser):
+    """citeproc-py's HTML (a flat run of inline elements) as inline nodes, typeset (``typeset``)."""
+
+    def __init__(self, line: int, quotes: Sequence[str]):
         super().__init__(convert_charrefs=True)
         self.line = line
+        self.quotes = quotes
+        self.last = ""  # the last character of text so far
         self.stack: list[tuple[str, list[Node]]] = [("", [])]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -61,6 +93,8 @@ class _Nodes(HTMLParser):
             self.stack[-1][1].append(Node(kind, tuple(children), line=self.line))
 
     def handle_data(self, data: str) -> None:
+        data = typeset(data, self.last, self.quotes)
+        self.last = data[-1:] or self.last
         siblings = self.stack[-1][1]
         if siblings and siblings[-1].type == "text":
             siblings[-1] = Node("text", text=siblings[-1].text + data, line=self.line)
@@ -74,9 +108,9 @@ class _Nodes(HTMLParser):
         return tuple(self.stack[0][1])
 
 
-def html_nodes(html: str, line: int) -> tuple[Node, ...]:
-    """Inline nodes of citeproc-py's HTML output, each at ``line``."""
-    parser = _Nodes(line)
+def html_nodes(html: str, line: int, language: str = "en") -> tuple[Node, ...]:
+    """Inline nodes of citeproc-py's HTML output, each at ``line``, typeset for ``language``."""
+    parser = _Nodes(line, QUOTES.get(language.split("-")[0].lower(), QUOTES["en"]))
     parser.feed(html)
     return parser.result()
 
@@ -94,6 +128,11 @@ class _Render:
     cited: dict[str, None] = dataclasses.field(default_factory=dict)
     failed: bool = False
 
+    def name(self, key: str) -> str:
+        """The author's names an in-text citation puts in the sentence, typeset."""
+        quotes = QUOTES.get(self.citer.language.split("-")[0].lower(), QUOTES["en"])
+        return typeset(self.citer.author(key), "", quotes)
+
     def citation(self, node: Node) -> list[Node]:
         """The nodes that stand for one citation node."""
         meta = json.loads(node.attr("items"))
@@ -109,7 +148,7 @@ class _Render:
         for item in items:
             self.cited.setdefault(item["key"], None)
         if node.attr("part") == "name":  # the author's name, its citation in a note of its own
-            return [Node("text", text=self.citer.author(items[0]["key"]), line=node.line)]
+            return [Node("text", text=self.name(items[0]["key"]), line=node.line)]
         in_text = meta["in_text"] and not self.note_style
         if in_text:  # Burnham (1941, 12): the name, then the citation without it
             items = [{**items[0], "suppress": True}]
@@ -126,11 +165,11 @@ class _Render:
             )
             self.failed = True
             return [Node("text", text=node.text, line=node.line)]
-        rendered = html_nodes(html, node.line)
+        rendered = html_nodes(html, node.line, self.citer.language)
         if node.attr("whole") and rendered:  # a note of its own starts with a capital ("See")
             rendered = _capitalised(rendered)
         if in_text:
-            name = self.citer.author(items[0]["key"])
+            name = self.name(items[0]["key"])
             rendered = (Node("text", text=f"{name} ", line=node.line), *rendered) if name else rendered
         return [_span(rendered, node.line)]
 
@@ -218,7 +257,7 @@ def bibliography_blocks(citer: Citer, keys: list[str], section_id: str, line: in
     blocks = []
     for number, html in enumerate(citer.bibliography(keys), start=1):
         attrs = (("block", f"{section_id}-b{number}"), ("class", "csl-entry"))
-        blocks.append(Node("paragraph", html_nodes(html, line), attrs=attrs, line=line))
+        blocks.append(Node("paragraph", html_nodes(html, line, citer.language), attrs=attrs, line=line))
     return tuple(blocks)
 
 

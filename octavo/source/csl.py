@@ -307,12 +307,13 @@ class Citer:
     ``cite`` takes items as ``citesyntax`` makes them and returns citeproc-py's HTML (``<i>``,
     ``<b>``, ``<sup>``…); processor errors propagate (the caller reports them)."""
 
-    def __init__(self, style: Style, references: dict[str, dict[str, Any]]):
+    def __init__(self, style: Style, references: dict[str, dict[str, Any]], language: str = "en"):
         from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
         from citeproc.source.json import CiteProcJSON
 
         _patched()
         self.references = references
+        self.language = language  # the book's (BCP 47): its quotation marks
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self._style = CitationStylesStyle(io.BytesIO(style.xml), validate=False)

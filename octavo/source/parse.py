@@ -587,7 +587,7 @@ def citer(config: Config, diags: Diagnostics) -> tuple[Citer | None, bool]:
     style = load_style(config.csl, config.root, (config.path, config.line_of("csl") or 1), diags)
     if references is None or style is None:
         return None, bool(style and style.note)
-    return Citer(style, references), style.note
+    return Citer(style, references, config.metadata.language), style.note
 
 
 def parse_book(config: Config, diags: Diagnostics) -> Book | None:
