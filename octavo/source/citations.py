@@ -12,6 +12,8 @@ first call stands), so that the style's positions hold: first, subsequent, ibid 
   note is rendered in the note's text. An in-text ``@key`` leaves the author's name in the
   sentence and the citation in its note (as Pandoc does).
 
+``book_citer`` reads the book's bibliography and style (``csl.py``) for the parser;
+``attach_calls`` sets the note calls the parser makes from citations where a note call goes.
 Each rendered citation is a ``span`` of class ``citation``; citeproc-py's ``<i>``, ``<b>``,
 ``<sup>``, ``<sub>`` become ``em``, ``strong``, ``sup``, ``sub`` nodes. The bibliography section
 (``[[contents]] kind = "bibliography"`` with no ``file``) gets one paragraph of class
@@ -26,9 +28,10 @@ from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any
 
+from octavo.config.book import Config
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Note, Section
-from octavo.source.csl import Citer
+from octavo.source.csl import Citer, load_references, load_style
 from octavo.source.dialect import DASHES, ELLIPSIS, QUOTES
 
 #: citeproc-py's HTML elements -> node types (others keep their text only).
@@ -334,3 +337,57 @@ def resolve_citations(
 def generated_note(note_id: str, number: int, citation: Node, file: Any, line: int) -> Note:
     """The note a citation outside a note becomes in a note style: one paragraph, the citation."""
     return Note(note_id, number, "", (Node("paragraph", (citation,), line=line),), file, line)
+
+
+def book_citer(config: Config, diags: Diagnostics) -> tuple[Citer | None, bool]:
+    """The book's citation processor (None: no ``bibliography``, or it or the style is invalid,
+    reported) and whether its style is a note style."""
+    if not config.bibliography:
+        return None, False
+    references = load_references(
+        config.bibliography, config.root, (config.path, config.line_of("bibliography")), diags
+    )
+    style = load_style(config.csl, config.root, (config.path, config.line_of("csl") or 1), diags)
+    if references is None or style is None:
+        return None, bool(style and style.note)
+    return Citer(style, references, config.metadata.language), style.note
+
+
+#: Punctuation a note call made from a citation goes after (Chicago Manual of Style: a note
+#: number follows any punctuation but a dash; Pandoc moves it so).
+CALL_AFTER = ".,;:!?"
+
+
+def attach_calls(children: list[Node]) -> list[Node]:
+    """Inline nodes with each note call made from a citation (``cite`` attr) attached to the word
+    before it (the space before it dropped) and moved after the punctuation that follows it:
+    ``managers [@a].`` -> ``managers.¹``. Other nodes are returned as they are."""
+    if not any(c.type == "noteref" and c.attr("cite") for c in children):
+        return children
+    out: list[Node] = []
+    pending: Node | None = None  # a call waiting for the punctuation after it
+    for child in children:
+        if pending is not None:
+            if child.type == "text":
+                moved = len(child.text) - len(child.text.lstrip(CALL_AFTER))
+                if moved:
+                    out.append(Node("text", text=child.text[:moved], line=child.line))
+                out.append(pending)
+                pending = None
+                if child.text[moved:]:
+                    out.append(Node("text", text=child.text[moved:], line=child.line))
+                continue
+            out.append(pending)
+            pending = None
+        if child.type == "noteref" and child.attr("cite"):
+            while out and out[-1].type == "softbreak":  # the call ends the line before it
+                out.pop()
+            if out and out[-1].type == "text" and out[-1].text[-1:].isspace():
+                trimmed = out[-1].text.rstrip()
+                out[-1:] = [Node("text", text=trimmed, line=out[-1].line)] if trimmed else []
+            pending = child
+            continue
+        out.append(child)
+    if pending is not None:
+        out.append(pending)
+    return out

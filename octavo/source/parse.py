@@ -21,8 +21,7 @@ from markdown_it.utils import EnvType
 from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
-from octavo.source.citations import generated_note, resolve_citations
-from octavo.source.csl import Citer, load_references, load_style
+from octavo.source.citations import attach_calls, book_citer, generated_note, resolve_citations
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
@@ -125,46 +124,6 @@ def plain_text(tokens: list[Token]) -> str:
         elif token.type == "image":
             stack.extend(reversed(token.children or []))
     return " ".join("".join(parts).split())
-
-
-#: Punctuation a note call made from a citation goes after (Chicago Manual of Style: a note
-#: number follows any punctuation but a dash; Pandoc moves it so).
-CALL_AFTER = ".,;:!?"
-
-
-def attach_calls(children: list[Node]) -> list[Node]:
-    """Inline nodes with each note call made from a citation (``cite`` attr) attached to the word
-    before it (the space before it dropped) and moved after the punctuation that follows it:
-    ``managers [@a].`` -> ``managers.¹``. Other nodes are returned as they are."""
-    if not any(c.type == "noteref" and c.attr("cite") for c in children):
-        return children
-    out: list[Node] = []
-    pending: Node | None = None  # a call waiting for the punctuation after it
-    for child in children:
-        if pending is not None:
-            if child.type == "text":
-                moved = len(child.text) - len(child.text.lstrip(CALL_AFTER))
-                if moved:
-                    out.append(Node("text", text=child.text[:moved], line=child.line))
-                out.append(pending)
-                pending = None
-                if child.text[moved:]:
-                    out.append(Node("text", text=child.text[moved:], line=child.line))
-                continue
-            out.append(pending)
-            pending = None
-        if child.type == "noteref" and child.attr("cite"):
-            while out and out[-1].type == "softbreak":  # the call ends the line before it
-                out.pop()
-            if out and out[-1].type == "text" and out[-1].text[-1:].isspace():
-                trimmed = out[-1].text.rstrip()
-                out[-1:] = [Node("text", text=trimmed, line=out[-1].line)] if trimmed else []
-            pending = child
-            continue
-        out.append(child)
-    if pending is not None:
-        out.append(pending)
-    return out
 
 
 #: A node the converter has open: (type, attrs, line, children, hidden).
@@ -576,27 +535,13 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
     return ids
 
 
-def citer(config: Config, diags: Diagnostics) -> tuple[Citer | None, bool]:
-    """The book's citation processor (None: no ``bibliography``, or it or the style is invalid,
-    reported) and whether its style is a note style."""
-    if not config.bibliography:
-        return None, False
-    references = load_references(
-        config.bibliography, config.root, (config.path, config.line_of("bibliography")), diags
-    )
-    style = load_style(config.csl, config.root, (config.path, config.line_of("csl") or 1), diags)
-    if references is None or style is None:
-        return None, bool(style and style.note)
-    return Citer(style, references, config.metadata.language), style.note
-
-
 def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     """Parse every file in reading order, citations rendered (``source/citations.py``) and a
     generated bibliography made; None if any file could not be read or a citation resolved."""
     sections: list[Section] = []
     ok = True
     root = config.root.resolve()
-    processor, note_style = citer(config, diags)
+    processor, note_style = book_citer(config, diags)
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
         if entry.generated:
             sections.append(
