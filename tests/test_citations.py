@@ -353,6 +353,33 @@ def test_the_bibliographys_text_gets_the_manuscripts_typography(tmp_path):
     assert "As O’Brien2 says." in one
 
 
+@pytest.mark.parametrize(
+    ("csl", "expected"),
+    [
+        ("apa", "As Writer (1941, p. 3) says, and again (Writer, 1941)."),  # APA sorts in a citation
+        ("modern-language-association", "As Writer (A Book 3) says, and again (Writer, A Book)."),
+        ("chicago-author-date", "As Writer (1941, 3) says, and again (Writer 1941)."),
+    ],
+)
+def test_in_text_citations_in_each_in_text_style(tmp_path, csl, expected):
+    refs = REFS.replace('"author"', '"issued": {"date-parts": [[1941]]}, "author"')
+    keys = f'bibliography = "refs.json"\ncsl = "{csl}"\n'
+    ms = citing(tmp_path, "As @a [p. 3] says, and again [@a].", keys, {"refs.json": refs})
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert expected in epub_text(built.epub, "one")
+
+
+def test_a_citation_in_a_title_is_rendered_in_the_title(tmp_path):
+    keys = 'bibliography = "refs.json"\n'
+    ms = citing(tmp_path, "Text.", keys, {"refs.json": REFS})
+    (ms / "one.md").write_text("# One [@a]\n\nText.\n", encoding="utf-8")
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert built.result.book.sections[0].title == "One (Writer, n.d.)"  # the contents and heads use it
+    assert epub_text(built.epub, "one").startswith("One (Writer, n.d.) Text.")
+
+
 def test_an_unknown_key_in_text_is_reported_once_in_a_note_style(tmp_path):
     keys = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n'
     ms = citing(tmp_path, "As @nobody says.", keys, {"refs.json": REFS})

@@ -244,9 +244,12 @@ def _section(render: _Render, section: Section) -> Section:
         todo.extend(reversed(node.children))
     if not done:
         return section
+    title_nodes = _rebuild(Node("span", section.title_nodes), done).children  # a title's own citations
+    title = "".join(n.text for node in title_nodes for n in node.walk()).strip()
     return dataclasses.replace(
         section,
-        title_nodes=tuple(_rebuild(n, done) for n in section.title_nodes),
+        title=title if title_nodes != section.title_nodes else section.title,
+        title_nodes=title_nodes,
         blocks=tuple(_rebuild(b, done) for b in section.blocks),
         notes=tuple(
             dataclasses.replace(n, blocks=tuple(_rebuild(b, done) for b in n.blocks)) for n in section.notes

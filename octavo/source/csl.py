@@ -251,12 +251,15 @@ def _patched() -> bool:
         result = original(self, item, *args, **kwargs)
         if not isinstance(item, dict) or not dict.get(item, "octavo_suppress") or result is None:
             return result
+        if kwargs.get("sort_options") is not None or isinstance(kwargs.get("context"), model.Layout):
+            return result  # a sort key (cs:sort in cs:citation: its macro is called by the layout)
         if any(a.tag == f"{{{CSL_NS}}}substitute" for a in self.iterancestors()):
             return result  # rendered for an outer names element, which decides
-        if dict.get(item, "octavo_suppressed"):
-            return result
-        item["octavo_suppressed"] = True  # the first names the citation renders: the author's place
-        return None
+        where = self.getroottree().getpath(self)
+        first = dict.get(item, "octavo_suppressed")
+        if first is None:  # the first names the citation renders: the author's place
+            item["octavo_suppressed"] = first = where
+        return None if where == first else result  # the same place each time it is rendered
 
     model.Names.process = process
 
