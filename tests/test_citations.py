@@ -156,9 +156,9 @@ def test_a_note_style_makes_notes_with_short_forms_and_a_bibliography(notes_book
     assert (
         "Bruno Rizzi, The Bureaucratization of the World, trans. Adam Westoby (Free Press, 1985), 3." in one
     )
-    assert "9. Daniel Kelly, “Burnham and the Cold War”, in Thinkers of the Right, ed. Samuel Francis" in one
+    assert "9. Daniel Kelly, “Burnham and the Cold War,” in Thinkers of the Right, ed. Samuel Francis" in one
     assert (
-        "8. Orwell doubted the forecasts most of all Orwell, “Second Thoughts on James Burnham”, 20; compare"
+        "8. Orwell doubted the forecasts most of all Orwell, “Second Thoughts on James Burnham,” 20; compare"
         in one
     )
     assert "Burnham3 says" in one  # @key: the name in the sentence, the citation in a note
@@ -378,6 +378,37 @@ def test_a_citation_in_a_title_is_rendered_in_the_title(tmp_path):
     assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
     assert built.result.book.sections[0].title == "One (Writer, n.d.)"  # the contents and heads use it
     assert epub_text(built.epub, "one").startswith("One (Writer, n.d.) Text.")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "1. George Orwell, “Second Thoughts,” Polemic 3 (1946): 13."),  # en-US: inside the quotes
+        ("en-GB", "1. George Orwell, ‘Second Thoughts’, Polemic 3 (1946): 13."),  # its quotes, outside
+        ("fr", "1. George Orwell, « Second Thoughts », Polemic 3 (1946): 13."),
+    ],
+)
+def test_the_books_language_is_the_citations_locale(tmp_path, language, expected):
+    """CSL 1.0.2 "Locale Fallback" and "Punctuation in Quotes": the book's language picks the
+    locale (a style without ``default-locale``), and en-US puts a period or comma inside."""
+    from conftest import BOOK_TOML
+
+    refs = (
+        '[{"id": "o", "type": "article-journal", "title": "Second Thoughts", "container-title": "Polemic",'
+        ' "volume": "3", "author": [{"family": "Orwell", "given": "George"}],'
+        ' "issued": {"date-parts": [[1946]]}}]'
+    )
+    toml = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n' + BOOK_TOML.replace(
+        'language = "en"', f'language = "{language}"'
+    )
+    ms = make_manuscript(
+        tmp_path / "ms",
+        {"one.md": "# One\n\nText [@o, 13].\n", "refs.json": refs},
+        toml=toml + '\n[[contents]]\nfile = "one.md"\nkind = "chapter"\n',
+    )
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert expected in epub_text(built.epub, "one")
 
 
 def test_an_unknown_key_in_text_is_reported_once_in_a_note_style(tmp_path):

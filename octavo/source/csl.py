@@ -7,7 +7,7 @@ manuscript folder). A style is checked by rendering, with citeproc-py, a book, a
 chapter cited and listed: a style citeproc-py cannot render is refused (``csl-invalid``) here,
 never at a citation.
 
-citeproc-py 0.11 lacks two CSL 1.0.1 features the shipped styles use, supplied here:
+citeproc-py 0.11 lacks CSL features the shipped styles use, supplied here:
 
 - ``initialize="false"`` on ``cs:name`` (CSL 1.0.2, "Name-part Order" / ``initialize``): given
   names stay whole where the style says so (Chicago's "James Burnham", not "J. Burnham"). The
@@ -17,14 +17,19 @@ citeproc-py 0.11 lacks two CSL 1.0.1 features the shipped styles use, supplied h
   the citation renders, substitutes included (the author's place), are left out; ``Names.process``
   is wrapped for items marked so.
 
+- "Punctuation in Quotes": where the locale says so (en-US), a period or comma after a closing
+  quotation mark is moved inside it (``quote_punctuation``).
+
 And one bug: a ``cs:label`` whose variable is empty is rendered ("edition" in Chicago's short
-notes); ``Label.process`` is wrapped to render nothing then.
+notes); ``Label.process`` is wrapped to render nothing then. The locale is the style's
+``default-locale``, else the book's language (``citeproc_locale``).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,12 +62,63 @@ def shipped_styles() -> dict[str, Path]:
 @dataclass(frozen=True)
 class Style:
     """A CSL style citeproc-py renders: its name, class (``note`` or ``in-text``), the XML as
-    citeproc-py is to read it, and whether it has a ``cs:bibliography``."""
+    citeproc-py is to read it, whether it has a ``cs:bibliography``, its ``default-locale``."""
 
     name: str
     note: bool
     xml: bytes
     has_bibliography: bool
+    locale: str = ""
+
+
+def _locales() -> Path:
+    import citeproc
+
+    return Path(citeproc.LOCALES_PATH)
+
+
+def citeproc_locale(language: str) -> str:
+    """The CSL locale citeproc-py has for a BCP 47 tag: itself (``fr-CA``), else its language's
+    main one (``fr`` -> ``fr-FR``, ``en`` -> ``en-US``), else ``en-US`` (CSL 1.0.2, "Locale
+    Fallback")."""
+    parts = language.split("-")
+    primary = parts[0].lower()
+    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    candidates = [language, f"{primary}-{region}"] if region else [language]
+    candidates += [PRIMARY_DIALECTS.get(primary, f"{primary}-{primary.upper()}"), primary]
+    for name in candidates:
+        if (_locales() / f"locales-{name}.xml").is_file():
+            return name
+    found = sorted(_locales().glob(f"locales-{primary}-{script + '-' if script else ''}*.xml"))
+    return found[0].stem.removeprefix("locales-") if found else "en-US"
+
+
+#: A language's main CSL locale where it is not ``xx-XX`` (the CSL project's "primary dialects").
+PRIMARY_DIALECTS = {
+    "en": "en-US", "pt": "pt-PT", "zh": "zh-CN", "sv": "sv-SE", "da": "da-DK", "ja": "ja-JP",
+    "ko": "ko-KR", "el": "el-GR", "cs": "cs-CZ", "uk": "uk-UA", "he": "he-IL", "fa": "fa-IR",
+    "vi": "vi-VN", "et": "et-EE", "nb": "nb-NO", "nn": "nn-NO", "sl": "sl-SI", "ca": "ca-AD",
+    "sr": "sr-RS", "eu": "eu", "ar": "ar", "la": "la",
+}  # fmt: skip
+
+
+def _punctuation_in_quote(locale: str) -> bool:
+    try:
+        tree = etree.parse(str(_locales() / f"locales-{locale}.xml"))
+    except (OSError, etree.XMLSyntaxError):
+        return False
+    options = tree.getroot().find("cs:style-options", _NS)
+    return options is not None and options.get("punctuation-in-quote") == "true"
+
+
+#: A period or comma after a closing double quotation mark (and the tags between them).
+_AFTER_QUOTE = re.compile(r"”((?:</[a-z]+>)*)([.,])")
+
+
+def quote_punctuation(html: str) -> str:
+    """``“Title”.`` -> ``“Title.”``: a period or comma moved inside the closing quotation mark."""
+    return _AFTER_QUOTE.sub(r"\2”\1", html)
 
 
 def _supply_initialize(root: etree._Element) -> None:
@@ -139,9 +195,9 @@ def load_style(value: str, root: Path, where: tuple[Path, int], diags: Diagnosti
         diags.error(path, line, "csl-invalid", f"{value} is a dependent style: name its parent style instead")
         return None
     _supply_initialize(xml)
-    style = Style(
-        value, xml.get("class") == "note", etree.tostring(xml), xml.find("cs:bibliography", _NS) is not None
-    )
+    has_bibliography = xml.find("cs:bibliography", _NS) is not None
+    note = xml.get("class") == "note"
+    style = Style(value, note, etree.tostring(xml), has_bibliography, xml.get("default-locale", ""))
     problem = _trial(style)
     if problem:
         diags.error(path, line, "csl-invalid", f"citeproc-py cannot render {value}: {problem}")
@@ -317,9 +373,13 @@ class Citer:
         _patched()
         self.references = references
         self.language = language  # the book's (BCP 47): its quotation marks
+        locale = style.locale or citeproc_locale(language)
+        #: CSL 1.0.2 "Punctuation in Quotes": the locale's (en-US: a period or comma after a
+        #: closing quotation mark goes inside it); citeproc-py 0.11 does not apply it
+        self.punctuation_in_quote = _punctuation_in_quote(locale)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._style = CitationStylesStyle(io.BytesIO(style.xml), validate=False)
+            self._style = CitationStylesStyle(io.BytesIO(style.xml), locale=locale, validate=False)
             self._source = CiteProcJSON(list(references.values()))
         self._bib = CitationStylesBibliography(self._style, self._source, formatter.html)
         self._formatter = formatter.html
@@ -379,7 +439,7 @@ class Citer:
         keys[:] = rest[:at] + mine + rest[at:]
         try:
             with _macros(self._macro_cache):
-                return str(self._bib.cite(citation, lambda item: None))
+                return self._finish(str(self._bib.cite(citation, lambda item: None)))
         finally:
             keys[:] = saved
 
@@ -392,4 +452,7 @@ class Citer:
             bib.register(Citation([CitationItem(key)]))
         with _macros(self._macro_cache):
             bib.sort()
-            return [str(entry) for entry in bib.bibliography()]
+            return [self._finish(str(entry)) for entry in bib.bibliography()]
+
+    def _finish(self, html: str) -> str:
+        return quote_punctuation(html) if self.punctuation_in_quote else html
