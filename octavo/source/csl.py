@@ -5,37 +5,15 @@ with a string ``id`` and ``type``); ``csl`` is a style octavo ships (``styles/cs
 file stem) or a ``.csl`` file of the manuscript. Both are read through the gate (inside the
 manuscript folder). A style is checked by rendering, with citeproc-py, a book, an article and a
 chapter cited and listed: a style citeproc-py cannot render is refused (``csl-invalid``) here,
-never at a citation.
-
-citeproc-py 0.11 lacks CSL features the shipped styles use, supplied here:
-
-- ``initialize="false"`` on ``cs:name`` (CSL 1.0.2, "Name-part Order" / ``initialize``): given
-  names stay whole where the style says so (Chicago's "James Burnham", not "J. Burnham"). The
-  style is rewritten before citeproc-py reads it: the inherited ``initialize-with`` is moved onto
-  each ``cs:name`` that does not say ``initialize="false"``.
-- suppress-author (Pandoc's ``[-@key]``, citeproc-js's ``suppress-author``): the first names
-  the citation renders, substitutes included (the author's place), are left out; ``Names.process``
-  is wrapped for items marked so.
-
-- "Punctuation in Quotes": where the locale says so (en-US), a period or comma after a closing
-  quotation mark is moved inside it (``quote_punctuation``).
-
-And one bug: a ``cs:label`` whose variable is empty is rendered ("edition" in Chicago's short
-notes); ``Label.process`` is wrapped to render nothing then. The locale is the style's
-``default-locale``, else the book's language (``citeproc_locale``).
+never at a citation. What citeproc-py 0.11 lacks of CSL is supplied by ``cslfixes``.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +22,16 @@ from lxml import etree
 from octavo.diagnostics import Diagnostics
 from octavo.locations import styles_root
 from octavo.source import gate
+from octavo.source.cslfixes import (
+    CSL_NS,
+    citeproc_locale,
+    macros,
+    patched,
+    punctuation_in_quote,
+    quote_punctuation,
+    supply_initialize,
+)
 
-CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = {"cs": CSL_NS}
 #: Largest bibliography or style file read.
 MAX_BYTES = 8 * 1024 * 1024
@@ -69,79 +55,6 @@ class Style:
     xml: bytes
     has_bibliography: bool
     locale: str = ""
-
-
-def _locales() -> Path:
-    import citeproc
-
-    return Path(citeproc.LOCALES_PATH)
-
-
-def citeproc_locale(language: str) -> str:
-    """The CSL locale citeproc-py has for a BCP 47 tag: itself (``fr-CA``), else its language's
-    main one (``fr`` -> ``fr-FR``, ``en`` -> ``en-US``), else ``en-US`` (CSL 1.0.2, "Locale
-    Fallback")."""
-    parts = language.split("-")
-    primary = parts[0].lower()
-    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
-    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
-    candidates = [language, f"{primary}-{region}"] if region else [language]
-    candidates += [PRIMARY_DIALECTS.get(primary, f"{primary}-{primary.upper()}"), primary]
-    for name in candidates:
-        if (_locales() / f"locales-{name}.xml").is_file():
-            return name
-    found = sorted(_locales().glob(f"locales-{primary}-{script + '-' if script else ''}*.xml"))
-    return found[0].stem.removeprefix("locales-") if found else "en-US"
-
-
-#: A language's main CSL locale where it is not ``xx-XX`` (the CSL project's "primary dialects").
-PRIMARY_DIALECTS = {
-    "en": "en-US", "pt": "pt-PT", "zh": "zh-CN", "sv": "sv-SE", "da": "da-DK", "ja": "ja-JP",
-    "ko": "ko-KR", "el": "el-GR", "cs": "cs-CZ", "uk": "uk-UA", "he": "he-IL", "fa": "fa-IR",
-    "vi": "vi-VN", "et": "et-EE", "nb": "nb-NO", "nn": "nn-NO", "sl": "sl-SI", "ca": "ca-AD",
-    "sr": "sr-RS", "eu": "eu", "ar": "ar", "la": "la",
-}  # fmt: skip
-
-
-def _punctuation_in_quote(locale: str) -> bool:
-    try:
-        tree = etree.parse(str(_locales() / f"locales-{locale}.xml"))
-    except (OSError, etree.XMLSyntaxError):
-        return False
-    options = tree.getroot().find("cs:style-options", _NS)
-    return options is not None and options.get("punctuation-in-quote") == "true"
-
-
-#: A period or comma after a closing double quotation mark (and the tags between them).
-_AFTER_QUOTE = re.compile(r"”((?:</[a-z]+>)*)([.,])")
-
-
-def quote_punctuation(html: str) -> str:
-    """``“Title”.`` -> ``“Title.”``: a period or comma moved inside the closing quotation mark."""
-    return _AFTER_QUOTE.sub(r"\2”\1", html)
-
-
-def _supply_initialize(root: etree._Element) -> None:
-    """Move ``initialize-with`` down onto each ``cs:name`` that does not say ``initialize="false"``
-    (citeproc-py 0.11 ignores ``initialize``). A name's inherited value is its own, else that of its
-    ``cs:citation``/``cs:bibliography``, else the style's."""
-    holders = [root, *root.findall("cs:citation", _NS), *root.findall("cs:bibliography", _NS)]
-    if not any("initialize-with" in h.attrib for h in holders):
-        return
-    for name in root.iter(f"{{{CSL_NS}}}name"):
-        if "initialize-with" in name.attrib:
-            continue
-        if name.get("initialize") == "false":
-            continue
-        value = root.get("initialize-with")
-        for ancestor in name.iterancestors():
-            if ancestor in holders and "initialize-with" in ancestor.attrib:
-                value = ancestor.get("initialize-with")
-                break
-        if value is not None:
-            name.set("initialize-with", value)
-    for holder in holders:
-        holder.attrib.pop("initialize-with", None)
 
 
 def _read(root: Path, name: str, style: bool, where: tuple[Path, int], diags: Diagnostics) -> bytes | None:
@@ -194,7 +107,7 @@ def load_style(value: str, root: Path, where: tuple[Path, int], diags: Diagnosti
     if xml.find("cs:info/cs:link[@rel='independent-parent']", _NS) is not None:
         diags.error(path, line, "csl-invalid", f"{value} is a dependent style: name its parent style instead")
         return None
-    _supply_initialize(xml)
+    supply_initialize(xml)
     has_bibliography = xml.find("cs:bibliography", _NS) is not None
     note = xml.get("class") == "note"
     style = Style(value, note, etree.tostring(xml), has_bibliography, xml.get("default-locale", ""))
@@ -292,73 +205,6 @@ def _unreadable(item: dict[str, Any]) -> str:
     return ""
 
 
-@cache
-def _patched() -> bool:
-    """Wrap citeproc-py's ``Names.process`` and ``Label.process`` once: an item marked
-    ``octavo_suppress`` renders without the first names it would render (Pandoc's
-    suppress-author); a ``cs:label`` of an empty variable renders nothing (CSL 1.0.2, "Label";
-    citeproc-py 0.11 printed "edition" in Chicago's short notes of an article). And
-    ``get_macro`` keeps what it found while a ``Citer`` renders (``_MACROS``)."""
-    from citeproc import model
-
-    original = model.Names.process
-
-    def process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original(self, item, *args, **kwargs)
-        if not isinstance(item, dict) or not dict.get(item, "octavo_suppress") or result is None:
-            return result
-        if kwargs.get("sort_options") is not None or isinstance(kwargs.get("context"), model.Layout):
-            return result  # a sort key (cs:sort in cs:citation: its macro is called by the layout)
-        if any(a.tag == f"{{{CSL_NS}}}substitute" for a in self.iterancestors()):
-            return result  # rendered for an outer names element, which decides
-        where = self.getroottree().getpath(self)
-        first = dict.get(item, "octavo_suppressed")
-        if first is None:  # the first names the citation renders: the author's place
-            item["octavo_suppressed"] = first = where
-        return None if where == first else result  # the same place each time it is rendered
-
-    model.Names.process = process
-
-    label_process = model.Label.process
-
-    def label(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
-        own = self.get("variable", "") if variable is None else ""
-        if own == "locator" and not item.has_locator:
-            return None
-        if own and own != "locator" and own.replace("-", "_") not in item.reference:
-            return None  # CSL 1.0.2 "Label": not rendered when its variable is empty
-        return label_process(self, item, variable, *args, **kwargs)
-
-    model.Label.process = label
-
-    get_macro = model.CitationStylesElement.get_macro
-
-    def macro(self: Any, name: str) -> Any:
-        found = _MACROS.get()
-        if found is None:
-            return get_macro(self, name)
-        if name not in found:
-            found[name] = get_macro(self, name)
-        return found[name]
-
-    model.CitationStylesElement.get_macro = macro
-    return True
-
-
-#: The macros of the style being rendered, by name, while a ``Citer`` renders (citeproc-py looks a
-#: macro up by XPath each time it is used: 60% of the time of a citation in Chicago's styles).
-_MACROS: ContextVar[dict[str, Any] | None] = ContextVar("octavo_csl_macros", default=None)
-
-
-@contextmanager
-def _macros(cache: dict[str, Any]) -> Iterator[None]:
-    token = _MACROS.set(cache)
-    try:
-        yield
-    finally:
-        _MACROS.reset(token)
-
-
 class Citer:
     """Citations of one book rendered in reading order with citeproc-py (so that its registry
     knows first, subsequent and ibid positions, CSL 1.0.2 "position"), and its bibliography.
@@ -370,13 +216,13 @@ class Citer:
         from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
         from citeproc.source.json import CiteProcJSON
 
-        _patched()
+        patched()
         self.references = references
         self.language = language  # the book's (BCP 47): its quotation marks
         locale = style.locale or citeproc_locale(language)
         #: CSL 1.0.2 "Punctuation in Quotes": the locale's (en-US: a period or comma after a
         #: closing quotation mark goes inside it); citeproc-py 0.11 does not apply it
-        self.punctuation_in_quote = _punctuation_in_quote(locale)
+        self.punctuation_in_quote = punctuation_in_quote(locale)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self._style = CitationStylesStyle(io.BytesIO(style.xml), locale=locale, validate=False)
@@ -438,7 +284,7 @@ class Citer:
         rest = [k for k in keys if k not in mine]
         keys[:] = rest[:at] + mine + rest[at:]
         try:
-            with _macros(self._macro_cache):
+            with macros(self._macro_cache):
                 return self._finish(str(self._bib.cite(citation, lambda item: None)))
         finally:
             keys[:] = saved
@@ -450,7 +296,7 @@ class Citer:
         bib = CitationStylesBibliography(self._style, self._source, self._formatter)
         for key in keys:
             bib.register(Citation([CitationItem(key)]))
-        with _macros(self._macro_cache):
+        with macros(self._macro_cache):
             bib.sort()
             return [self._finish(str(entry)) for entry in bib.bibliography()]
 
