@@ -435,6 +435,26 @@ def test_a_bibliography_with_nothing_cited_is_left_out_with_a_warning(tmp_path):
     assert "ms/book.toml:17: warning: bibliography-empty: nothing is cited" in proc.stderr
 
 
+def test_a_bibliography_may_have_a_title_of_its_own(tmp_path):
+    contents = '\n[[contents]]\nkind = "bibliography"\ntitle = "Bibliographie"\n'
+    ms = citing(tmp_path, "Cited [@a].", 'bibliography = "refs.json"\n', {"refs.json": REFS}, contents)
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert epub_text(built.epub, "bibliography").startswith("Bibliographie Writer, Ada. n.d. A Book.")
+    assert "Bibliographie" in epub_text(built.epub, "nav")
+
+
+def test_a_title_in_contents_is_for_a_generated_section_only(tmp_path):
+    contents = '\n[[contents]]\nfile = "two.md"\nkind = "appendix"\ntitle = "X"\n'
+    ms = citing(tmp_path, "Text.", "", {"two.md": "# Two\n\nText.\n"}, contents)
+    proc = run_octavo(str(ms), "--check")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (
+        "ms/book.toml:18: config-unknown-key: 'title' in [[contents]] #2 names a generated section"
+        in proc.stderr
+    )
+
+
 def test_only_a_bibliography_may_leave_out_its_file(tmp_path):
     ms = citing(tmp_path, "Text.", "", contents='\n[[contents]]\nkind = "appendix"\n')
     proc = run_octavo(str(ms), "--check")

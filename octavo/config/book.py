@@ -78,6 +78,7 @@ CREATOR_KEYS: dict[str, tuple[type, bool]] = {
 CONTENT_KEYS: dict[str, tuple[type, bool]] = {
     "file": (str, False),  # required but for a generated section (kind "bibliography")
     "kind": (str, True),
+    "title": (str, False),  # a generated section's title (a file's is its '#' heading)
 }
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
@@ -121,6 +122,7 @@ class ContentEntry:
     kind: str
     line: int
     generated: bool = False
+    title: str = ""  # a generated section's, when book.toml gives one
 
 
 #: The kinds of section octavo can make itself (``[[contents]]`` with no ``file``).
@@ -504,7 +506,17 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                             f"{seen['(generated)']})")  # fmt: skip
                 continue
             seen["(generated)"] = line
-            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line, generated=True))
+            title = entry.get("title", "").strip()
+            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line, True, title))
+            continue
+        if "title" in entry:
+            diags.error(
+                path,
+                keys.of("title", "contents", i),
+                "config-unknown-key",
+                f"'title' in [[contents]] #{i + 1} names a generated section; {entry['file']}'s "
+                "title is its '#' heading",
+            )
             continue
         if entry["file"] in seen:
             diags.error(

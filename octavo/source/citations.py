@@ -326,7 +326,7 @@ def resolve_citations(
                     f"citeproc-py cannot render the bibliography with this style: {exc}",
                 )
                 return None
-            title = "Bibliography" if note_style else "References"
+            title = section.title or ("Bibliography" if note_style else "References")
             section = dataclasses.replace(
                 section,
                 blocks=blocks,

@@ -545,7 +545,9 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
         if entry.generated:
             sections.append(
-                Section(section_id, entry.kind, "", (), (), (), config.path, entry.line, generated=True)
+                Section(
+                    section_id, entry.kind, entry.title, (), (), (), config.path, entry.line, generated=True
+                )
             )
             continue
         path = config.root / entry.file
