@@ -229,7 +229,7 @@ class Citer:
             self._source = CiteProcJSON(list(references.values()))
         self._bib = CitationStylesBibliography(self._style, self._source, formatter.html)
         self._formatter = formatter.html
-        self._macro_cache: dict[str, Any] = {}  # this style's macros by name (``_MACROS``)
+        self._macro_cache: dict[Any, Any] = {}  # this style's macros by name (``_MACROS``)
 
     def author(self, key: str) -> str:
         """The names an in-text citation puts in the sentence: family names of the item's
