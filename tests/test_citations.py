@@ -86,6 +86,7 @@ def test_the_forms_of_pandoc_citation_syntax():
     )
     assert found[1][1]["items"][0]["suppress"] is True
     assert found[2][1]["in_text"] is True and found[3][1]["items"][0]["locator"] == "4"
+    assert [c for c, _ in citations('*@a* and (see @b) and "@c" and x@d and \\@e')] == ["@a", "@b", "@c"]
 
 
 @pytest.mark.parametrize(

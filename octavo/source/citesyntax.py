@@ -11,7 +11,8 @@ The rules follow the Pandoc User's Guide, "Citation syntax":
 
 A key starts with a letter, a digit or ``_`` and may hold internal punctuation (``:.#$%&-+?<>~/``);
 trailing punctuation is not part of it. An ``@`` counts only after the start of the text, a space,
-``[``, ``;`` or ``-``: ``ada@example.org`` is an address, not a citation. A bracket followed by
+``[``, ``;`` or ``-`` (and, in text, an opening ``(``, ``*``, ``_`` or quotation mark):
+``ada@example.org`` is an address, not a citation. A bracket followed by
 ``(`` or ``[`` is a link, as CommonMark reads it. Prefix and suffix are kept as plain text.
 
 Each citation becomes one ``citation`` token whose ``meta`` is
@@ -123,8 +124,9 @@ def _bracketed(state: StateInline, silent: bool) -> bool:
     return True
 
 
-#: What may stand before an in-text ``@`` (Pandoc: the start, a space, ``[``, ``;`` or ``-``).
-_BEFORE = frozenset(" \t\n[;-(")
+#: What may stand before an in-text ``@`` (Pandoc: the start, a space, ``[``, ``;`` or ``-``; and
+#: what opens an emphasis, a parenthesis or a quotation: ``*@a*``, ``(see @a)``).
+_BEFORE = frozenset(" \t\n[;-(*_\"'“‘«")
 _IN_TEXT_RE = re.compile(rf"@(?P<key>{KEY})(?:\s?\[(?P<loc>[^\[\]@]*)\](?![(\[]))?")
 
 
