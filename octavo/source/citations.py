@@ -26,7 +26,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from html.parser import HTMLParser
-from typing import Any
+from pathlib import Path
 
 from octavo.config.book import Config
 from octavo.diagnostics import Diagnostics
@@ -337,7 +337,7 @@ def resolve_citations(
     return dataclasses.replace(book, sections=tuple(out))
 
 
-def generated_note(note_id: str, number: int, citation: Node, file: Any, line: int) -> Note:
+def generated_note(note_id: str, number: int, citation: Node, file: Path, line: int) -> Note:
     """The note a citation outside a note becomes in a note style: one paragraph, the citation."""
     return Note(note_id, number, "", (Node("paragraph", (citation,), line=line),), file, line)
 
