@@ -15,8 +15,10 @@ from pathlib import Path
 #: Section kinds by the part of the book they belong to.
 FRONT_KINDS = ("foreword", "preface", "introduction", "note-on-text")
 BODY_KINDS = ("chapter",)
-BACK_KINDS = ("afterword", "appendix", "bibliography")
+BACK_KINDS = ("afterword", "appendix", "bibliography", "index")
 SECTION_KINDS = FRONT_KINDS + BODY_KINDS + BACK_KINDS
+#: Section kinds octavo writes itself, from the rest of the book: ``[[contents]]`` names no file.
+GENERATED_KINDS = ("index",)
 
 #: Node types that are blocks (the rest are inline).
 BLOCK_TYPES = frozenset(
@@ -28,6 +30,7 @@ BLOCK_TYPES = frozenset(
         "ordered_list",
         "list_item",
         "table",
+        "caption",
         "thead",
         "tbody",
         "tr",
@@ -35,6 +38,7 @@ BLOCK_TYPES = frozenset(
         "td",
         "code_block",
         "hr",
+        "index",  # a generated index's place in its section (``render/indexpage.py``)
     }
 )
 
@@ -42,8 +46,9 @@ BLOCK_TYPES = frozenset(
 #: attribute syntax: ``[see p.](#id){.pageref}``; ``render/pagerefs.py``).
 PAGEREF = "pageref"
 
-#: Creator roles and their MARC relator codes.
-ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "aui"}
+#: Creator roles and their MARC relator codes (Library of Congress, MARC Code List for Relators:
+#: ``win``, "writer of introduction", replaced ``aui``, which was withdrawn).
+ROLES = {"author": "aut", "translator": "trl", "editor": "edt", "introduction": "win"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ class Node:
     """One element of a section's document tree.
 
     ``type`` is a small closed vocabulary (paragraph, heading, blockquote,
-    bullet_list, ordered_list, list_item, code_block, hr, table parts, text,
+    bullet_list, ordered_list, list_item, code_block, hr, table parts (a ``caption``
+    first), text,
     em, strong, code, link, image, span, softbreak, hardbreak, noteref; and citation, which
     the parser makes and ``source/citations.py`` replaces before the Book is complete).
     ``attrs`` are sorted key/value pairs (a code_block's ``info`` is the first
@@ -157,6 +163,10 @@ class Metadata:
     edition: str = ""
     slug: str = ""
     copyright: str | None = None  # who holds the copyright; None: the authors; "": no notice
+    #: ``[strings]`` of book.toml: key -> text, or -> ((plural category, text), ...) (octavo.strings)
+    strings: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = ()
+    epub_isbn: str = ""  # the ebook's ISBN-13 (13 digits), ``[epub] isbn``
+    print_isbn: str = ""  # the paperback's, ``[print] isbn``
 
     def by_role(self, role: str) -> tuple[Creator, ...]:
         return tuple(c for c in self.creators if c.role == role)
@@ -182,16 +192,45 @@ class Metadata:
 
     @property
     def isbn(self) -> str:
-        return self.identifier[5:] if self.identifier.startswith("isbn:") else ""
+        """The work identifier's ISBN (13 digits) when it is ``urn:isbn:…``, else ""."""
+        return self.identifier[9:] if self.identifier.startswith("urn:isbn:") else ""
+
+    @property
+    def package_identifier(self) -> str:
+        """The EPUB's unique identifier: the ebook's ISBN as a URN when given, else the work's."""
+        return f"urn:isbn:{self.epub_isbn}" if self.epub_isbn else self.identifier
+
+    @property
+    def print_identifier(self) -> str:
+        """What names the print edition (the EPUB's ``pageBreakSource``): its ISBN as a URN when
+        given, else the work's identifier."""
+        return f"urn:isbn:{self.print_isbn}" if self.print_isbn else self.identifier
+
+
+@dataclass(frozen=True)
+class IndexMark:
+    """A place the author marked for the index (``source/indexing.py``): the element ``id`` it
+    stands at, its ``terms`` (entry, sub-entry...), and what it is: a ``locator`` (``range``:
+    "start", "end" or ""), or a cross-reference ``see`` / ``see also`` to ``target`` terms."""
+
+    id: str
+    section: str
+    terms: tuple[str, ...]
+    kind: str = "locator"  # "locator", "see" or "see also"
+    target: tuple[str, ...] = ()
+    range: str = ""
+    file: Path = Path()
+    line: int = 0
 
 
 @dataclass(frozen=True)
 class Book:
-    """The parsed manuscript: metadata and sections in reading order."""
+    """The parsed manuscript: metadata and sections in reading order, and its index marks."""
 
     metadata: Metadata
     sections: tuple[Section, ...]
     root: Path
+    index: tuple[IndexMark, ...] = ()
 
     @property
     def front(self) -> tuple[Section, ...]:

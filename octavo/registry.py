@@ -64,6 +64,14 @@ ENTRIES: tuple[Entry, ...] = (
         "config-identifier", _E, "diagnostics", "`identifier` has no scheme, or is not a valid UUID or ISBN"
     ),
     Entry("config-date", _E, "diagnostics", "`date` is not a valid date"),
+    Entry(
+        "config-isbn",
+        _E,
+        "diagnostics",
+        "an `[epub]` or `[print]` `isbn` is not an ISBN (check digit, length, prefix), or both are one",
+    ),
+    Entry("config-price", _E, "diagnostics", "a `price` is not a currency code and an amount (`USD 18.00`)"),
+    Entry("config-territory", _E, "diagnostics", "a `territory` is neither `WORLD` nor country codes"),
     Entry("config-slug", _E, "diagnostics", "`slug` is not lower-case letters, digits and hyphens"),
     Entry("config-role", _E, "diagnostics", "a creator's `role` is not one octavo knows"),
     Entry("config-kind", _E, "in-booktoml", "a section's `kind` is not one octavo knows"),
@@ -71,6 +79,18 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("config-paper", _E, "diagnostics", "`[print] paper` is not one octavo knows"),
     Entry("config-vendor", _E, "diagnostics", "`[print] vendor` is not one octavo knows"),
     Entry("config-range", _E, "diagnostics", "`[print] font_size` or `leading` out of its range"),
+    Entry(
+        "config-strings",
+        _E,
+        "generated-words",
+        "a `[strings]` value that is not a string or plural forms, or uses a field its key lacks",
+    ),
+    Entry(
+        "language-fallback",
+        _W,
+        "generated-words",
+        "octavo has no words of its own in the book's `language`: they are written in English",
+    ),
     Entry("config-pdfa", _E, "diagnostics", "`[archive] pdfa` is neither 2b nor 3b"),
     Entry(
         "config-key-too-long",
@@ -178,6 +198,8 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("id-duplicate", _E, "links-and-ids-in-the-text", "an id given twice in the book"),
     Entry("pageref-target", _E, "page-references", "a page reference that leads out of the book"),
+    Entry("index-term", _E, "index", "an index mark whose entry, or a level of it, is empty"),
+    Entry("index-range", _E, "index", "an `index-range` that is not start or end, never ends or closes none"),
     Entry(
         "pageref-unstable",
         _E,
@@ -379,7 +401,15 @@ REGISTRY: dict[str, Entry] = {entry.id: entry for entry in ENTRIES}
 #: The ids the code builds with an f-string, as the code writes the f-string (each ``{…}`` as
 #: ``{}``), and every id each can make: ``tests/test_registry.py`` checks both against the code.
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    "config-{}": ("config-role", "config-kind", "config-paper", "config-vendor"),  # config/book.py
+    "config-{}": (  # config/book.py
+        "config-role",
+        "config-kind",
+        "config-paper",
+        "config-vendor",
+        "config-isbn",
+        "config-price",
+        "config-territory",
+    ),
     "out-in-{}": ("out-in-manuscript", "out-in-styles"),  # build/pipeline.py: check_out_dir
 }
 

@@ -22,6 +22,7 @@ CORE = {
     "octavo.registry",
     "octavo.locations",
     "octavo.textio",
+    "octavo.strings",
 }
 
 

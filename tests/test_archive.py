@@ -166,7 +166,7 @@ def test_records_agree_with_the_epub_package(seed_book):
     assert onix.find(".//o:TitleText", ns).text == title
     assert onix.find(".//o:ProductIdentifier/o:IDValue", ns).text == identifier
     assert onix.find(".//o:LanguageCode", ns).text == "eng"
-    onix_roles = {"A01": "aut", "B06": "trl", "B01": "edt", "A24": "aui"}
+    onix_roles = {"A01": "aut", "B06": "trl", "B01": "edt", "A24": "win"}
     onix_people: dict[str, set[str]] = {}
     for c in onix.findall(".//o:Contributor", ns):
         onix_people.setdefault(c.find("o:PersonName", ns).text, set()).add(

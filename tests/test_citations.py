@@ -460,7 +460,7 @@ def test_only_a_bibliography_may_leave_out_its_file(tmp_path):
     ms = citing(tmp_path, "Text.", "", contents='\n[[contents]]\nkind = "appendix"\n')
     proc = run_octavo(str(ms), "--check")
     assert proc.returncode == 1
-    assert "ms/book.toml:15: config-missing-key: [[contents]] #2 needs 'file'" in proc.stderr
+    assert "ms/book.toml:16: config-missing-key: [[contents]] #2 needs 'file'" in proc.stderr
 
 
 def test_a_style_citeproc_cannot_render_is_refused(tmp_path, monkeypatch):

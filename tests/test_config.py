@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from octavo.config.book import check_identifier, isbn_valid, language_problem, load_config
+from octavo.config.book import check_identifier, language_problem, load_config
+from octavo.config.isbn import isbn_valid
 from octavo.diagnostics import Diagnostics
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import BOOK_TOML, build_book, fidelity_problems, make_manuscript, run_octavo
 
 from octavo.layout import pagemap
-from octavo.writers.pdfpost import _roman_value
+from octavo.render.pagerefs import roman_value
 
 WORDS = re.findall(
     r"\w+",
@@ -225,7 +225,7 @@ def test_an_epub_made_from_a_kept_layout_has_the_folios(tmp_path: Path) -> None:
 
 
 def test_roman_values() -> None:
-    assert [_roman_value(r) for r in ("i", "iv", "ix", "xiv", "xl", "mcmxc", "x1", "")] == [
+    assert [roman_value(r) for r in ("i", "iv", "ix", "xiv", "xl", "mcmxc", "x1", "")] == [
         1,
         4,
         9,

@@ -42,7 +42,7 @@ from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError, in_order
 from octavo.locations import FORMATS
 from octavo.model import Book
-from octavo.render.pagerefs import references
+from octavo.render.pagerefs import folio_targets, references
 from octavo.source import gate
 from octavo.source.gate import pictures
 from octavo.source.parse import parse_book
@@ -51,6 +51,7 @@ from octavo.source.styles import Styles, check_styles, find_styles
 if TYPE_CHECKING:  # the layout and the writers load WeasyPrint, pikepdf...: not at --check
     from octavo.inspect.preflight import RuleResult
     from octavo.layout import interior as pdf
+    from octavo.writers.onix import Edition
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
     # page references print the print edition's folios, in the EPUB too: its layout is needed then
-    folios_needed = config.epub.page_list or bool(references(book))
+    folios_needed = config.epub.page_list or bool(references(book))  # an index numbers its links
     plan = result.plan = make_plan(options, book.metadata.slug, folios_needed, config.print.vendor)
     images = pictures(book)
     formats = list(options.formats)
@@ -345,11 +346,11 @@ def report_unstable(book: Book, unstable: dict[str, tuple[str, str]], diags: Dia
     (``Layout.unstable``: id -> (printed, landed))."""
     from octavo.layout.pagerefs import MAX_LAYOUTS
 
-    where = references(book)
+    where = folio_targets(book)
     for key, (printed, landed) in sorted(unstable.items()):
         for file, line in where.get(key, []):
             if landed == "?":
-                message = f"page reference to '{key}': its target is not in the print layout"
+                message = f"page reference or index mark '{key}': it is not in the print layout"
             else:
                 message = (
                     f"page reference to '{key}' prints p. {printed}, but its target stands on p. {landed} "
@@ -366,6 +367,7 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     same bytes whether or not the archive is made.
     """
     from octavo.layout.pagemap import page_labels
+    from octavo.strings import for_metadata
     from octavo.writers.pdf import archive_pdf, tagged_pdf
     from octavo.writers.pdfpost import finish_print_pdf
 
@@ -377,7 +379,8 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     sources += [run.config.root / name for name in cited if name]
     labels = page_labels(run.book, laid_out.document)  # the folios, as /PageLabels
     with font_clock(run.stamp), run.result.stage("pdf write"):
-        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources)
+        described = for_metadata(run.book.metadata)("source-attachment")
+        written = tagged_pdf(laid_out, run.stamp, run.config.pdfa, sources, described)
         if "pdf" in needed:
             icc = gate.inside(run.styles.root, "color/Gray.icc")
             products["pdf"] = finish_print_pdf(written, run.config.print, icc, labels)
@@ -447,6 +450,18 @@ def _write(run: Run, files: dict[str, bytes]) -> None:
             _add(run, _staged(run, kind), kind)
 
 
+def editions(config: Config, pages: int) -> tuple[Edition, ...]:
+    """The book's two products for ONIX: the EPUB, and the paperback with its trim and ``pages``
+    (the print layout's page count; 0 when no print PDF was laid out)."""
+    from octavo.writers.onix import Edition
+
+    epub, printed = config.epub, config.print
+    return (
+        Edition("epub", epub.isbn, epub.price, epub.territory),
+        Edition("paperback", printed.isbn, printed.price, printed.territory, printed.size, pages),
+    )
+
+
 def _bag(run: Run, files: dict[str, bytes]) -> None:
     """The deposit bag, holding copies of the files the plan puts in its payload."""
     from octavo.writers.deposit import build_deposit
@@ -456,7 +471,13 @@ def _bag(run: Run, files: dict[str, bytes]) -> None:
     payload = {kind: (name, files[kind]) for kind, name in run.plan.payload}
     with run.result.stage("bag"):
         bag = build_deposit(
-            _staged(run, "deposit"), run.book, run.styles.root, payload, run.stamp, run.config.pdfa
+            _staged(run, "deposit"),
+            run.book,
+            run.styles.root,
+            payload,
+            run.stamp,
+            run.config.pdfa,
+            editions(run.config, run.result.pages),
         )
     _add(run, bag, "deposit")
 

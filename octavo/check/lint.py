@@ -34,6 +34,7 @@ from octavo.model import Book, Node, Section
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles, fallback_families, glyph_name
 from octavo.source.tables import column_figures, number_columns
+from octavo.strings import for_metadata
 
 DOUBLE_SPACE = re.compile(r"\S  +\S")
 #: Image syntax markdown-it refused to turn into an image (file:, data:, javascript: …) and left as text.
@@ -275,7 +276,9 @@ def check_languages(book: Book, diags: Diagnostics) -> None:
 
 
 def check_glyphs(book: Book, styles: Styles, diags: Diagnostics) -> None:
-    missing = styles.missing_glyphs(book.text_chars())
+    """Every character of the text, the metadata and octavo's own words (``octavo.strings``, with
+    ``[strings]``) is in the book face, or in a font installed (a warning), else an error."""
+    missing = styles.missing_glyphs(book.text_chars() | for_metadata(book.metadata).chars())
     for ch in missing:
         where = next(
             ((s.file, n.line) for s in book.sections for b in s.all_blocks for n in b.walk() if ch in n.text),

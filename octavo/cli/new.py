@@ -21,6 +21,7 @@ from string import Template
 from octavo.config.book import PDFA_LEVELS, language_problem, slugify
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions
 from octavo.model import BACK_KINDS, BODY_KINDS, FRONT_KINDS, ROLES
+from octavo.strings import strings
 
 #: Template in octavo/scaffold/ -> file written into the new manuscript.
 FILES = {
@@ -74,7 +75,8 @@ def values(title: str, author: str, language: str, today: datetime.date) -> dict
         "identifier": toml_string(f"urn:uuid:{uuid.uuid4()}"),
         "date": toml_string(year),
         "year": year,
-        "rights": toml_string("All rights reserved."),
+        "rights": toml_string(strings(language)("rights-reserved")),
+        "contents": toml_string(strings(language)("contents")),
         "slug": toml_string(slugify(title)),
         "trims": _listing(TRIMS),
         "papers": _listing(PAPERS),
@@ -154,12 +156,15 @@ def main(argv: list[str]) -> int:
 
     parser = Parser(prog="octavo new", description="Write a new manuscript that builds at once.")
     parser.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder for the manuscript")
-    parser.add_argument("--title", default="Untitled Book", help="the book's title (default: Untitled Book)")
-    parser.add_argument("--author", default="Author Name", help="the author's name (default: Author Name)")
+    parser.add_argument("--title", help="the book's title (default: Untitled Book, in the book's language)")
+    parser.add_argument("--author", help="the author's name (default: Author Name, in the book's language)")
     parser.add_argument("--language", default="en", help="BCP 47 tag of the text (default: en)")
     args = parser.parse_args(argv)
+    words = strings(args.language if not language_problem(args.language) else "en")
+    title = args.title if args.title is not None else words("new-title")
+    author = args.author if args.author is not None else words("new-author")
     try:
-        written = create(args.folder, args.title, args.author, args.language)
+        written = create(args.folder, title, author, args.language)
     except NewBookError as exc:
         print(f"{args.folder}: {exc.id}: {exc.message}; nothing was written", file=sys.stderr)
         return EXIT_REFUSED

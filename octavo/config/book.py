@@ -8,6 +8,7 @@ result is a ``Config``: the book's ``Metadata`` and its reading order.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import tomllib
 import unicodedata
@@ -20,9 +21,11 @@ from typing import Any
 import langcodes
 
 from octavo.config.bounds import CONFIG_NAME, config_bounds
+from octavo.config.isbn import isbn13, isbn_problem, price_problem, territory_problem, urn
 from octavo.config.printspec import PAPERS, TRIMS, VENDORS, PrintOptions, parse_trim
 from octavo.diagnostics import Diagnostics
-from octavo.model import ROLES, SECTION_KINDS, Creator, Metadata
+from octavo.model import GENERATED_KINDS, ROLES, SECTION_KINDS, Creator, Metadata
+from octavo.strings import check_override, english, table_language
 from octavo.textio import read_text
 
 # key -> (type, required)
@@ -46,6 +49,7 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "print": (dict, False),
     "epub": (dict, False),
     "archive": (dict, False),
+    "strings": (dict, False),
 }
 ARCHIVE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "pdfa": (str, False),
@@ -54,6 +58,9 @@ EPUB_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "certified_by": (str, False),
     "accessibility_summary": (str, False),
     "page_list": (bool, False),
+    "isbn": (str, False),
+    "price": (str, False),
+    "territory": (str, False),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "trim": (str, False),
@@ -63,6 +70,9 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "font_size": ((int, float), False),
     "leading": ((int, float), False),
     "pad": (bool, False),
+    "isbn": (str, False),
+    "price": (str, False),
+    "territory": (str, False),
 }
 KIND_NAMES: dict[type | tuple[type, ...], str] = {
     str: "a string",
@@ -76,7 +86,7 @@ CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "file_as": (str, False),
 }
 CONTENT_KEYS: dict[str, tuple[type, bool]] = {
-    "file": (str, False),  # required but for a generated section (kind "bibliography")
+    "file": (str, False),  # needed, but for the kinds octavo writes itself (GENERATED_KINDS, a bibliography)
     "kind": (str, True),
     "title": (str, False),  # a generated section's title (a file's is its '#' heading)
 }
@@ -111,22 +121,26 @@ class EpubOptions:
     certified_by: str = ""
     accessibility_summary: str = ""
     page_list: bool = True  # the print edition's pages; false for a title with no print edition
+    isbn: str = ""  # the ebook's ISBN-13, 13 digits (``config.isbn``)
+    price: str = ""  # "USD 9.99"
+    territory: str = ""  # "WORLD" or country codes
 
 
 @dataclass(frozen=True)
 class ContentEntry:
-    """One ``[[contents]]`` entry: a Markdown file and its section kind; ``generated``: no file,
-    octavo makes the section (a bibliography; ``file`` is then its name, for the section's id)."""
+    """One ``[[contents]]`` entry: a Markdown file and its section kind; a kind octavo writes
+    itself (``model.GENERATED_KINDS``: the index; a bibliography with no file, made from the
+    citations) has no file (``file`` is None) and may have a ``title``."""
 
-    file: Path
+    file: Path | None
     kind: str
     line: int
-    generated: bool = False
-    title: str = ""  # a generated section's, when book.toml gives one
+    title: str = ""  # a generated bibliography's, when book.toml gives one
 
 
-#: The kinds of section octavo can make itself (``[[contents]]`` with no ``file``).
-GENERATED_KINDS = ("bibliography",)
+#: The kinds of section octavo makes itself when ``[[contents]]`` names no ``file`` (a
+#: bibliography of the works cited); with a file, the author wrote it.
+MADE_WITHOUT_FILE = ("bibliography",)
 #: The citation style when ``book.toml`` names none (Pandoc's default).
 DEFAULT_CSL = "chicago-author-date"
 
@@ -271,32 +285,29 @@ def slugify(text: str) -> str:
     return slug or "book"
 
 
-def isbn_valid(digits: str) -> bool:
-    """Checksum of an ISBN-13 or ISBN-10 (hyphens and spaces already removed)."""
-    if re.fullmatch(r"\d{13}", digits):
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    if re.fullmatch(r"\d{9}[\dX]", digits):
-        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
-        return total % 11 == 0
-    return False
-
-
 def check_identifier(value: str) -> str | None:
     """Return why an identifier is invalid, or None."""
     scheme, _, rest = value.partition(":")
     if not rest or not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
-        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'isbn:978…'"
+        return f"identifier {value!r} needs a scheme, e.g. 'urn:uuid:…' or 'urn:isbn:978…'"
     if value.startswith("urn:uuid:"):
         try:
             uuid.UUID(value[9:])
         except ValueError:
             return f"identifier {value!r} is not a valid UUID"
-    if scheme == "isbn" or value.startswith("urn:isbn:"):
-        digits = re.sub(r"[\s\-]", "", value.rsplit(":", 1)[1]).upper()
-        if not isbn_valid(digits):
-            return f"identifier {value!r} is not a valid ISBN (checksum or length)"
+    if (scheme == "isbn" or value.startswith("urn:isbn:")) and isbn_problem(value.rsplit(":", 1)[1]):
+        return f"identifier {value!r} is not a valid ISBN (check digit, length or prefix)"
     return None
+
+
+def normal_identifier(value: str) -> str:
+    """A checked identifier as the package holds it: an ISBN (``isbn:…``, which is no URN
+    scheme, or ``urn:isbn:…`` with hyphens or ISBN-10) becomes ``urn:isbn:`` and 13 digits
+    (RFC 8254); any other is kept as written."""
+    scheme = value.partition(":")[0]
+    if scheme == "isbn" or value.startswith("urn:isbn:"):
+        return urn(isbn13(value.rsplit(":", 1)[1]))
+    return value
 
 
 #: BCP 47's syntax (as EPUBCheck reads lang, xml:lang and dc:language): subtags
@@ -393,6 +404,20 @@ def _table_array(
     return usable_entries
 
 
+def edition_problems(
+    table: dict[str, Any], name: str, keys: KeyLines, path: Path, diags: Diagnostics
+) -> bool:
+    """Check an edition's ``isbn``, ``price`` and ``territory`` (``[epub]`` or ``[print]``); True
+    when they are usable. The ISBN's check digit is verified (``config.isbn``)."""
+    ok = True
+    for key, problem in (("isbn", isbn_problem), ("price", price_problem), ("territory", territory_problem)):
+        value = table.get(key)
+        if isinstance(value, str) and (why := problem(value)):
+            diags.error(path, keys.of(key, name), f"config-{key}", f"[{name}] {key} {why}")
+            ok = False
+    return ok
+
+
 def _print_options(
     data: dict[str, Any], keys: KeyLines, path: Path, diags: Diagnostics
 ) -> PrintOptions | None:
@@ -400,9 +425,10 @@ def _print_options(
     table = data.get("print", {})
     if not isinstance(table, dict):
         return None
-    if not _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags):
+    ok = _check_table(table, PRINT_KEYS, "[print]", "print", 0, keys, path, diags)
+    ok = edition_problems(table, "print", keys, path, diags) and ok
+    if not ok:
         return None
-    ok = True
     if "trim" in table and parse_trim(table["trim"]) is None:
         diags.error(
             path,
@@ -430,9 +456,36 @@ def _print_options(
     if not ok:
         return None
     values: dict[str, Any] = {k: (float(v) if k in ("font_size", "leading") else v) for k, v in table.items()}
+    if "isbn" in values:
+        values["isbn"] = isbn13(values["isbn"])
     if "font_size" in values and "leading" not in values:
         values["leading"] = round(values["font_size"] * 1.32, 2)
     return PrintOptions(**values)
+
+
+def _strings_table(
+    table: dict[str, Any], language: object, keys: KeyLines, path: Path, diags: Diagnostics
+) -> tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...]:
+    """The ``[strings]`` table: each key one of ``octavo/strings/en.toml``'s, each value a string
+    or a table of the language's plural forms, with the English string's fields only."""
+    tag = language.strip() if isinstance(language, str) and _tag_ok(language.strip()) else "en"
+    found: list[tuple[str, str | tuple[tuple[str, str], ...]]] = []
+    for key, value in table.items():
+        if key not in english():
+            close = difflib.get_close_matches(key, english(), n=1)
+            hint = (
+                f": did you mean '{close[0]}'?" if close else " (the README's 'Generated words' lists them)"
+            )
+            diags.error(
+                path, keys.of(key, "strings"), "config-unknown-key", f"unknown key '{key}' in [strings]{hint}"
+            )
+        elif why := check_override(key, value, tag):
+            diags.error(path, keys.of(key, "strings"), "config-strings", why)
+        elif isinstance(value, dict):
+            found.append((key, tuple((k, v) for k, v in value.items())))
+        else:
+            found.append((key, value))
+    return tuple(found)
 
 
 def load_config(root: Path, diags: Diagnostics) -> Config | None:
@@ -465,6 +518,18 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     language = data.get("language")
     if isinstance(language, str) and language.strip() and (why := language_problem(language)):
         diags.error(path, keys.of("language"), "config-language", why)
+    elif isinstance(language, str) and language.strip() and table_language(language.strip()) is None:
+        diags.warning(
+            path,
+            keys.of("language"),
+            "language-fallback",
+            f"octavo has no words of its own in {language.strip()!r}: the contents, title and copyright "
+            "pages and the EPUB's navigation are in English; [strings] in book.toml can give them",
+        )
+    strings_table = data.get("strings", {})
+    overrides = (
+        _strings_table(strings_table, language, keys, path, diags) if isinstance(strings_table, dict) else ()
+    )
     identifier = data.get("identifier")
     if isinstance(identifier, str) and identifier.strip() and (why := check_identifier(identifier)):
         diags.error(path, keys.of("identifier"), "config-identifier", why)
@@ -489,25 +554,49 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
 
     contents: list[ContentEntry] = []
     seen: dict[str, int] = {}
+    kinds_seen: dict[str, int] = {}  # the generated sections, one of each kind
     for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
-        line = keys.of("file", "contents", i)
-        if isinstance(entry.get("file"), str) and not entry["file"].strip():
-            diags.error(path, line, "config-empty", f"'file' in [[contents]] #{i + 1} must not be empty")
+        line = keys.of("file", "contents", i) if "file" in entry else keys.of("kind", "contents", i)
+        generated = entry["kind"] in GENERATED_KINDS
+        if generated:
+            if "file" in entry:
+                diags.error(
+                    path,
+                    line,
+                    "config-kind",
+                    f"[[contents]] #{i + 1}: an {entry['kind']} is written by octavo from the book: "
+                    "it has no file (leave 'file' out)",
+                )
+            elif entry["kind"] in kinds_seen:
+                diags.error(
+                    path,
+                    line,
+                    "contents-duplicate",
+                    f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
+                )
+            else:
+                kinds_seen[entry["kind"]] = line
+                contents.append(ContentEntry(None, entry["kind"], line))
+            continue
+        if "file" not in entry and entry["kind"] in MADE_WITHOUT_FILE:
+            if entry["kind"] in kinds_seen:
+                diags.error(
+                    path,
+                    line,
+                    "contents-duplicate",
+                    f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
+                )
+            else:
+                kinds_seen[entry["kind"]] = line
+                contents.append(ContentEntry(None, entry["kind"], line, entry.get("title", "").strip()))
             continue
         if "file" not in entry:
-            if entry["kind"] not in GENERATED_KINDS:
-                where = keys.of("", "contents", i) or 1
-                diags.error(path, where, "config-missing-key", f"[[contents]] #{i + 1} needs 'file'")
-                continue
-            line = keys.of("kind", "contents", i)
-            entry = {**entry, "file": "bibliography"}
-            if "(generated)" in seen:
-                diags.error(path, line, "contents-duplicate", "a bibliography is made once (first on line "
-                            f"{seen['(generated)']})")  # fmt: skip
-                continue
-            seen["(generated)"] = line
-            title = entry.get("title", "").strip()
-            contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line, True, title))
+            diags.error(
+                path,
+                line,
+                "config-missing-key",
+                f"[[contents]] #{i + 1} needs 'file': the Markdown file of this {entry['kind']}",
+            )
             continue
         if "title" in entry:
             diags.error(
@@ -531,9 +620,20 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
 
     print_options = _print_options(data, keys, path, diags)
     epub_table = data.get("epub", {})
-    epub_ok = isinstance(epub_table, dict) and _check_table(
-        epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags
+    epub_ok = isinstance(epub_table, dict) and all(
+        [  # both checks run: every problem at once
+            _check_table(epub_table, EPUB_KEYS, "[epub]", "epub", 0, keys, path, diags),
+            edition_problems(epub_table, "epub", keys, path, diags),
+        ]
     )
+    epub_isbn = isbn13(epub_table["isbn"]) if epub_ok and epub_table.get("isbn") else ""
+    if epub_isbn and print_options is not None and epub_isbn == print_options.isbn:
+        diags.error(
+            path,
+            keys.of("isbn", "epub"),
+            "config-isbn",
+            "[epub] isbn is the [print] isbn: each edition (format) has its own ISBN",
+        )
     archive_table = data.get("archive", {})
     archive_ok = isinstance(archive_table, dict) and _check_table(
         archive_table, ARCHIVE_KEYS, "[archive]", "archive", 0, keys, path, diags
@@ -548,7 +648,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         title=data["title"].strip(),
         subtitle=data.get("subtitle", "").strip(),
         language=data["language"].strip(),
-        identifier=data["identifier"].strip(),
+        identifier=normal_identifier(data["identifier"].strip()),
         creators=tuple(creators),
         date=data.get("date", ""),
         publisher=data.get("publisher", "").strip(),
@@ -558,8 +658,13 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         source=data.get("source", "").strip(),
         edition=data.get("edition", "").strip(),
         slug=data.get("slug") or slugify(data["title"]),
+        strings=overrides,
+        epub_isbn=epub_isbn,
+        print_isbn=print_options.isbn,
     )
     epub_values: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in epub_table.items()}
+    if "isbn" in epub_values:
+        epub_values["isbn"] = isbn13(epub_values["isbn"])
     return Config(
         root=root,
         path=path,

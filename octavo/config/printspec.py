@@ -165,6 +165,9 @@ class PrintOptions:
     font_size: float = 11.0
     leading: float = 14.5
     pad: bool = True  # blank pages up to the vendor's minimum page count (the count is always even)
+    isbn: str = ""  # the paperback's ISBN-13, 13 digits (``config.isbn``); its barcode goes on the cover
+    price: str = ""  # "USD 18.00": ONIX, and the barcode's EAN-5 add-on
+    territory: str = ""  # "WORLD" or country codes, for ONIX
 
     @property
     def size(self) -> tuple[float, float]:

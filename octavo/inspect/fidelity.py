@@ -29,7 +29,7 @@ import difflib
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -39,8 +39,12 @@ from octavo.config.printspec import PrintOptions
 from octavo.diagnostics import Diagnostic
 from octavo.inspect.pagetext import PageText, Words, read_pages, words
 from octavo.inspect.pdftext import destinations, drawn_digest
-from octavo.model import BLOCK_TYPES, Book, Node, Section
+from octavo.model import BLOCK_TYPES, PAGEREF, Book, Node, Section
+from octavo.source.numbering import numbers
 
+#: A word the print adds to the text: a note's number, or a page reference's folio (arabic, or
+#: roman in the front matter: ``render/pagerefs.py``), which the alignment passes over.
+FOLIO = re.compile(r"\d+|[ivxlcdm]+")
 #: Most diagnostics of one kind reported for one PDF.
 MAX_REPORTED = 8
 #: A problem found, before it is named for a PDF: (manuscript file, line, id, message).
@@ -68,9 +72,13 @@ def block_words(
 
 
 def _block_words(
-    blocks: tuple[Node, ...], line: int, read: Callable[[str], list[str]]
+    blocks: tuple[Node, ...],
+    line: int,
+    read: Callable[[str], list[str]],
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[int]]:
-    """``block_words`` as two lists: the words, and the line of each."""
+    """``block_words`` as two lists: the words, and the line of each. ``labels``: what a link with
+    no text to a numbered figure or table prints ("Figure 3": ``source.numbering.numbers``)."""
     lines, texts = [line], [""]  # a segment's line, and its text
 
     def visit(node: Node, line: int) -> None:
@@ -84,6 +92,9 @@ def _block_words(
             return
         if node.type in ("image", "noteref"):
             return
+        if node.type == "link" and not node.children and labels and PAGEREF not in node.attr("class").split():
+            # [](#fig:x) prints "Figure 3" (a page reference only its folio)
+            texts[-1] += " " + labels.get(node.attr("target").partition("#")[2], "") + " "
         texts[-1] += " " if node.type in ("softbreak", "hardbreak") else node.text
         for child in node.children:
             visit(child, line)
@@ -168,8 +179,8 @@ def _kept(expected: list[str], got: list[str]) -> list[tuple[int, int, int]]:
             kept.append((i, j, step))
             i, j = i + step, j + step
             continue
-        if got[j].isdigit() and not expected[i].isdigit():  # a note's number, printed before its text
-            j += 1
+        if FOLIO.fullmatch(got[j]) and not FOLIO.fullmatch(expected[i]):
+            j += 1  # a note's number printed before its text, a page reference's folio after its own
             continue
         joined = _joined(expected[i], got, j)
         if joined:  # a word the layout broke across lines with no hyphen (a URL at a '/')
@@ -278,6 +289,7 @@ def _check_notes(
     dests: dict[str, tuple[int, float]],
     report: _Report,
     read: Callable[[str], list[str]] = words,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     window = range(span.start, min(span.stop + 2, len(pages)))  # the next section's first pages too
     expected: list[str] = []  # the notes' words, one note after the other
@@ -289,7 +301,7 @@ def _check_notes(
     # each note against the words of its own parts (the note area cut at each part's destination):
     # notes that share the pages, or quote the same passage, are not taken for one another
     for k, note in enumerate(section.notes):
-        ws, at = _block_words(note.blocks, note.line, read)
+        ws, at = _block_words(note.blocks, note.line, read, labels)
         got, where = _stream(pages, window, partial(_part, note.id))
         kept = _kept(ws, got)
         lost_at += [(len(expected) + i, j, size) for i, j, size in kept]
@@ -420,12 +432,13 @@ def _problems(
         read = Words()  # the words of the pages and of the book, each token read once
         texts, notdefs = read_pages(pdf, options, pages, note_tops(book, dests), read)
     spans = _section_pages(book, dests, len(texts))
+    labels = numbers(book)
     for section in book.sections:
         span = spans.get(section.id, range(0, len(texts)))
         # a section without notes has no note area: small type at a page's foot (a table) is text
         got, _ = _stream(texts, span, _body if section.notes else _body_and_foot)
         title = read(section.title)
-        expected, lines = _block_words(section.blocks, section.line, read)
+        expected, lines = _block_words(section.blocks, section.line, read, labels)
         expected, lines = title + expected, [section.line] * len(title) + lines
         for a, b in _lost(_kept(expected, got), len(expected)):
             place = "on no page (the section has none)"
@@ -434,7 +447,7 @@ def _problems(
             quoted = _quote(expected[a:b])
             report.add(section.file, lines[a], "print-lost", f"{b - a} word(s) {place}: {quoted}")
         if section.notes:
-            _check_notes(section, texts, span, dests, report, read)
+            _check_notes(section, texts, span, dests, report, read, labels)
         for number in span:
             for problem in texts[number].overflow[:1]:
                 more = len(texts[number].overflow) - 1

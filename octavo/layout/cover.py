@@ -24,6 +24,8 @@ from octavo.config.printspec import (
     spine_width,
 )
 from octavo.layout import patches
+from octavo.layout.barcode import Barcode
+from octavo.layout.barcode import layout as barcode_layout
 from octavo.layout.fetch import SafeFetcher
 from octavo.model import Book
 from octavo.render.templates import environment, template_values
@@ -107,13 +109,20 @@ def cover_html(
     timestamp: str,
     spine: SpineType | None = None,
 ) -> str:
+    """The cover's HTML: geometry from ``options`` and ``pages``, ``spine`` type, and in the
+    barcode box the print ISBN's EAN-13 (``layout.barcode``) when ``options.isbn`` is set, else
+    nothing (the box stays empty for a printer's own barcode)."""
     g = geometry(options, pages)
+    barcode: Barcode | None = None
+    if options.isbn:
+        barcode = barcode_layout(options.isbn, options.price, BARCODE)
     return (
         environment(styles.templates)
         .get_template("print/cover.html")
         .render(
             **template_values(book),
             g=g,
+            barcode=barcode,
             safe=SAFE,
             spine=spine or SpineType(),
             stylesheet=(styles.css / "cover.css").resolve().as_uri(),

@@ -164,10 +164,11 @@ def print_html(
         note_foot=note_foot,
         **margins,
     )
+    values = template_values(book, renderer)
     return env.get_template("print/book.html").render(
-        **template_values(book, renderer),
+        **values,
         href=lambda section: f"#{section.id}",
-        typeface=styles.typeface,
+        typeface=styles.colophon_typeface(values["t"]),
         first_body=body[0].id if body else "",
         page=page,
         pad_pages=pad_pages,
@@ -295,7 +296,7 @@ def layout(
     foot: float | None = None
     placement = FigurePlan()
     base_url = book.root.resolve().as_uri() + "/"
-    targets = sorted(render_pagerefs.references(book))
+    targets = sorted(render_pagerefs.folio_targets(book))
     folios = pagerefs.placeholders(targets, assumed_pages, folios_hint)
     folio_passes = 0
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from octavo.model import Node
+from octavo.source.numbering import figure_image
 from octavo.source.styles import Styles
 
 #: The caption's size and line as shares of the text's size (the notes' 9/11.5 pt at 11 pt: print.css).
@@ -46,33 +47,21 @@ CAPTION_GAP = 4.0
 LEAST_PICTURE = 36.0
 
 
-def figure_image(node: Node) -> Node | None:
-    """The picture of a figure paragraph, or None if ``node`` is not a figure.
-
-    A figure is a paragraph whose only content (spaces and soft breaks
-    aside) is one picture not marked ``{.decorative}``."""
-    if node.type != "paragraph":
-        return None
-    kept = [c for c in node.children if not (c.type in ("text", "softbreak") and not c.text.strip())]
-    if len(kept) != 1 or kept[0].type != "image":
-        return None
-    if "decorative" in kept[0].attr("class").split():
-        return None
-    return kept[0]
-
-
 def is_figure(node: Node) -> bool:
     """True for a paragraph that is a figure (``figure_image``)."""
     return figure_image(node) is not None
 
 
-def caption_html(image: Node) -> str:
-    """The ``figcaption`` of a figure's picture: its alt text, hidden from assistive technology
-    (the picture's alt says it), or "" when the alt text is empty."""
+def caption_html(image: Node, number: str = "") -> str:
+    """The ``figcaption`` of a figure's picture: its ``number`` ("Figure 3", read aloud: the alt
+    text does not say it) and its alt text, hidden from assistive technology (the picture's alt
+    says it); "" when there is neither."""
     text = " ".join(image.attr("alt").split())
-    if not text:
+    if not text and not number:
         return ""
-    return f'<figcaption><span class="caption-text" aria-hidden="true">{escape(text)}</span></figcaption>'
+    label = f'<span class="figure-number">{escape(number)}.</span>' if number else ""
+    caption = f'<span class="caption-text" aria-hidden="true">{escape(text)}</span>' if text else ""
+    return f"<figcaption>{label}{' ' if label and caption else ''}{caption}</figcaption>"
 
 
 @dataclass(frozen=True)

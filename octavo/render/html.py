@@ -15,10 +15,13 @@ from collections.abc import Callable, Iterable, Mapping
 from markupsafe import Markup, escape
 
 from octavo.model import Book, Node, Note, Section
-from octavo.render.figures import caption_html, figure_image
+from octavo.render.figures import caption_html
 from octavo.render.fit import breakable, code_lines
+from octavo.render.indexpage import IndexWriter
 from octavo.render.pagerefs import is_pageref, target_key, with_folio
+from octavo.source.numbering import figure_id, figure_image, numbers
 from octavo.source.tables import number_columns
+from octavo.strings import for_metadata
 
 TAGS = {
     "paragraph": "p",
@@ -27,6 +30,7 @@ TAGS = {
     "ordered_list": "ol",
     "list_item": "li",
     "table": "table",
+    "caption": "caption",
     "thead": "thead",
     "tbody": "tbody",
     "tr": "tr",
@@ -100,11 +104,25 @@ def attr_string(pairs: Iterable[tuple[str, str]]) -> str:
     return "".join(f' {key}="{escape(value)}"' for key, value in pairs if value is not None)
 
 
+def numbered_table(table: Node, number: str) -> Node:
+    """A numbered table with its number ("Table 2.") opening its caption (one made if none)."""
+    label = Node("span", (Node("text", text=f"{number}."),), attrs=(("class", "table-number"),))
+    if table.children and table.children[0].type == "caption":
+        caption = table.children[0]
+        caption = dataclasses.replace(caption, children=(label, Node("text", text=" "), *caption.children))
+        return dataclasses.replace(table, children=(caption, *table.children[1:]))
+    return dataclasses.replace(table, children=(Node("caption", (label,), line=table.line), *table.children))
+
+
 class HtmlRenderer:
     """The render rules every format shares."""
 
     #: Write ``xml:lang`` beside ``lang`` (XHTML documents need both).
     xml_lang = False
+    #: Write ``epub:type`` on generated structures (the index: EPUB Indexes 1.1).
+    epub_types = False
+    #: Number the index's locators 1, 2, 3 rather than give print folios (no print page-list).
+    numbered_index = False
 
     def __init__(
         self,
@@ -120,6 +138,7 @@ class HtmlRenderer:
         self.book = book
         self.fit = fit
         self.folios = folios
+        self.numbers = numbers(book)  # numbered figures' and tables' ids -> "Figure 3"
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
         self._copy = False  # writing a title again (contents): without its ids, which stand once
@@ -234,6 +253,8 @@ class HtmlRenderer:
             self.image(node, out)
         elif kind == "hr":
             out.append('<hr class="break"/>')
+        elif kind == "index":
+            out.append(self.index_html())
         elif kind == "code_block":
             info = node.attr("info")
             code = attr_string([("class", f"language-{info}")]) if info else ""
@@ -256,9 +277,14 @@ class HtmlRenderer:
             target = node.attr("target")
             if target and self.folios is not None and is_pageref(node):
                 node = with_folio(node, self.folios.get(target_key(target), "?"))
+            elif target and not node.children and target_key(target) in self.numbers:  # [](#fig:x)
+                label = Node("text", text=self.numbers[target_key(target)], line=node.line)
+                node = dataclasses.replace(node, children=(label,))
             extra.append(
                 ("href", self.target_href(*target.partition("#")[::2]) if target else node.attr("href"))
             )
+        elif node.type == "table" and node.attr("id") in self.numbers:
+            node = numbered_table(node, self.numbers[node.attr("id")])
         elif node.type == "ordered_list" and node.attr("start"):
             extra.append(("start", node.attr("start")))
         elif node.type in ("th", "td") and node.attr("align"):
@@ -289,12 +315,28 @@ class HtmlRenderer:
         and its caption (none when the alt text is empty)."""
         out.append(self.open_tag(paragraph, "figure", [("class", "figure")]))
         self.image(image, out, self.figure_style(image))
-        out.append(caption_html(image))
+        out.append(caption_html(image, self.numbers.get(figure_id(paragraph), "")))
         out.append("</figure>")
 
     def figure_style(self, image: Node) -> str:
         """A CSS declaration for a figure's picture (none by default)."""
         return ""
+
+    def index_html(self) -> str:
+        """The book's index (``render/indexpage.py``), its locators the print folios of its marks
+        (``folios``) or numbered links."""
+        owners = {m.id: m.section for m in self.book.index if m.id}
+        words = for_metadata(self.book.metadata)
+        folios = None if self.folios is None or self.numbered_index else self.folios
+        writer = IndexWriter(
+            self.book.index,
+            self.book.metadata.language,
+            lambda ident: self.target_href(owners[ident], ident),
+            folios,
+            epub=self.epub_types,
+            see=(words("index-see"), words("index-see-also")),
+        )
+        return f'<div class="index-list">{writer.html()}</div>'
 
     def target_href(self, section_id: str, fragment: str) -> str:
         """The href of a link the resolver led to a section (and an id in it): one document here."""

@@ -41,8 +41,32 @@ def references(book: Book) -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def folio_targets(book: Book) -> dict[str, list[tuple[str, int]]]:
+    """Every id whose print folio the book prints: page references' targets (``references``) and,
+    in a book with an index section, the index marks that give a page (``Book.index``), each with
+    where it is asked for (file, line)."""
+    found = references(book)
+    if any(s.kind == "index" for s in book.sections):
+        for mark in book.index:
+            if mark.id:
+                found.setdefault(mark.id, []).append((str(mark.file), mark.line))
+    return found
+
+
 def with_folio(node: Node, folio: str) -> Node:
     """The link ``node`` with ``folio`` after its text: "see p." -> "see p.\u00a042"; no text -> "42"."""
     text = "".join(n.text for n in node.walk() if n.type in ("text", "code"))
     tail = Node("text", text=(JOIN if text.strip() else "") + folio, line=node.line)
     return Node(node.type, (*node.children, tail), node.text, node.attrs, node.line)
+
+
+def roman_value(label: str) -> int:
+    """The number a lower-case roman numeral stands for ("xiv" -> 14); 0 if it is not one."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    if not label or any(ch not in values for ch in label):
+        return 0
+    total = 0
+    for ch, after in zip(label, label[1:] + " ", strict=True):
+        value = values[ch]
+        total += -value if after in values and values[after] > value else value
+    return total

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
-from octavo.render.figures import caption_html, figure_image
+from octavo.render.figures import caption_html
 from octavo.render.fit import code_lines
 from octavo.render.html import HtmlRenderer, attr_string
+from octavo.source.numbering import figure_id, figure_image
 
 if TYPE_CHECKING:
     from octavo.render.figures import FigureFit, FigurePlan
@@ -183,9 +184,16 @@ class PrintRenderer(HtmlRenderer):
         out.append(self.open_tag(node, "span", extra))
         self.children(node, out)
         image = figure_image(node)
-        if image is not None and caption_html(image):  # a figure in the note: its caption, as the EPUB's
+        number = self.numbers.get(figure_id(node), "") if image is not None else ""
+        if image is not None and caption_html(image, number):  # a figure in the note: its caption
             text = " ".join(image.attr("alt").split())
-            out.append(f'<span class="note-figcaption" aria-hidden="true">{escape(text)}</span>')
+            if number:
+                out.append(
+                    f'<span class="note-figcaption"><span class="figure-number">{escape(number)}.</span>'
+                )
+                out.append(f' <span aria-hidden="true">{escape(text)}</span></span>' if text else "</span>")
+            else:
+                out.append(f'<span class="note-figcaption" aria-hidden="true">{escape(text)}</span>')
         if node.type == "table":
             self._tables.pop()
         out.append("</span>")
@@ -200,6 +208,7 @@ class EpubRenderer(HtmlRenderer):
     """
 
     xml_lang = True
+    epub_types = True
 
     def __init__(
         self,

@@ -5,10 +5,11 @@ code. They run in Jinja2's ``ImmutableSandboxedEnvironment`` (no attribute
 that starts with ``_``, no way to a function's globals, no mutation) and
 see only plain values: the metadata (strings and tuples of them), the
 sections as ``SectionView`` (id, kind, part, title, nodes) without their
-file, and the renderer as ``RendererView``, five methods and nothing of
-the renderer behind them. No value they are given leads to a path, a file
-or a module. Templates are loaded through ``gate``: a name that leads out
-of ``templates/``, by ``..`` or by a link, is not found.
+file, the renderer as ``RendererView``, five methods and nothing of
+the renderer behind them, and the book's words as ``t`` (``octavo.strings``:
+``t("contents")``, ``t("translated-by", name=c.name)``, ``t.list(names)``).
+No value they are given leads to a path, a file or a module. Templates
+are loaded through ``gate``: a name that leads out of ``templates/``, by ``..`` or by a link, is not found.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import select_autoescape
 from markupsafe import Markup
 
+from octavo.config.isbn import isbn_lines
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Metadata, Node, Section
 from octavo.source import gate
+from octavo.strings import Strings, for_metadata
 
 if TYPE_CHECKING:
     from octavo.render.html import HtmlRenderer
@@ -42,6 +45,7 @@ EPUB_TYPES = {
     "afterword": "afterword",
     "appendix": "appendix",
     "bibliography": "bibliography",
+    "index": "index",
 }
 ARIA_ROLES = {
     "foreword": "doc-foreword",
@@ -51,6 +55,7 @@ ARIA_ROLES = {
     "afterword": "doc-afterword",
     "appendix": "doc-appendix",
     "bibliography": "doc-bibliography",
+    "index": "doc-index",
 }
 
 
@@ -177,14 +182,18 @@ class TemplateValues(TypedDict):
 
     book: BookView
     meta: Metadata
+    t: Strings
+    isbns: tuple[str, ...]  # the copyright page's ISBN lines (``config.isbn.isbn_lines``)
     r: NotRequired[RendererView]
 
 
 def template_values(book: Book, renderer: HtmlRenderer | None = None) -> TemplateValues:
-    """``book``, ``meta`` and (with a renderer) ``r``: the values every template may use."""
+    """``book``, ``meta``, ``t``, ``isbns`` and (with a renderer) ``r``: the values every template may use."""
     values: TemplateValues = {
         "book": BookView(book.metadata, tuple(section_view(s) for s in book.sections)),
         "meta": book.metadata,
+        "t": for_metadata(book.metadata),
+        "isbns": isbn_lines(book.metadata),
     }
     if renderer is not None:
         values["r"] = RendererView(renderer, {s.id: s for s in book.sections})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -28,6 +28,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from octavo.source.citesyntax import citations_plugin
+from octavo.source.spacing import french_spaces
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
 MAX_NESTING = 50
@@ -36,13 +37,20 @@ MAX_NESTING = 50
 #: over every unmatched one), so a paragraph is bounded; a chapter of many is linear.
 MAX_INLINE = 256 * 1024
 
-#: Quotation marks by primary language subtag: double open/close, single open/close.
+#: Quotation marks by language (a region's own before its language's): double open/close,
+#: single open/close. German „…“ and ‚…‘ (Duden, "Anführungszeichen"), Swiss German «…» (Duden,
+#: the Swiss usage); French « … » with thin no-break spaces (Lexique de l'Imprimerie nationale);
+#: Spanish, Italian, European Portuguese and Russian «…» outside, then “…” or „…“ inside.
 QUOTES = {
     "en": "“”‘’",
     "de": "„“‚‘",
+    "de-CH": "«»‹›",
+    "de-LI": "«»‹›",
     "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"],
     "es": "«»“”",
     "it": "«»“”",
+    "pt": "«»“”",
+    "pt-BR": "“”‘’",
     "ru": "«»„“",
     "pl": "„”‚’",
     "nl": "“”‘’",
@@ -78,25 +86,30 @@ def _descriptions(tokens: list[Token]) -> list[list[Token]]:
     return found
 
 
-def typography(state: StateCore) -> None:
+def typography(state: StateCore, french: bool = False) -> None:
     """Core rule run after smartquotes; also reaches inline notes, kept apart in env, and
-    images' descriptions (their ``alt`` text is typeset like the text around it)."""
+    images' descriptions (their ``alt`` text is typeset like the text around it). ``french``:
+    French spaces too (``spacing``)."""
     for token in state.tokens:
         if token.type == "inline" and token.children:  # smartquotes has done their quotes
             _normalise_text(token.children)
+            if french:
+                french_spaces(token.children)
             for description in _descriptions(token.children):
-                _typeset(description, state)
+                _typeset(description, state, french)
     for note in state.env.get("footnotes", {}).get("list", {}).values():
         if "tokens" in note and not note.get("typeset"):
             for tokens in (note["tokens"], *_descriptions(note["tokens"])):
-                _typeset(tokens, state)
+                _typeset(tokens, state, french)
             note["typeset"] = True
 
 
-def _typeset(tokens: list[Token], state: StateCore) -> None:
-    """Quotes, dashes and ellipses in inline tokens smartquotes did not reach."""
+def _typeset(tokens: list[Token], state: StateCore, french: bool = False) -> None:
+    """Quotes, dashes and ellipses (and French spaces) in inline tokens smartquotes did not reach."""
     process_inlines(tokens, state)
     _normalise_text(tokens)
+    if french:
+        french_spaces(tokens)
 
 
 #: ``{…}`` at the end of a heading's text: its attributes (Pandoc's ``## Methods {#methods .x}``).
@@ -208,7 +221,10 @@ def _needs_closer(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateI
 @lru_cache(maxsize=16)
 def parser(language: str) -> MarkdownIt:
     """The markdown-it parser for a book in ``language`` (BCP 47)."""
-    quotes = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    parts = language.split("-")
+    primary = parts[0].lower()
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    quotes = QUOTES.get(f"{primary}-{region}", QUOTES.get(primary, QUOTES["en"]))
     md = MarkdownIt(
         "commonmark",
         {"typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING, "html": True},
@@ -219,7 +235,7 @@ def parser(language: str) -> MarkdownIt:
     attrs_block_plugin(md)
     citations_plugin(md)
     md.core.ruler.before("smartquotes", "octavo_heading_attrs", heading_attrs)
-    md.core.ruler.after("smartquotes", "octavo_typography", typography)
+    md.core.ruler.after("smartquotes", "octavo_typography", partial(typography, french=primary == "fr"))
     md.core.ruler.at("text_join", text_join)
     md.core.ruler.before("inline", "octavo_bound_inline", bound_inline)
     for rule in md.inline.ruler.__rules__:

@@ -23,12 +23,15 @@ from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
 from octavo.source.citations import attach_calls, book_citer, generated_note, resolve_citations
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
+from octavo.source.indexing import INDEX_ATTRS, index_marks
+from octavo.source.numbering import captioned
 from octavo.source.rawhtml import DROPPED_WITH_CONTENT, INLINE, block_nodes, parse_tag
 from octavo.source.resolve import DERIVED_SUFFIX, FIXED_IDS, resolve
+from octavo.strings import for_metadata
 from octavo.textio import read_text
 
 #: Attributes a manuscript may set on elements; others are dropped.
-SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"})
+SAFE_ATTRS = frozenset({"id", "class", "lang", "dir", "title"}) | INDEX_ATTRS
 #: Attributes markdown-it itself sets on tokens (link and picture addresses, table alignment, a list's
 #: start): never the writer's, so never reported as unknown.
 NATIVE_ATTRS = frozenset({"href", "src", "alt", "style", "start"})
@@ -201,7 +204,8 @@ class _Converter:
                 self.path,
                 line,
                 "attr-unknown",
-                f"attribute {key!r} is not one octavo keeps (id, class, lang, dir, title): it was dropped",
+                f"attribute {key!r} is not one octavo keeps (id, class, lang, dir, title, index, index-see, "
+                "index-range): it was dropped",
             )
 
     def warn_html(self, line: int, message: str) -> None:
@@ -512,7 +516,7 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
     ``s-``. The id names the section's EPUB document too (``s-nav.xhtml``)."""
     ids: list[str] = []
     for entry in entries:
-        base = slugify(entry.file.stem)
+        base = slugify(entry.file.stem if entry.file is not None else entry.kind)
         if not base[0].isalpha() or base in RESERVED_IDS or base.startswith(RESERVED_PREFIXES):
             base = f"s-{base}"
         candidate, n = base, 2
@@ -543,12 +547,15 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
     root = config.root.resolve()
     processor, note_style = book_citer(config, diags)
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
-        if entry.generated:
+        if entry.file is None and entry.kind == "bibliography":  # made from the citations
             sections.append(
                 Section(
                     section_id, entry.kind, entry.title, (), (), (), config.path, entry.line, generated=True
                 )
             )
+            continue
+        if entry.file is None:  # a section octavo writes itself (the index)
+            sections.append(generated_section(entry, section_id, config))
             continue
         path = config.root / entry.file
         try:
@@ -580,9 +587,28 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
         if section is None:
             ok = False
         else:
-            sections.append(section)
+            sections.append(captioned(section))
     if not ok:
         return None
     book = Book(metadata=config.metadata, sections=tuple(sections), root=config.root)
     cited = resolve_citations(book, processor, note_style, bool(config.bibliography), diags)
-    return None if cited is None else resolve(cited, diags)
+    if cited is None:
+        return None
+    return index_marks(resolve(cited, diags), diags)
+
+
+def generated_section(entry: ContentEntry, section_id: str, config: Config) -> Section:
+    """A section octavo writes from the rest of the book (``model.GENERATED_KINDS``): its title,
+    and one block of its kind standing for what the renderers write there (``render/indexpage.py``).
+    Its file is ``book.toml``, which names it."""
+    title = for_metadata(config.metadata)(entry.kind)  # its title in the book's language ("Index")
+    return Section(
+        id=section_id,
+        kind=entry.kind,
+        title=title,
+        title_nodes=(Node("text", text=title, line=entry.line),),
+        blocks=(Node(entry.kind, line=entry.line),),
+        notes=(),
+        file=config.path,
+        line=entry.line,
+    )

@@ -5,7 +5,7 @@ kept as written; each must be unique in the book (``id-duplicate``) and
 must not be one octavo gives itself (``id-reserved``): a section's id (from
 its file name), ``<section>-title``, a note's ``<section>-n<N>`` and its
 ``-call``/``-call-<K>``/``-cont-<K>`` ids, ``<section>-notes-end``,
-``page-<label>`` and the fixed ids of the templates (``titlepage``, ``toc``…).
+``page-<label>``, an index mark's ``ix-<N>`` and the fixed ids of the templates (``titlepage``, ``toc``…).
 Every other heading gets ``<section>-<slug>``, its text in lower-case ASCII
 with hyphens, made unique (``-2``, ``-3``…) against every other id.
 
@@ -72,7 +72,7 @@ DERIVED_SUFFIX = re.compile(r"-title|-notes-end|-n\d+(?:-call(?:-\d+)?|-cont-\d+
 def octavo_ids(section_ids: list[str]) -> Callable[[str], bool]:
     """Whether an id is one octavo gives (or may give) itself in a book of these sections."""
     names = "|".join(re.escape(s) for s in sorted(section_ids, key=len, reverse=True)) or "(?!)"
-    pattern = re.compile(rf"page-.*|(?:{names})(?:{DERIVED_SUFFIX.pattern})?", re.S)
+    pattern = re.compile(rf"page-.*|ix-(?:entry-)?\d+|(?:{names})(?:{DERIVED_SUFFIX.pattern})?", re.S)
     return lambda ident: ident in FIXED_IDS or pattern.fullmatch(ident) is not None
 
 

@@ -21,6 +21,7 @@ from fontTools.ttLib import TTFont
 from octavo.diagnostics import Diagnostics
 from octavo.locations import styles_root
 from octavo.source import gate
+from octavo.strings import Strings
 
 FONT_SUFFIXES = (".ttf", ".otf")
 
@@ -83,8 +84,8 @@ class Styles:
         return tuple(faces)
 
     @cached_property
-    def typeface(self) -> str:
-        """The book face's family name, for the colophon.
+    def families(self) -> tuple[str, ...]:
+        """The book face's family names, sorted (none when the styles have no fonts).
 
         Read apart from ``faces``: fontTools' 'name' table loads most of its
         OpenType tables, which a check that finds every glyph never needs.
@@ -94,8 +95,18 @@ class Styles:
             font = TTFont(io.BytesIO(self.read(face.path)), lazy=True)
             names.add(str(font["name"].getBestFamilyName() or face.path.stem))
             font.close()
-        families = sorted(names)
-        return " and ".join(families) if families else "the reader’s default typeface"
+        return tuple(sorted(names))
+
+    @cached_property
+    def typeface(self) -> str:
+        """The book face's family name, for octavo's messages (the colophon says it in the book's
+        language: ``colophon_typeface``)."""
+        return " and ".join(self.families) if self.families else "the reader’s default typeface"
+
+    def colophon_typeface(self, strings: Strings) -> str:
+        """The book face's family names as the colophon's "Set in …" names them, in the book's
+        language ("EB Garamond"; "A et B"; the reader's default typeface when there is none)."""
+        return strings.list(self.families) or strings("default-typeface")
 
     @cached_property
     def coverage(self) -> dict[tuple[int, bool], frozenset[int]]:

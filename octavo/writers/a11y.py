@@ -25,6 +25,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from octavo.strings import Strings, strings
+
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
 MATHML = "http://www.w3.org/1998/Math/MathML"
@@ -252,79 +254,70 @@ def metadata(found: Facts) -> list[tuple[str, str]]:
     return meta
 
 
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
-
-
-def summary(found: Facts) -> str:
-    """What the EPUB contains, said plainly for a reader who cannot see it: every sentence a fact."""
+def summary(found: Facts, t: Strings | None = None) -> str:
+    """What the EPUB contains, said plainly for a reader who cannot see it: every sentence a fact,
+    in the book's language (``t``, English by default; the sentences are ``octavo/strings``'
+    ``a11y-*`` keys, each count in its plural form)."""
+    t = t or strings("en")
     navigation = []
     if found.toc:
-        navigation.append("a table of contents")
+        navigation.append(t("a11y-toc"))
     if found.headings:
-        navigation.append(_count(found.headings, "heading"))
-    parts = [
-        f"This EPUB has {_count(found.sections, 'section')} of text in reading order"
-        + (f", with {' and '.join(navigation)} for navigation." if navigation else ".")
-    ]
+        navigation.append(t("a11y-headings", n=found.headings))
+    if navigation:
+        parts = [t("a11y-text-navigation", n=found.sections, navigation=t.list(navigation))]
+    else:
+        parts = [t("a11y-text", n=found.sections)]
     if found.notes:
         if found.notes_linked == found.notes:
-            parts.append(f"Its {_count(found.notes, 'footnote')} are linked both ways between call and note.")
+            parts.append(t("a11y-notes-linked", n=found.notes))
         else:
-            parts.append(
-                f"Of its {_count(found.notes, 'footnote')}, {found.notes_linked} link back to their call."
-            )
+            notes = t("a11y-footnotes", n=found.notes)
+            parts.append(t("a11y-notes-some-linked", n=found.notes_linked, notes=notes))
     if found.page_list:
-        markers = "Page-break markers and a page list" if found.page_breaks else "A page list"
-        parts.append(f"{markers} give the {_count(found.page_list, 'page')} of the print edition.")
+        parts.append(t("a11y-page-markers" if found.page_breaks else "a11y-page-list", n=found.page_list))
     alone = {
-        found.described: ("has a text alternative", "have text alternatives"),
-        found.decorative: ("is decorative", "are decorative"),
-        found.undescribed: ("has no description", "have no description"),
+        found.described: "a11y-pictures-described",
+        found.decorative: "a11y-pictures-decorative",
+        found.undescribed: "a11y-pictures-undescribed",
     }.get(found.images)
     if found.images and alone is not None:  # every picture alike
-        one, many = alone
-        parts.append(
-            "Its picture " + one + "." if found.images == 1 else f"Its {found.images} pictures {many}."
-        )
+        parts.append(t(alone, n=found.images))
     elif found.images:
-        said = []
-        if found.described:
-            verb = "has a text alternative" if found.described == 1 else "have text alternatives"
-            said.append(f"{found.described} {verb}")
-        if found.decorative:
-            said.append(f"{found.decorative} {'is' if found.decorative == 1 else 'are'} decorative")
-        if found.undescribed:
-            said.append(f"{found.undescribed} {'has' if found.undescribed == 1 else 'have'} no description")
-        parts.append(f"Of its {_count(found.images, 'picture')}, {', '.join(said)}.")
-    else:
-        parts.append("It has no pictures in its text.")
-    if found.cover:
+        said = [
+            t(key, n=count)
+            for key, count in (
+                ("a11y-some-described", found.described),
+                ("a11y-some-decorative", found.decorative),
+                ("a11y-some-undescribed", found.undescribed),
+            )
+            if count
+        ]
         parts.append(
-            "The cover picture is described."
-            if found.cover_described
-            else "The cover picture has no description."
+            t("a11y-pictures-mixed", pictures=t("a11y-pictures", n=found.images), parts=", ".join(said))
         )
+    else:
+        parts.append(t("a11y-no-pictures"))
+    if found.cover:
+        parts.append(t("a11y-cover-described" if found.cover_described else "a11y-cover-undescribed"))
     if found.tables:
         if found.tables_with_headers == found.tables:
-            tables = "Its table has" if found.tables == 1 else f"Its {found.tables} tables have"
-            parts.append(f"{tables} header cells.")
+            parts.append(t("a11y-tables-headers", n=found.tables))
         else:
+            tables = t("a11y-tables", n=found.tables)
             parts.append(
-                f"Of its {_count(found.tables, 'table')}, {found.tables - found.tables_with_headers} "
-                "have no header cells."
+                t("a11y-tables-some-headers", n=found.tables - found.tables_with_headers, tables=tables)
             )
     if found.math:
-        described = (
-            "all described" if found.math_described == found.math else f"{found.math_described} described"
-        )
-        parts.append(f"It has {_count(found.math, 'formula', 'formulas')} in MathML, {described}.")
+        if found.math_described == found.math:
+            described = t("a11y-math-all-described", n=found.math)
+        else:
+            described = t("a11y-math-some-described", n=found.math_described)
+        parts.append(t("a11y-math", n=found.math, described=described))
     if found.languages:
-        parts.append(
-            f"Passages in other languages are marked as such ({', '.join(sorted(found.languages))})."
-        )
+        parts.append(t("a11y-languages", languages=", ".join(sorted(found.languages))))
     if not (found.media or found.scripts):
-        parts.append("It has no audio, video or scripts.")
+        parts.append(t("a11y-no-media"))
     return " ".join(parts)
 
 

@@ -17,15 +17,19 @@ import hashlib
 import os
 import shutil
 import tempfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import bagit
+from lxml import etree
 
 from octavo import __version__
 from octavo.model import Book
 from octavo.source import gate
-from octavo.writers.records import dublin_core, onix
+from octavo.writers import a11y
+from octavo.writers.onix import Edition, onix
+from octavo.writers.records import dublin_core
 
 ALGORITHMS = ("sha256", "sha512")
 
@@ -113,6 +117,18 @@ def _sort_manifests(bag_dir: Path) -> None:
         )
 
 
+def _accessibility(work: Path, payload: dict[str, tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """The accessibility properties the EPUB of the payload's facts support (``a11y.metadata`` of
+    the written file, as the referee computes them); none when the payload has no EPUB."""
+    if "epub" not in payload:
+        return []
+    try:
+        found, _ = a11y.epub_facts(work / payload["epub"][0])
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        return []  # not an EPUB octavo wrote (the referee says so): no claims about it
+    return a11y.metadata(found)
+
+
 def build_deposit(
     target: Path,
     book: Book,
@@ -120,12 +136,15 @@ def build_deposit(
     payload: dict[str, tuple[str, bytes]],
     stamp: datetime,
     level: str,
+    editions: tuple[Edition, ...] = (),
 ) -> Path:
     """Write the bag at ``target`` (replacing an earlier one only once the new one is complete);
     returns ``target``.
 
     ``payload``: kind (``archive``, ``epub``, ``pdf``, ``cover``) -> (its name under ``data/``, its
-    bytes), in the order the README lists them; ``level``: the archive's PDF/A level ("2b", "3b").
+    bytes), in the order the README lists them; ``level``: the archive's PDF/A level ("2b", "3b");
+    ``editions``: the ONIX record's products (by default an EPUB and a paperback with the ISBNs
+    of ``book.metadata``).
     Raises ``OSError`` when the bag cannot be written, ``bagit.BagValidationError`` when the bag
     written does not validate; an earlier bag at ``target`` is then left as it was.
     """
@@ -143,7 +162,9 @@ def build_deposit(
         _copy_used(book, styles_root, work)
         (work / "metadata").mkdir(exist_ok=True)
         (work / "metadata" / "dc.xml").write_bytes(dublin_core(meta))
-        (work / "metadata" / "onix.xml").write_bytes(onix(meta, stamp.strftime("%Y%m%dT%H%M%SZ")))
+        products = editions or (Edition("epub", meta.epub_isbn), Edition("paperback", meta.print_isbn))
+        record = onix(meta, stamp.strftime("%Y%m%dT%H%M%SZ"), products, _accessibility(work, payload))
+        (work / "metadata" / "onix.xml").write_bytes(record)
         pdfa_text = "with the manuscript attached as its source" if level == "3b" else "ISO 19005-2, level B"
         notes = {
             kind: note.format(level=level.upper(), pdfa_text=pdfa_text)

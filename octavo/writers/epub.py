@@ -38,6 +38,7 @@ from octavo.model import Book, Metadata, Section
 from octavo.render.rules import EpubRenderer
 from octavo.render.templates import EPUB_TYPES, environment, template_values
 from octavo.source.styles import Styles
+from octavo.strings import for_metadata
 from octavo.writers import a11y
 from octavo.writers.epub_assets import book_images, image_names, subset_font
 
@@ -101,21 +102,47 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]  # EpubWriter is untyped: 
 # -- package steps ----------------------------------------------------------------------
 
 
+#: Leading articles an English title is filed without ("The Waves" files as "Waves, The").
+ARTICLES = {"en": ("The ", "A ", "An ")}
+
+
+def title_file_as(title: str, language: str) -> str:
+    """The title's sort key (``file-as``): a leading article of the book's language moved to the
+    end, "Sampler of Forms, A" (the library rule of non-filing initial articles: MARC 21 field
+    245, second indicator); the title itself in a language without a list of articles."""
+    for article in ARTICLES.get(language.split("-")[0].lower(), ()):
+        if title.startswith(article) and len(title) > len(article):
+            return f"{title[len(article) :]}, {article.strip()}"
+    return title
+
+
 def new_package(meta: Metadata) -> epub.EpubBook:
+    """The package with its unique identifier (the ebook's ISBN as ``urn:isbn:`` when given: EPUB
+    3.3, "The identifier element", names this EPUB, not the work; the work's identifier follows),
+    the main title refined by ``title-type`` and ``file-as`` (EPUB 3.3, "Meta properties
+    vocabulary"), and the language."""
     package = epub.EpubBook()
     package.FOLDER_NAME = "EPUB"
-    package.set_identifier(meta.identifier)
-    package.set_title(meta.title)
+    package.set_identifier(meta.package_identifier)
+    if meta.identifier != meta.package_identifier:
+        package.add_metadata("DC", "identifier", meta.identifier, {"id": "work-identifier"})
+    package.title = meta.title  # ebooklib's set_title would add a dc:title without an id
+    package.add_metadata("DC", "title", meta.title, {"id": "title"})
+    package.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    file_as = title_file_as(meta.title, meta.language)
+    package.add_metadata(None, "meta", file_as, {"refines": "#title", "property": "file-as"})
     package.set_language(meta.language)
     return package
 
 
 def add_metadata(package: epub.EpubBook, meta: Metadata) -> None:
+    """Creators and the rest of the Dublin Core. Authors are ``dc:creator``; editors, translators
+    and the writer of the introduction ``dc:contributor`` (DCMI Metadata Terms: a creator is
+    primarily responsible for the resource, a contributor makes contributions to it), each with
+    its MARC relator (``model.ROLES``)."""
     for i, creator in enumerate(meta.creators, start=1):
         uid = f"creator-{i}"
-        element = "creator" if creator.role in ("author", "editor") else "contributor"
-        if creator.role == "translator":
-            element = "contributor"
+        element = "creator" if creator.role == "author" else "contributor"
         package.add_metadata("DC", element, creator.name, {"id": uid})
         package.add_metadata(
             None, "meta", creator.marc, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"}
@@ -137,12 +164,13 @@ def add_accessibility(package: epub.EpubBook, book: Book, options: EpubOptions, 
     """EPUB Accessibility 1.1 metadata from the facts of the documents being packaged (``a11y``)."""
     for prop, value in a11y.metadata(found):
         package.add_metadata(None, "meta", value, {"property": prop})
-    summary = options.accessibility_summary or a11y.summary(found)
+    summary = options.accessibility_summary or a11y.summary(found, for_metadata(book.metadata))
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     if options.certified_by:
         package.add_metadata(None, "meta", options.certified_by, {"property": "a11y:certifiedBy"})
+    # the page-list's pages are the print edition's (EPUB Accessibility 1.1, "Page source")
     if found.page_list:
-        package.add_metadata(None, "meta", book.metadata.identifier, {"property": "pageBreakSource"})
+        package.add_metadata(None, "meta", book.metadata.print_identifier, {"property": "pageBreakSource"})
 
 
 def add_images(package: epub.EpubBook, book: Book, cover: bytes | None) -> dict[str, bytes]:
@@ -285,15 +313,18 @@ def render_documents(
     marks: dict[str, list[tuple[int, str]]],
     cover: bool,
     folios: dict[str, str] | None = None,
+    numbered_index: bool = False,
 ) -> list[Document]:
     env = environment(styles.templates)
     renderer = EpubRenderer(book, image_src=image_src(book), page_marks=marks, folios=folios)
+    renderer.numbered_index = numbered_index  # no print page-list: the index's links are numbered
     page = env.get_template("epub/document.xhtml")
     values = template_values(book, renderer)
     views = {s.id: s for s in values["book"].sections}
+    t = values["t"]
     common = dict(
         **values,
-        typeface=styles.typeface,
+        typeface=styles.colophon_typeface(t),
         href=lambda s: f"{s.id}.xhtml",
         stylesheet="../css/epub.css",
         first_body="",
@@ -313,14 +344,18 @@ def render_documents(
             landmark=landmark,
         )
 
-    docs = [doc("cover", "Cover", "epub/cover.html", "cover", landmark="cover")] if cover else []
+    docs = [doc("cover", t("cover"), "epub/cover.html", "cover", landmark="cover")] if cover else []
     docs += [
         doc("titlepage", book.metadata.title, "shared/titlepage.html", "frontmatter", landmark="titlepage"),
-        doc("copyright", "Copyright", "shared/copyright.html", "frontmatter"),
+        doc("copyright", t("copyright"), "shared/copyright.html", "frontmatter"),
     ]
     first_body = True
     for section in book.sections:
-        landmark = EPUB_TYPES.get(section.kind, "") if section.part == "frontmatter" else ""
+        landmark = (
+            EPUB_TYPES.get(section.kind, "")
+            if section.part == "frontmatter" or section.kind == "index"
+            else ""
+        )
         if section.part == "bodymatter" and first_body:
             landmark, first_body = "bodymatter", False
         docs.append(doc(section.id, section.title, "", section.part, section, landmark))
@@ -356,10 +391,11 @@ def render_navigation(
 ) -> Document:
     """The navigation document: contents, landmarks and the page-list."""
     env = environment(styles.templates)
-    landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"}]
+    t = for_metadata(book.metadata)
+    landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "label": t("contents")}]
     for d in docs:
         if d.landmark:
-            label = {"titlepage": "Title page", "bodymatter": "Start of the text"}.get(d.landmark, d.title)
+            label = {"titlepage": t("title-page"), "bodymatter": t("start-of-text")}.get(d.landmark, d.title)
             landmarks.append(
                 {"type": d.landmark, "href": d.file.removeprefix(f"{TEXT_DIR}/"), "label": label}
             )
@@ -374,7 +410,7 @@ def render_navigation(
         )
         .encode("utf-8")
     )
-    return Document("nav", f"{TEXT_DIR}/nav.xhtml", "Contents", xhtml, properties=["nav"])
+    return Document("nav", f"{TEXT_DIR}/nav.xhtml", t("contents"), xhtml, properties=["nav"])
 
 
 def add_navigation(package: epub.EpubBook, book: Book) -> None:
@@ -420,7 +456,8 @@ def build_epub(
     add_metadata(package, book.metadata)
     pictures = add_images(package, book, cover)
     add_styles(package, styles)
-    docs = render_documents(book, styles, marks, cover is not None, folios)
+    options = options or EpubOptions()
+    docs = render_documents(book, styles, marks, cover is not None, folios, not options.page_list)
     check_wellformed(docs)
     nav = render_navigation(book, styles, docs, marks, pages)
     add_navigation(package, book)

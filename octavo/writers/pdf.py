@@ -30,6 +30,7 @@ import weasyprint
 from octavo.layout import patches
 from octavo.layout.interior import Layout
 from octavo.model import Book
+from octavo.strings import for_metadata
 from octavo.writers.pdfpost import finish_pages, set_page_labels
 
 
@@ -44,12 +45,14 @@ def _seq(items: list[str]) -> str:
 
 
 def xmp_packet(book: Book, level: str, stamp: datetime, producer: str) -> bytes:
-    """An XMP packet for PDF/A: title, creators, language, rights, identifier, dates."""
+    """An XMP packet for PDF/A: title, creators, language, rights, identifier, dates. Contributors
+    other than authors are named with their part in the book's language ("Ann Smith (traduction)")."""
     meta = book.metadata
     part, conformance = level[0], level[1].upper()
     when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     authors = author_line(book)
-    others = [f"{c.name} ({c.role})" for c in meta.creators if c.role != "author"]
+    t = for_metadata(meta)
+    others = [f"{c.name} ({t(f'role-{c.role}')})" for c in meta.creators if c.role != "author"]
     rights = (
         f'<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.rights)}</rdf:li>'
         "</rdf:Alt></dc:rights>"
@@ -95,9 +98,14 @@ def _pdf_date(stamp: datetime) -> str:
 
 
 def tagged_pdf(
-    layout: Layout, stamp: datetime, level: str = "2b", sources: list[Path] | None = None
+    layout: Layout,
+    stamp: datetime,
+    level: str = "2b",
+    sources: list[Path] | None = None,
+    described: str = "Manuscript source of this book",
 ) -> bytes:
-    """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached.
+    """WeasyPrint's one write of the layout: tagged PDF/A-2b, or 3b with ``sources`` attached,
+    each ``described`` so (in the book's language: ``octavo.strings``' ``source-attachment``).
 
     The same call whatever formats are asked for, so that the print PDF made
     from it is the same bytes with or without the archive. The objects alive
@@ -113,7 +121,7 @@ def tagged_pdf(
                 weasyprint.Attachment(
                     filename=str(path),
                     name=path.name,
-                    description="Manuscript source of this book",
+                    description=described,
                     created=stamp,
                     modified=stamp,
                     relationship="Source",

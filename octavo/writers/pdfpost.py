@@ -34,6 +34,7 @@ import pikepdf
 from PIL import Image
 
 from octavo.config.printspec import BLEED, PrintOptions
+from octavo.render.pagerefs import roman_value
 
 PT = 72.0
 PDFX_VERSION = "PDF/X-3:2003"
@@ -284,18 +285,6 @@ def claim_pdfx(pdf: pikepdf.Pdf, icc_profile: Path) -> None:
     pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name("/False")  # not Name.False_: that is /False_
 
 
-def _roman_value(label: str) -> int:
-    """The number a lower-case roman numeral stands for (0 if it is not one)."""
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    if not label or any(ch not in values for ch in label):
-        return 0
-    total = 0
-    for ch, after in zip(label, label[1:] + " ", strict=True):
-        value = values[ch]
-        total += -value if after in values and values[after] > value else value
-    return total
-
-
 def set_page_labels(pdf: pikepdf.Pdf, labels: list[str]) -> None:
     """Give ``pdf`` a /PageLabels number tree saying ``labels`` (one folio per page, in order:
     lower-case roman or arabic, as ``layout.pagemap.page_labels`` reads them from the layout), so
@@ -308,7 +297,7 @@ def set_page_labels(pdf: pikepdf.Pdf, labels: list[str]) -> None:
     nums: list[object] = []
     expected: tuple[str, int] | None = None
     for index, label in enumerate(labels):
-        style, number = ("D", int(label)) if label.isdigit() else ("r", _roman_value(label))
+        style, number = ("D", int(label)) if label.isdigit() else ("r", roman_value(label))
         if expected == (style, number) and number:
             expected = (style, number + 1)
             continue
