@@ -412,6 +412,21 @@ def test_the_books_language_is_the_citations_locale(tmp_path, language, expected
     assert expected in epub_text(built.epub, "one")
 
 
+def test_a_bibliographys_title_is_in_the_books_language(tmp_path):
+    from conftest import BOOK_TOML
+
+    toml = 'bibliography = "refs.json"\ncsl = "apa"\n' + BOOK_TOML.replace(
+        'language = "en"', 'language = "de"'
+    )
+    contents = '\n[[contents]]\nfile = "one.md"\nkind = "chapter"\n\n[[contents]]\nkind = "bibliography"\n'
+    ms = make_manuscript(
+        tmp_path / "ms", {"one.md": "# Eins\n\nText [@a].\n", "refs.json": REFS}, toml=toml + contents
+    )
+    built = build_book(ms, tmp_path / "dist", formats=("epub",))
+    assert not built.result.diagnostics.errors, [str(d) for d in built.result.diagnostics]
+    assert epub_text(built.epub, "bibliography").startswith("Literaturverzeichnis Writer, A.")
+
+
 def test_an_unknown_key_in_text_is_reported_once_in_a_note_style(tmp_path):
     keys = 'bibliography = "refs.json"\ncsl = "chicago-notes-bibliography"\n'
     ms = citing(tmp_path, "As @nobody says.", keys, {"refs.json": REFS})

@@ -33,6 +33,7 @@ from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Note, Section
 from octavo.source.csl import Citer, load_references, load_style
 from octavo.source.dialect import DASHES, ELLIPSIS, QUOTES
+from octavo.strings import for_metadata
 
 #: citeproc-py's HTML elements -> node types (others keep their text only).
 _TAGS = {"i": "em", "b": "strong", "sup": "sup", "sub": "sub"}
@@ -326,7 +327,10 @@ def resolve_citations(
                     f"citeproc-py cannot render the bibliography with this style: {exc}",
                 )
                 return None
-            title = section.title or ("Bibliography" if note_style else "References")
+            # its title in the book's language: "Bibliography" (a note style) or "References"
+            title = section.title or for_metadata(book.metadata)(
+                "bibliography" if note_style else "references"
+            )
             section = dataclasses.replace(
                 section,
                 blocks=blocks,
