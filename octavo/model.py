@@ -58,7 +58,8 @@ class Node:
     ``type`` is a small closed vocabulary (paragraph, heading, blockquote,
     bullet_list, ordered_list, list_item, code_block, hr, table parts (a ``caption``
     first), text,
-    em, strong, code, link, image, span, softbreak, hardbreak, noteref).
+    em, strong, code, link, image, span, softbreak, hardbreak, noteref; and citation, which
+    the parser makes and ``source/citations.py`` replaces before the Book is complete).
     ``attrs`` are sorted key/value pairs (a code_block's ``info`` is the first
     word of its fence's info string); ``text`` is the literal text of leaf nodes.
     """
@@ -115,6 +116,9 @@ class Section:
     lang: str = ""
     #: The author's ``{#id}`` on the title (``# One {#one}``): a link to it leads to the section.
     anchor: str = ""
+    #: Made by octavo, not read from a file (a bibliography of the works cited); ``file`` and
+    #: ``line`` are then its ``[[contents]]`` entry's in book.toml.
+    generated: bool = False
 
     @property
     def all_blocks(self) -> tuple[Node, ...]:

@@ -106,6 +106,35 @@ ENTRIES: tuple[Entry, ...] = (
         "diagnostics",
         "a file listed in `contents` is outside the manuscript folder (`../`, absolute, symlink)",
     ),
+    Entry(
+        "config-outside",
+        _E,
+        "citations",
+        "`bibliography` or a `csl` file outside the manuscript folder (`../`, absolute, symlink)",
+    ),
+    # citations
+    Entry(
+        "bibliography-invalid",
+        _E,
+        "citations",
+        "the `bibliography` is missing, unreadable, not CSL-JSON, or has an entry citeproc-py cannot read",
+    ),
+    Entry(
+        "csl-invalid",
+        _E,
+        "citations",
+        "`csl` names no shipped style, or a file that is not a CSL style citeproc-py can render",
+    ),
+    Entry("cite-unknown", _E, "citations", "a citation key that is not in the bibliography"),
+    Entry(
+        "cite-no-bibliography",
+        _E,
+        "citations",
+        "a citation, or a generated bibliography section, with no `bibliography` in `book.toml`",
+    ),
+    Entry(
+        "bibliography-empty", _W, "citations", "a bibliography section in a book that cites nothing: left out"
+    ),
     # reading files
     Entry(
         "file-too-large",

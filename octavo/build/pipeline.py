@@ -374,7 +374,9 @@ def _print_pdfs(run: Run, laid_out: pdf.Layout, products: dict[str, bytes]) -> N
     needed = run.plan.layout
     if not needed & {"pdf", "archive"}:
         return
-    sources = [run.config.path, *(s.file for s in run.book.sections)]
+    sources = [run.config.path, *(s.file for s in run.book.sections if not s.generated)]
+    cited = (run.config.bibliography, run.config.csl if run.config.csl.endswith(".csl") else "")
+    sources += [run.config.root / name for name in cited if name]
     labels = page_labels(run.book, laid_out.document)  # the folios, as /PageLabels
     with font_clock(run.stamp), run.result.stage("pdf write"):
         described = for_metadata(run.book.metadata)("source-attachment")

@@ -42,6 +42,8 @@ TOP_KEYS: dict[str, tuple[type, bool]] = {
     "source": (str, False),
     "edition": (str, False),
     "slug": (str, False),
+    "bibliography": (str, False),
+    "csl": (str, False),
     "creators": (list, True),
     "contents": (list, True),
     "print": (dict, False),
@@ -84,8 +86,9 @@ CREATOR_KEYS: dict[str, tuple[type, bool]] = {
     "file_as": (str, False),
 }
 CONTENT_KEYS: dict[str, tuple[type, bool]] = {
-    "file": (str, False),  # needed, but for the kinds octavo writes itself (GENERATED_KINDS)
+    "file": (str, False),  # needed, but for the kinds octavo writes itself (GENERATED_KINDS, a bibliography)
     "kind": (str, True),
+    "title": (str, False),  # a generated section's title (a file's is its '#' heading)
 }
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
@@ -126,11 +129,20 @@ class EpubOptions:
 @dataclass(frozen=True)
 class ContentEntry:
     """One ``[[contents]]`` entry: a Markdown file and its section kind; a kind octavo writes
-    itself (``model.GENERATED_KINDS``: the index) has no file (``file`` is None)."""
+    itself (``model.GENERATED_KINDS``: the index; a bibliography with no file, made from the
+    citations) has no file (``file`` is None) and may have a ``title``."""
 
     file: Path | None
     kind: str
     line: int
+    title: str = ""  # a generated bibliography's, when book.toml gives one
+
+
+#: The kinds of section octavo makes itself when ``[[contents]]`` names no ``file`` (a
+#: bibliography of the works cited); with a file, the author wrote it.
+MADE_WITHOUT_FILE = ("bibliography",)
+#: The citation style when ``book.toml`` names none (Pandoc's default).
+DEFAULT_CSL = "chicago-author-date"
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,15 @@ class Config:
     print: PrintOptions = field(default_factory=PrintOptions)
     epub: EpubOptions = field(default_factory=lambda: EpubOptions())
     pdfa: str = "2b"
+    #: ``bibliography``: a CSL-JSON file of the manuscript ("" for none), and its line in book.toml
+    bibliography: str = ""
+    #: ``csl``: a style octavo ships, by name, or a ``.csl`` file of the manuscript
+    csl: str = DEFAULT_CSL
+    #: key -> its line in book.toml (``bibliography``, ``csl``), for diagnostics about their files
+    key_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, 0)
 
 
 class KeyLines:
@@ -557,12 +578,33 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                 kinds_seen[entry["kind"]] = line
                 contents.append(ContentEntry(None, entry["kind"], line))
             continue
+        if "file" not in entry and entry["kind"] in MADE_WITHOUT_FILE:
+            if entry["kind"] in kinds_seen:
+                diags.error(
+                    path,
+                    line,
+                    "contents-duplicate",
+                    f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
+                )
+            else:
+                kinds_seen[entry["kind"]] = line
+                contents.append(ContentEntry(None, entry["kind"], line, entry.get("title", "").strip()))
+            continue
         if "file" not in entry:
             diags.error(
                 path,
                 line,
                 "config-missing-key",
                 f"[[contents]] #{i + 1} needs 'file': the Markdown file of this {entry['kind']}",
+            )
+            continue
+        if "title" in entry:
+            diags.error(
+                path,
+                keys.of("title", "contents", i),
+                "config-unknown-key",
+                f"'title' in [[contents]] #{i + 1} names a generated section; {entry['file']}'s "
+                "title is its '#' heading",
             )
             continue
         if entry["file"] in seen:
@@ -631,4 +673,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
         print=print_options,
         epub=EpubOptions(**epub_values),
         pdfa=pdfa,
+        bibliography=data.get("bibliography", "").strip(),
+        csl=data.get("csl", "").strip() or DEFAULT_CSL,
+        key_lines=(("bibliography", keys.of("bibliography")), ("csl", keys.of("csl"))),
     )

@@ -149,10 +149,10 @@ class HtmlRenderer:
     # -- entry points used by the templates -------------------------------------------
     def blocks(self, nodes: Iterable[Node], opening: bool = False) -> Markup:
         """Blocks as HTML; ``opening``: they open a section, and a first paragraph's first words
-        are a ``<span class="lead-in">`` (``lead_in``)."""
+        are a ``<span class="lead-in">`` (``lead_in``), but for a bibliography's entry."""
         out: list[str] = []
         for index, node in enumerate(nodes):
-            if opening and index == 0 and node.type == "paragraph":
+            if opening and index == 0 and node.type == "paragraph" and node.attr("class") != "csl-entry":
                 self.opening(node, out)
             else:
                 self.node(node, out)

@@ -1,7 +1,8 @@
-"""The Markdown dialect: CommonMark plus footnotes, attributes and typography.
+"""The Markdown dialect: CommonMark plus footnotes, citations, attributes and typography.
 
-Footnotes (``[^label]`` with indented multi-paragraph definitions, and inline
-``^[...]``), bracketed spans with attributes (``[Vojd]{lang=ru-Latn}``),
+Pandoc's citations (``[see @key, p. 12]``, ``@key``: ``citesyntax``). Footnotes (``[^label]``
+with indented multi-paragraph definitions, and inline ``^[...]``), bracketed spans with
+attributes (``[Vojd]{lang=ru-Latn}``),
 block attributes, attributes at the end of a heading (``## Methods {#methods}``),
 and tables. Typography is normalised per language: straight
 quotes become curly, ``--``/``---`` become dashes and ``...`` an ellipsis;
@@ -26,6 +27,7 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
+from octavo.source.citesyntax import citations_plugin
 from octavo.source.spacing import french_spaces
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
@@ -192,7 +194,7 @@ def bound_inline(state: StateCore) -> None:
 #: a picture's description, a note call or an inline note), scanning to the end of the paragraph
 #: when there is none: each ``[`` of a paragraph without a ``]`` after it cost a scan of all that
 #: follows (100 kB of ``![`` took 10 s; 0.3 s with the guard).
-LABEL_RULES = ("link", "span", "image", "footnote_ref", "footnote_inline")
+LABEL_RULES = ("link", "span", "image", "footnote_ref", "footnote_inline", "citation")
 
 
 def _last_closer(state: StateInline) -> int:
@@ -231,6 +233,7 @@ def parser(language: str) -> MarkdownIt:
     footnote_plugin(md, inline=True, move_to_end=False)
     attrs_plugin(md, spans=True)
     attrs_block_plugin(md)
+    citations_plugin(md)
     md.core.ruler.before("smartquotes", "octavo_heading_attrs", heading_attrs)
     md.core.ruler.after("smartquotes", "octavo_typography", partial(typography, french=primary == "fr"))
     md.core.ruler.at("text_join", text_join)

@@ -10,7 +10,8 @@ decoding, so neither encoding nor a ``file:`` URL gets round the check.
 
 The same module says which files a book uses — ``book.toml``, the Markdown
 files its ``contents`` lists, the pictures they show, and the styles
-folder's ``templates/``, ``css/``, ``fonts/`` and ``color/`` — for the build
+folder's ``templates/``, ``css/``, ``fonts/`` and ``color/`` (and a bibliography and
+``.csl`` style the book names) — for the build
 cache's key and the deposit bag: nothing else of either folder is read.
 It imports nothing heavy, so that the command line's up-to-date check stays
 cheap.
@@ -180,11 +181,15 @@ def _listed(root: Path) -> list[str]:
     entries = data.get("contents")
     if not isinstance(entries, list):
         return []
-    return [e["file"] for e in entries if isinstance(e, dict) and isinstance(e.get("file"), str)]
+    files = [e["file"] for e in entries if isinstance(e, dict) and isinstance(e.get("file"), str)]
+    csl = data.get("csl")  # a style of the manuscript's own (a shipped one is named without .csl)
+    extra = [data.get("bibliography"), csl if isinstance(csl, str) and csl.endswith(".csl") else None]
+    return files + [name for name in extra if isinstance(name, str) and name]
 
 
 def manuscript_files(root: Path, images: Iterable[str] = ()) -> dict[str, Path]:
-    """Name -> file of what the book uses in its folder: book.toml, the listed Markdown, ``images``."""
+    """Name -> file of what the book uses in its folder: book.toml, the listed Markdown, its
+    bibliography and ``.csl`` style (``bibliography``, ``csl``), ``images``."""
     found: dict[str, Path] = {}
     for name in ["book.toml", *_listed(root), *images]:
         try:

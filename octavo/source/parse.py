@@ -9,6 +9,7 @@ notes, each at its file and line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from markdown_it.utils import EnvType
 from octavo.config.book import Config, ContentEntry, slugify
 from octavo.diagnostics import Diagnostics
 from octavo.model import BLOCK_TYPES, Book, Node, Note, Section
+from octavo.source.citations import attach_calls, book_citer, generated_note, resolve_citations
 from octavo.source.dialect import MAX_INLINE, MAX_NESTING, parser
 from octavo.source.indexing import INDEX_ATTRS, index_marks
 from octavo.source.numbering import captioned
@@ -134,11 +136,13 @@ _Frame = tuple[str, tuple[tuple[str, str], ...], int, list[Node], bool]
 class _Converter:
     """Turns tokens into nodes for one section, resolving note calls."""
 
-    def __init__(self, path: Path, env: EnvType, refs: _Refs, diags: Diagnostics):
+    def __init__(self, path: Path, env: EnvType, refs: _Refs, diags: Diagnostics, note_style: bool = False):
         self.path = path
         self.env = env
         self.refs = refs
         self.diags = diags
+        self.note_style = note_style  # a citation outside a note becomes a note
+        self.cited: dict[str, Node] = {}  # "#cite-N" -> the citation its generated note holds
         self.in_note = False
         self.blocks = 0
         self.skipping = ""  # inside <script> or the like: drop until its end tag
@@ -167,6 +171,7 @@ class _Converter:
                 kind, attrs, start, children, hidden = stack.pop()
                 attrs = tuple(a for a in attrs if a[0] != "_html")
                 parent = stack[-1][3]
+                children = attach_calls(children)
                 if hidden:  # paragraphs of tight lists: keep their content only
                     parent.extend(children)
                 else:
@@ -190,7 +195,7 @@ class _Converter:
                 "the text after it to the paragraph's end was removed with it",
             )
             self.skipping = ""
-        return tuple(root)
+        return tuple(attach_calls(root))
 
     def unknown_attrs(self, token: Token, line: int) -> None:
         """Warn (``attr-unknown``) for each attribute written in ``{...}`` that octavo drops."""
@@ -295,7 +300,28 @@ class _Converter:
             return [Node("image", attrs=tuple(sorted(image.items())), line=line)]
         if kind == "footnote_ref":
             return [self.noteref(token, line)]
+        if kind == "citation":
+            return self.citation(token, line)
         return [Node("text", text=token.content, line=line)] if token.content else []
+
+    def citation(self, token: Token, line: int) -> list[Node]:
+        """A ``citation`` node (rendered later, in reading order); in a note style, outside a
+        note, a call of a note of its own that holds it, after the author's name for ``@key``."""
+        items = json.dumps({"in_text": token.meta["in_text"], "items": token.meta["items"]}, sort_keys=True)
+        node = Node("citation", text=token.content, attrs=(("items", items),), line=line)
+        if not self.note_style or self.in_note:
+            return [node]
+        key = f"#cite-{len(self.cited) + 1}"
+        call = self.refs.call(key, line)
+        full = json.dumps({"in_text": False, "items": token.meta["items"]}, sort_keys=True)
+        self.cited[key] = Node(
+            "citation", text=token.content, attrs=(("items", full), ("whole", "1")), line=line
+        )
+        call = Node(call.type, attrs=(*call.attrs, ("cite", "1")), line=line)
+        if token.meta["in_text"]:
+            name = Node("citation", text=token.content, attrs=(("items", items), ("part", "name")), line=line)
+            return [name, call]
+        return [call]
 
     def noteref(self, token: Token, line: int) -> Node:
         label = token.meta.get("label")
@@ -345,9 +371,15 @@ def _split_definitions(tokens: list[Token]) -> tuple[list[Token], list[_Definiti
 
 
 def parse_section(
-    entry: ContentEntry, path: Path, section_id: str, language: str, diags: Diagnostics
+    entry: ContentEntry,
+    path: Path,
+    section_id: str,
+    language: str,
+    diags: Diagnostics,
+    note_style: bool = False,
 ) -> Section | None:
-    """Parse one Markdown file into a ``Section``; report its problems."""
+    """Parse one Markdown file into a ``Section``; report its problems. ``note_style``: the book's
+    citation style is a note style, so each citation outside a note is a note of its own."""
     text = read_text(path, diags)
     if text is None:
         return None
@@ -392,7 +424,7 @@ def parse_section(
     title_nodes: tuple[Node, ...] = ()
     title, line, anchor = path.stem, 1, ""
     refs = _Refs(section_id)
-    convert = _Converter(path, env, refs, diags)
+    convert = _Converter(path, env, refs, diags, note_style)
     first_content = next((i for i, t in enumerate(body) if t.level == 0), None)
     if not headings or headings[0][1].tag != "h1" or headings[0][0] != first_content:
         diags.error(
@@ -413,6 +445,9 @@ def parse_section(
     convert.in_note = True
     for number, key in enumerate(refs.order, start=1):
         note_id = f"{section_id}-n{number}"
+        if key in convert.cited:
+            notes.append(generated_note(note_id, number, convert.cited[key], path, refs.lines[key]))
+            continue
         if key.startswith("#inline-"):
             inline = env["footnotes"]["list"][int(key.removeprefix("#inline-"))]
             para = Node("paragraph", convert.nodes(inline["tokens"], refs.lines[key]), line=refs.lines[key])
@@ -505,11 +540,20 @@ def section_ids(entries: tuple[ContentEntry, ...]) -> list[str]:
 
 
 def parse_book(config: Config, diags: Diagnostics) -> Book | None:
-    """Parse every file in reading order; None if any file could not be read."""
+    """Parse every file in reading order, citations rendered (``source/citations.py``) and a
+    generated bibliography made; None if any file could not be read or a citation resolved."""
     sections: list[Section] = []
     ok = True
     root = config.root.resolve()
+    processor, note_style = book_citer(config, diags)
     for entry, section_id in zip(config.contents, section_ids(config.contents), strict=True):
+        if entry.file is None and entry.kind == "bibliography":  # made from the citations
+            sections.append(
+                Section(
+                    section_id, entry.kind, entry.title, (), (), (), config.path, entry.line, generated=True
+                )
+            )
+            continue
         if entry.file is None:  # a section octavo writes itself (the index)
             sections.append(generated_section(entry, section_id, config))
             continue
@@ -539,15 +583,18 @@ def parse_book(config: Config, diags: Diagnostics) -> Book | None:
             )
             ok = False
             continue
-        section = parse_section(entry, path, section_id, config.metadata.language, diags)
+        section = parse_section(entry, path, section_id, config.metadata.language, diags, note_style)
         if section is None:
             ok = False
         else:
             sections.append(captioned(section))
     if not ok:
         return None
-    book = resolve(Book(metadata=config.metadata, sections=tuple(sections), root=config.root), diags)
-    return index_marks(book, diags)
+    book = Book(metadata=config.metadata, sections=tuple(sections), root=config.root)
+    cited = resolve_citations(book, processor, note_style, bool(config.bibliography), diags)
+    if cited is None:
+        return None
+    return index_marks(resolve(cited, diags), diags)
 
 
 def generated_section(entry: ContentEntry, section_id: str, config: Config) -> Section:
