@@ -115,6 +115,10 @@ class Section:
     lang: str = ""
     #: The author's ``{#id}`` on the title (``# One {#one}``): a link to it leads to the section.
     anchor: str = ""
+    #: Its running head in print when the title is too long for one (``[[contents]] short_title``
+    #: in book.toml) and the line of book.toml that gives it (0: none).
+    short_title: str = ""
+    short_line: int = 0
 
     @property
     def all_blocks(self) -> tuple[Node, ...]:
@@ -151,6 +155,11 @@ class Metadata:
     identifier: str
     creators: tuple[Creator, ...]
     subtitle: str = ""
+    #: The verso running head in print when ``title`` is too long for one (book.toml's
+    #: ``short_title``); the lines of book.toml ``title`` and ``short_title`` are on (0: unknown).
+    short_title: str = ""
+    title_line: int = 0
+    short_title_line: int = 0
     date: str = ""
     publisher: str = ""
     rights: str = ""

@@ -152,6 +152,12 @@ ENTRIES: tuple[Entry, ...] = (
         "a second `#` heading in a file: each file is one section",
     ),
     Entry("heading-skip", _E, "files-and-headings", "a heading level skipped (`###` under `#`)"),
+    Entry(
+        "head-too-long",
+        _W,
+        "running-heads",
+        "a running head wider than its line in print: cut at a word with an ellipsis",
+    ),
     Entry("heading-empty", _E, "diagnostics", "a `#` title with no text"),
     Entry("section-empty", _E, "diagnostics", "a section with a title and no text"),
     Entry("note-undefined", _E, "notes", "a note call with no note"),

@@ -445,6 +445,8 @@ def parse_section(
         file=path,
         line=line,
         anchor=anchor,
+        short_title=entry.short_title,
+        short_line=entry.short_line,
     )
 
 
@@ -564,4 +566,6 @@ def generated_section(entry: ContentEntry, section_id: str, config: Config) -> S
         notes=(),
         file=config.path,
         line=entry.line,
+        short_title=entry.short_title,
+        short_line=entry.short_line,
     )
