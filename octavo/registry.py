@@ -370,6 +370,27 @@ ENTRIES: tuple[Entry, ...] = (
         "spine text only from the vendor's page count, clear of the folds",
         kind="rule",
     ),
+    Entry(
+        "blank-end",
+        _E,
+        "preflight",
+        "at most 10 blank pages at the end of the interior (Amazon's distribution requirements)",
+        kind="rule",
+    ),
+    Entry(
+        "type-size",
+        _E,
+        "preflight",
+        "no type under 7 pt in the interior: text, notes, note calls, heads",
+        kind="rule",
+    ),
+    Entry(
+        "resolution",
+        _E,
+        "preflight",
+        "every picture ≥ 300 ppi at its printed size (`warn` from 200, `FAIL` below)",
+        kind="rule",
+    ),
     Entry("underfull", _E, "preflight", "no page short of text but where a section ends", kind="rule"),
 )
 

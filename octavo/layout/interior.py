@@ -212,7 +212,9 @@ def furniture_type(options: PrintOptions) -> float:
 def padding(options: PrintOptions, pages: int) -> int:
     """Blank pages to add at the end: one to make an odd count even, always (every vendor of
     ``printspec.VENDORS`` prints on both sides of a leaf: ``PAGE_RANGE``), and with ``pad``
-    (the default) as many as the book needs to reach the vendor's minimum page count."""
+    (the default) as many as the book needs to reach the vendor's minimum page count, and no more:
+    the preflight rule ``blank-end`` (at most 10 blank pages at the end) fails, saying so, only on
+    a book too short for the minimum."""
     target = max(pages, PAGE_RANGE[options.vendor][0]) if options.pad else pages
     return target + target % 2 - pages
 
