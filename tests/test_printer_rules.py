@@ -93,3 +93,14 @@ def test_blank_end_counts_only_the_trailing_blank_pages(tmp_path):
     built = build_book(folder, tmp_path / "dist", formats=("pdf",), preflight="ingram")
     rule = check_blank_end(built.pdf, "ingram", built.result.pages)
     assert rule.ok and int(rule.found) <= 1, rule
+
+
+def test_a_second_call_of_a_note_is_not_set_under_7_pt(tmp_path):
+    """A note called again is recalled by its number (``note-recall``): the face's superior
+    figures at the text's size, as the first call, not a figure at 0.65 em (6.5 pt at 10 pt)."""
+    toml = BOOK_TOML + '\n[[contents]]\nfile = "a.md"\nkind = "chapter"\n\n[print]\nfont_size = 10\n'
+    text = "# A\n\nA note called once[^1] and again.[^1]\n\n> In a quotation, again.[^1]\n\n[^1]: The note.\n"
+    folder = make_manuscript(tmp_path / "ms", {"a.md": text}, toml=toml)
+    built = build_book(folder, tmp_path / "dist", formats=("pdf",), preflight="kdp")
+    rule = _rule(built, "type-size")
+    assert rule.ok, rule
