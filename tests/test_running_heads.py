@@ -105,3 +105,21 @@ def test_short_titles_are_the_heads_without_a_warning(short_built):
     assert "The Book Whose Title Never Ends" in texts, texts
     assert any(t.upper() == "A VERY LONG CHAPTER" for t in texts), texts
     assert not [w for w in [str(w) for w in short_built.result.diagnostics.warnings] if "head-too-long" in w]
+
+
+def test_a_head_of_one_long_word_or_of_glyphs_the_face_lacks_is_cut():
+    """A title with no space to cut at keeps the letters that fit; characters the face lacks are
+    measured as an em each (a fallback face's CJK ideograph), so a long CJK title is cut too."""
+    from octavo.config.printspec import PrintOptions
+    from octavo.render.heads import HeadMeasure, fit, head_room
+    from octavo.source.styles import find_styles
+
+    measure = HeadMeasure(find_styles(), 9.0)
+    room = head_room(PrintOptions(), measure)
+    word = "Donaudampfschifffahrtsgesellschaftskapitän" * 4
+    head = fit(word, room, measure)
+    assert head.endswith("…") and word.startswith(head[:-1]) and measure.width(head) <= room
+    cjk = "長い題名" * 20
+    head = fit(cjk, room, measure)
+    assert head.endswith("…") and measure.width(head) <= room and len(head) > 10
+    assert fit("Short", room, measure) == "Short"

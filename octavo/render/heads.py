@@ -35,8 +35,8 @@ HEAD_SLACK_EMS = 1.0
 #: The widest front-matter folio allowed for (lower-case roman: 38 pages of front matter).
 ROMAN_FOLIO = "xxxviii"
 ELLIPSIS = "\u2026"
-#: A character the face lacks, measured as this many ems (wider than most of its glyphs).
-UNKNOWN_EMS = 0.8
+#: A character the face lacks (set in a fallback face), measured as this many ems: a CJK ideograph's.
+UNKNOWN_EMS = 1.0
 
 
 @dataclass(frozen=True)
