@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -63,21 +64,25 @@ class HeadMeasure:
 
     def __init__(self, styles: Styles, size: float):
         self.size = size
-        self.ems: dict[int, float] = {}
         faces = sorted(styles.faces, key=lambda f: (f.italic, abs(f.weight - 400)))
-        if not faces:
-            return
-        font = TTFont(io.BytesIO(styles.read(faces[0].path)), lazy=True)
-        units, metrics, cmap = font["head"].unitsPerEm, font["hmtx"], font.getBestCmap()
-        small = _small_caps(font)
-        for code, glyph in cmap.items():
-            self.ems[code] = metrics[small.get(glyph, glyph)][0] / units
-        font.close()
+        self.ems: dict[int, float] = _face_ems(styles.read(faces[0].path)) if faces else {}
 
     def width(self, text: str) -> float:
         """The width of ``text`` set as a head, in pt (advances and letter-spacing, no kerning)."""
         ems = sum(self.ems.get(ord(ch), UNKNOWN_EMS) + HEAD_LETTER_SPACING for ch in text)
         return ems * self.size
+
+
+@lru_cache(maxsize=4)
+def _face_ems(data: bytes) -> dict[int, float]:
+    """Code point -> advance in ems of the font file ``data``, a lower-case letter's small capital
+    (read once per face: the print HTML is rendered at every layout)."""
+    font = TTFont(io.BytesIO(data), lazy=True)
+    units, metrics, cmap = font["head"].unitsPerEm, font["hmtx"], font.getBestCmap()
+    small = _small_caps(font)
+    ems = {code: metrics[small.get(glyph, glyph)][0] / units for code, glyph in cmap.items()}
+    font.close()
+    return ems
 
 
 def _small_caps(font: TTFont) -> dict[str, str]:
