@@ -119,6 +119,10 @@ class Section:
     #: Made by octavo, not read from a file (a bibliography of the works cited); ``file`` and
     #: ``line`` are then its ``[[contents]]`` entry's in book.toml.
     generated: bool = False
+    #: Its running head in print when the title is too long for one (``[[contents]] short_title``
+    #: in book.toml) and the line of book.toml that gives it (0: none).
+    short_title: str = ""
+    short_line: int = 0
 
     @property
     def all_blocks(self) -> tuple[Node, ...]:
@@ -155,6 +159,11 @@ class Metadata:
     identifier: str
     creators: tuple[Creator, ...]
     subtitle: str = ""
+    #: The verso running head in print when ``title`` is too long for one (book.toml's
+    #: ``short_title``); the lines of book.toml ``title`` and ``short_title`` are on (0: unknown).
+    short_title: str = ""
+    title_line: int = 0
+    short_title_line: int = 0
     date: str = ""
     publisher: str = ""
     rights: str = ""

@@ -177,3 +177,17 @@ def test_cover_fonts_embedded_and_reproducible(book, tmp_path, monkeypatch):
             target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             assert "/FontFile2" in target.FontDescriptor or "/FontFile3" in target.FontDescriptor
             assert "Garamond" in str(font.BaseFont)
+
+
+def test_spine_text_under_the_vendor_s_minimum_fails(book, tmp_path, monkeypatch):
+    """A cover with spine text on a book of fewer pages than the vendor prints spine text on fails
+    the spine-text rule (here a 120-page cover, with the minimum raised to 130 pages)."""
+    from octavo.config import printspec
+    from octavo.inspect.preflight import check_spine
+
+    options = PrintOptions(paper="cream")
+    cover = render(book, tmp_path, options, 120)
+    assert check_spine(cover, options, 120).ok
+    monkeypatch.setitem(printspec.SPINE_TEXT_MIN_PAGES, "kdp", 130)
+    result = check_spine(cover, options, 120)
+    assert not result.ok and result.found == "spine text on a book of 120 pages", result

@@ -22,10 +22,16 @@ from octavo.config.printspec import BLEED, min_outer
 PT = 72.0
 VENDORS = ("kdp", "ingram", "lulu")
 BOOKS = {"seed": MANUSCRIPT, "sampler": SAMPLER}
-#: The rules a book still fails out of the box, and why; kept true both ways (a rule that comes to
-#: pass must be taken off). None since figures float (the sampler's chart, too tall for the foot
-#: of page 9, went to the top of page 10 and left page 9 86-89 % full: layout/figures.py).
-KNOWN: dict[str, set[str]] = {}
+#: The rules a book still fails out of the box for a vendor, and why; kept true both ways (a rule
+#: that comes to pass must be taken off). The sampler's chart is 600 px wide set across the 4.2 in
+#: measure: 143 ppi, under the printers' 200 (``resolution``). Its 13 pages of text are padded to
+#: KDP's 24 pages: 11 blank pages at the end, more than Amazon's 10 (``blank-end``; for Lulu, whose
+#: 32 pages leave 19, and the seed's 16, a warning: Lulu sets no such limit).
+KNOWN: dict[tuple[str, str], set[str]] = {
+    ("sampler", "kdp"): {"resolution", "blank-end"},
+    ("sampler", "ingram"): {"resolution"},
+    ("sampler", "lulu"): {"resolution"},
+}
 
 
 def with_print(source: Path, target: Path, **keys: object) -> Path:
@@ -58,13 +64,13 @@ def vendor_build(request, tmp_path_factory) -> Built:
 
 def test_preflight_passes_out_of_the_box(vendor_build, request):
     """Every rule passes (``KNOWN`` aside), the spine-text and margins rules among them."""
-    book = request.node.callspec.params["vendor_build"][0]
+    book, vendor, _ = request.node.callspec.params["vendor_build"]
     result = vendor_build.result
     assert not result.diagnostics.errors, result.diagnostics
     rules = {rule.rule for rule in result.preflight}
     assert {"page-count", "margins", "cover-size", "spine-text", "underfull"} <= rules
     failed = {rule.rule: str(rule) for rule in result.preflight if not rule.ok}
-    assert set(failed) == KNOWN.get(book, set()), failed
+    assert set(failed) == KNOWN.get((book, vendor), set()), failed
     assert result.pages % 2 == 0
 
 

@@ -503,7 +503,7 @@ def _preflight(run: Run) -> None:
     result.vendor = run.plan.vendor
     holes = [str(f) for f in underfull(run.book, result.layout.document)]
     result.preflight = run_preflight(
-        _staged(run, "pdf"), _staged(run, "cover"), run.config.print, result.vendor, holes
+        _staged(run, "pdf"), _staged(run, "cover"), run.config.print, result.vendor, holes, run.book
     )
 
 

@@ -31,6 +31,7 @@ from octavo.config.printspec import (
 )
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Section
+from octavo.render.heads import running_heads
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles, fallback_families, glyph_name
 from octavo.source.tables import column_figures, number_columns
@@ -380,3 +381,21 @@ def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOpt
     check_languages(book, diags)
     check_glyphs(book, styles, diags)
     check_tables(book, options or PrintOptions(), diags)
+    check_running_heads(book, styles, options or PrintOptions(), diags)
+
+
+def check_running_heads(book: Book, styles: Styles, options: PrintOptions, diags: Diagnostics) -> None:
+    """A running head too wide for one line of the print edition is cut at a word with an
+    ellipsis (``render/heads.py``): a warning (``head-too-long``) at the line of its text, the
+    section's ``#`` title (or book.toml's ``title``), or the ``short_title`` still too long."""
+    if not styles.faces:
+        return  # no face to measure with: styles-no-font is reported
+    for cut in running_heads(book, styles, options).shortened:
+        diags.warning(
+            cut.file,
+            cut.line,
+            "head-too-long",
+            f"the running head {cut.text[:60] + ('…' if len(cut.text) > 60 else '')!r} does not fit on one "
+            f"line of the print edition: it is printed as {cut.head!r}; give a shorter short_title in "
+            "book.toml (top level for the book, in its [[contents]] entry for a section)",
+        )

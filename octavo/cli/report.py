@@ -373,7 +373,9 @@ class Reporter:
             for rule in result.preflight:
                 print(f"  {rule}")
             flunked = [r for r in result.preflight if not r.ok]
-            print(f"preflight: {len(result.preflight) - len(flunked)} passed, {len(flunked)} failed")
+            warned = sum(r.ok and r.warn for r in result.preflight)
+            also = f" ({warned} with a warning)" if warned else ""
+            print(f"preflight: {len(result.preflight) - len(flunked)} passed{also}, {len(flunked)} failed")
 
     def failed(
         self, options: BuildOptions, diagnostics: list[Diagnostic], warnings: list[Diagnostic] | None = None

@@ -32,6 +32,7 @@ from octavo.textio import read_text
 TOP_KEYS: dict[str, tuple[type, bool]] = {
     "title": (str, True),
     "subtitle": (str, False),
+    "short_title": (str, False),
     "language": (str, True),
     "identifier": (str, True),
     "date": (str, False),
@@ -89,6 +90,7 @@ CONTENT_KEYS: dict[str, tuple[type, bool]] = {
     "file": (str, False),  # needed, but for the kinds octavo writes itself (GENERATED_KINDS, a bibliography)
     "kind": (str, True),
     "title": (str, False),  # a generated section's title (a file's is its '#' heading)
+    "short_title": (str, False),
 }
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SLUG_RE = re.compile(r"[a-z0-9]++(-[a-z0-9]++)*+")
@@ -136,6 +138,10 @@ class ContentEntry:
     kind: str
     line: int
     title: str = ""  # a generated bibliography's, when book.toml gives one
+    #: The section's running head in print when its title is too long for one (``short_title``),
+    #: and the line of book.toml it is on (0: none given).
+    short_title: str = ""
+    short_line: int = 0
 
 
 #: The kinds of section octavo makes itself when ``[[contents]]`` names no ``file`` (a
@@ -165,6 +171,12 @@ class Config:
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 0)
+
+
+def _short(entry: dict[str, Any], index: int, keys: KeyLines) -> tuple[str, int]:
+    """A ``[[contents]]`` entry's ``short_title`` (spaces collapsed) and its line; ("", 0) if none."""
+    short = " ".join(entry.get("short_title", "").split())
+    return (short, keys.of("short_title", "contents", index)) if short else ("", 0)
 
 
 class KeyLines:
@@ -576,7 +588,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                 )
             else:
                 kinds_seen[entry["kind"]] = line
-                contents.append(ContentEntry(None, entry["kind"], line))
+                contents.append(ContentEntry(None, entry["kind"], line, "", *_short(entry, i, keys)))
             continue
         if "file" not in entry and entry["kind"] in MADE_WITHOUT_FILE:
             if entry["kind"] in kinds_seen:
@@ -588,7 +600,8 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                 )
             else:
                 kinds_seen[entry["kind"]] = line
-                contents.append(ContentEntry(None, entry["kind"], line, entry.get("title", "").strip()))
+                title = entry.get("title", "").strip()
+                contents.append(ContentEntry(None, entry["kind"], line, title, *_short(entry, i, keys)))
             continue
         if "file" not in entry:
             diags.error(
@@ -616,7 +629,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
             )
             continue
         seen[entry["file"]] = line
-        contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line))
+        contents.append(ContentEntry(Path(entry["file"]), entry["kind"], line, "", *_short(entry, i, keys)))
 
     print_options = _print_options(data, keys, path, diags)
     epub_table = data.get("epub", {})
@@ -647,6 +660,9 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     metadata = Metadata(
         title=data["title"].strip(),
         subtitle=data.get("subtitle", "").strip(),
+        short_title=" ".join(data.get("short_title", "").split()),
+        title_line=keys.of("title"),
+        short_title_line=keys.of("short_title") if data.get("short_title", "").strip() else 0,
         language=data["language"].strip(),
         identifier=normal_identifier(data["identifier"].strip()),
         creators=tuple(creators),

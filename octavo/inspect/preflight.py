@@ -7,12 +7,16 @@ positions with pypdfium2) and, for underfull pages, from the build's layout.
 
 from __future__ import annotations
 
+import ctypes
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, UnidentifiedImageError
 
 from octavo.config.printspec import (
     BLEED,
@@ -25,6 +29,8 @@ from octavo.config.printspec import (
 )
 from octavo.inspect.pdfx import pdfx_problems
 from octavo.layout.cover import geometry, spine_ink
+from octavo.model import Book
+from octavo.source import gate
 
 PT = 72.0
 TOLERANCE_PT = 0.5
@@ -32,15 +38,18 @@ TOLERANCE_PT = 0.5
 
 @dataclass(frozen=True)
 class RuleResult:
+    """One rule's verdict: ``ok`` False fails the preflight; ``warn`` (with ``ok``) passes it but
+    is printed ``warn``, for what a printer accepts and a reader may notice."""
+
     rule: str
     expected: str
     found: str
     ok: bool
+    warn: bool = False
 
     def __str__(self) -> str:
-        return (
-            f"{'pass' if self.ok else 'FAIL'}  {self.rule:<15} expected {self.expected}; found {self.found}"
-        )
+        verdict = "FAIL" if not self.ok else "warn" if self.warn else "pass"
+        return f"{verdict}  {self.rule:<15} expected {self.expected}; found {self.found}"
 
 
 def _inches(points: float) -> str:
@@ -198,10 +207,180 @@ def check_spine(path: Path, options: PrintOptions, pages: int) -> RuleResult:
     return RuleResult("spine-text", expected, found, min(back, front) >= clearance - TOLERANCE_PT / PT)
 
 
+#: Effective resolution of a picture at its printed size, in pixels per inch: from ``GOOD_PPI``
+#: a pass, from ``LEAST_PPI`` a warning, below it a failure. KDP ("Paperback Manuscript
+#: Formatting Guide", images: "at least 300 DPI"), IngramSpark ("File Requirements for Print
+#: Books": images at 300 ppi) and Lulu ("Book Creation Guide", Photo and Graphic Resolution:
+#: 300 ppi) ask for 300; below 200 the pixels show on the printed page.
+GOOD_PPI = 300.0
+LEAST_PPI = 200.0
+
+
+def picture_sources(book: Book) -> dict[tuple[int, int], list[str]]:
+    """(width, height) in pixels -> ``file:line (picture)`` of every picture of that size in the
+    book, in reading order: how a picture of the PDF is traced to the Markdown that shows it
+    (its pixels are the file's: ``writers/pdfpost`` never resamples)."""
+    sizes: dict[str, tuple[int, int] | None] = {}
+    found: dict[tuple[int, int], list[str]] = {}
+    for where, node in gate.book_nodes(book):
+        if node.type != "image":
+            continue
+        src = node.attr("src")
+        if src not in sizes:
+            try:
+                with Image.open(gate.reference(book.root, src)) as image:
+                    sizes[src] = image.size
+            except (gate.Refused, OSError, UnidentifiedImageError, ValueError):
+                sizes[src] = None
+        size = sizes[src]
+        if size is not None:
+            try:
+                shown = where.relative_to(book.root)
+            except ValueError:
+                shown = where
+            found.setdefault(size, []).append(f"{shown}:{node.line} ({src})")
+    return found
+
+
+def placed_pictures(path: Path) -> Iterator[tuple[int, tuple[int, int], float]]:
+    """(page number, (width, height) in pixels, effective ppi) of every picture drawn in the PDF:
+    its pixels over its placed size (the image object's matrix, pt), the lower of the two axes."""
+    document = pdfium.PdfDocument(str(path))
+    for index in range(len(document)):
+        page = document[index]
+        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+            assert isinstance(obj, pdfium.PdfImage)
+            width, height = obj.get_px_size()
+            m = obj.get_matrix()
+            placed_w, placed_h = math.hypot(m.a, m.b) / PT, math.hypot(m.c, m.d) / PT
+            if not (width and height and placed_w > 0 and placed_h > 0):
+                continue
+            yield index + 1, (width, height), min(width / placed_w, height / placed_h)
+
+
+def check_resolution(path: Path, sources: dict[tuple[int, int], list[str]]) -> RuleResult:
+    """Every picture of the interior at ``GOOD_PPI`` or more at its printed size (a warning from
+    ``LEAST_PPI``, a failure below it), each named by the Markdown line that shows it when its
+    pixel size traces it (``picture_sources``), else by its page."""
+    expected = f"pictures ≥ {GOOD_PPI:.0f} ppi as printed (< {LEAST_PPI:.0f} fails)"
+    low: list[tuple[float, str]] = []
+    count = 0
+    for page, size, ppi in placed_pictures(path):
+        count += 1
+        if ppi < GOOD_PPI:
+            named = sources.get(size)
+            where = ", ".join(named) if named else f"a {size[0]}×{size[1]} px picture"
+            low.append((ppi, f"{where} on page {page}: {ppi:.0f} ppi"))
+    if not low:
+        return RuleResult("resolution", expected, f"{count} picture{'s' * (count != 1)}, all sharp", True)
+    low.sort()
+    more = f" (+{len(low) - 3} more)" if len(low) > 3 else ""
+    found = "; ".join(text for _, text in low[:3]) + more
+    return RuleResult("resolution", expected, found, low[0][0] >= LEAST_PPI, warn=True)
+
+
+#: The least type size a printer accepts, in points: KDP's "Paperback Manuscript Formatting
+#: Guide" ("Font size: 7 pt minimum"); IngramSpark and Lulu print the same file. Every glyph of the
+#: interior counts: text, notes, note calls (the face's superior figures at the text's size:
+#: print.css), running heads, folios, captions.
+MIN_TYPE_PT = 7.0
+
+
+def type_sizes(path: Path) -> Iterator[tuple[int, float, str]]:
+    """(page number, size in pt, the word) of every run of glyphs of one size in the PDF: the
+    font size times the vertical scale of the character's matrix (WeasyPrint draws in CSS px)."""
+    document = pdfium.PdfDocument(str(path))
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        run: list[str] = []
+        size = 0.0
+        for char in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage, char)
+            if code in (0, 2, 9, 10, 13, 32, 0xFFFE):
+                if run and run[-1] != " ":
+                    run.append(" ")
+                continue
+            matrix = pdfium_c.FS_MATRIX()
+            pdfium_c.FPDFText_GetMatrix(textpage, char, ctypes.byref(matrix))
+            scale = math.hypot(matrix.c, matrix.d) or 1.0
+            points = round(pdfium_c.FPDFText_GetFontSize(textpage, char) * scale, 2)
+            if points != size and run:
+                yield index + 1, size, "".join(run).strip()
+                run = []
+            size = points
+            run.append(chr(code))
+        if run:
+            yield index + 1, size, "".join(run).strip()
+
+
+def check_type_size(path: Path) -> RuleResult:
+    """No glyph of the interior under ``MIN_TYPE_PT``: the smallest named with its page."""
+    expected = f"type ≥ {MIN_TYPE_PT:g} pt (text, notes, calls, heads)"
+    smallest: tuple[float, int, str] | None = None
+    for page, size, text in type_sizes(path):
+        if size > 0 and (smallest is None or size < smallest[0]):
+            smallest = (size, page, text)
+    if smallest is None:
+        return RuleResult("type-size", expected, "no text", True)
+    size, page, text = smallest
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    found = f"{size:g} pt at the least (page {page}: {shown!r})"
+    return RuleResult("type-size", expected, found, size >= MIN_TYPE_PT - 0.01)
+
+
+#: Most blank pages an interior may end on: Amazon's "Mandatory Print Book Distribution
+#: Requirements" ("no more than ... 10 consecutive blank pages at the end of an interior file",
+#: quoted at https://connect.lulu.com/en/discussion/337429/blank-pages). A KDP book fails past it;
+#: IngramSpark and Lulu publish no such limit, but a book they distribute to Amazon meets Amazon's
+#: review: a warning there.
+MAX_BLANK_END = 10
+#: The vendors whose own rules set ``MAX_BLANK_END``.
+BLANK_END_VENDORS = frozenset({"kdp"})
+
+
+def blank_end(path: Path) -> int:
+    """How many pages at the end of the PDF at ``path`` are blank: nothing drawn on them (no text,
+    picture or path object, as pypdfium2 lists a page's objects)."""
+    document = pdfium.PdfDocument(str(path))
+    count = 0
+    for index in range(len(document) - 1, -1, -1):
+        if next(iter(document[index].get_objects()), None) is not None:
+            break
+        count += 1
+    return count
+
+
+def check_blank_end(path: Path, vendor: str, pages: int) -> RuleResult:
+    """At most ``MAX_BLANK_END`` blank pages at the end of the interior (a failure for KDP, a
+    warning for the others). ``pad`` fills a short book up to the vendor's minimum page count
+    (``PAGE_RANGE``), which can take more: the message then says that the minimum forces them
+    (the book needs more text, not fewer blank pages)."""
+    blanks = blank_end(path)
+    expected = f"≤ {MAX_BLANK_END} blank pages at the end"
+    if blanks <= MAX_BLANK_END:
+        return RuleResult("blank-end", expected, str(blanks), True)
+    text_pages, least = pages - blanks, PAGE_RANGE[vendor][0]
+    found = f"{blanks} (text ends on page {text_pages} of {pages})"
+    if pages <= least + 1 and text_pages < least:
+        found += (
+            f": {vendor}'s minimum of {least} pages forces them; the text needs at least "
+            f"{least - MAX_BLANK_END} pages for the padding to stay within {MAX_BLANK_END}"
+        )
+    if vendor not in BLANK_END_VENDORS:
+        found += f"; Amazon's limit, which {vendor} does not set, applies to a book it sells through Amazon"
+        return RuleResult("blank-end", expected, found, True, warn=True)
+    return RuleResult("blank-end", expected, found, False)
+
+
 def run_preflight(
-    interior: Path, cover: Path, options: PrintOptions, vendor: str, underfull: list[str] | None = None
+    interior: Path,
+    cover: Path,
+    options: PrintOptions,
+    vendor: str,
+    underfull: list[str] | None = None,
+    book: Book | None = None,
 ) -> list[RuleResult]:
-    """Every rule for ``vendor`` on the interior and cover PDFs."""
+    """Every rule for ``vendor`` on the interior and cover PDFs; ``book`` names the pictures."""
     with pikepdf.open(interior) as pdf:
         pages = len(pdf.pages)
         results = [
@@ -211,6 +390,9 @@ def run_preflight(
             check_page_count(pages, vendor),
             check_margins(interior, pdf, options, vendor),
             check_boxes(pdf),
+            check_blank_end(interior, vendor, pages),
+            check_type_size(interior),
+            check_resolution(interior, picture_sources(book) if book is not None else {}),
         ]
         if vendor == "ingram":
             results.append(check_pdfx(interior, pdf))

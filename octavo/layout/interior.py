@@ -30,7 +30,6 @@ from octavo.config.printspec import (
     BLEED,
     FURNITURE_GAP_PT,
     FURNITURE_LINE_PT,
-    FURNITURE_TYPE_PT,
     PAGE_RANGE,
     TABLE_TYPE,
     PrintOptions,
@@ -43,6 +42,7 @@ from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
 from octavo.render import pagerefs as render_pagerefs
 from octavo.render.figures import FigureFit, FigurePlan
+from octavo.render.heads import head_size, running_heads
 from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
 from octavo.render.tables import TableFit
@@ -167,6 +167,7 @@ def print_html(
     values = template_values(book, renderer)
     return env.get_template("print/book.html").render(
         **values,
+        heads=running_heads(book, styles, options),
         href=lambda section: f"#{section.id}",
         typeface=styles.colophon_typeface(values["t"]),
         first_body=body[0].id if body else "",
@@ -205,13 +206,15 @@ def furniture_type(options: PrintOptions) -> float:
     """The running heads' and folios' size in pt: ``FURNITURE_TYPE_PT`` (9 pt), or 9/11 of the
     text's size for text smaller than 11 pt, so that they stay smaller than the text (as the notes
     do: print.css) and a reader, or the fidelity referee, tells them from it."""
-    return round(min(FURNITURE_TYPE_PT, options.font_size * FURNITURE_TYPE_PT / 11.0), 3)
+    return head_size(options)
 
 
 def padding(options: PrintOptions, pages: int) -> int:
     """Blank pages to add at the end: one to make an odd count even, always (every vendor of
     ``printspec.VENDORS`` prints on both sides of a leaf: ``PAGE_RANGE``), and with ``pad``
-    (the default) as many as the book needs to reach the vendor's minimum page count."""
+    (the default) as many as the book needs to reach the vendor's minimum page count, and no more:
+    the preflight rule ``blank-end`` (at most 10 blank pages at the end) fails, saying so, only on
+    a book too short for the minimum."""
     target = max(pages, PAGE_RANGE[options.vendor][0]) if options.pad else pages
     return target + target % 2 - pages
 

@@ -480,6 +480,8 @@ def parse_section(
         file=path,
         line=line,
         anchor=anchor,
+        short_title=entry.short_title,
+        short_line=entry.short_line,
     )
 
 
@@ -611,4 +613,6 @@ def generated_section(entry: ContentEntry, section_id: str, config: Config) -> S
         notes=(),
         file=config.path,
         line=entry.line,
+        short_title=entry.short_title,
+        short_line=entry.short_line,
     )
