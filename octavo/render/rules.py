@@ -251,6 +251,10 @@ class EpubRenderer(HtmlRenderer):
     def node(self, node: Node, out: list[str]) -> None:
         if node.type == "text" and self._pending:
             out.append(self._marked_text(node.text))
+        elif node.type == "image" and self._pending:  # a page that begins with this picture
+            while self._pending and self._pending[0][0] <= self._count:
+                out.append(self.pagebreak(self._pending.pop(0)[1]))
+            super().node(node, out)
         elif node.type == "code" and self._pending:
             self._count += sum(1 for ch in node.text if not ch.isspace())
             super().node(node, out)
@@ -274,6 +278,12 @@ class EpubRenderer(HtmlRenderer):
             self._count += 1
         pieces.append(str(escape(text[start:])))
         return "".join(pieces)
+
+    def figure(self, paragraph: Node, image: Node, out: list[str]) -> None:
+        """A figure, after the markers of the print pages that begin with it (a figure the layout
+        floated to a page's top): before the picture, as the page shows it first."""
+        out.extend(self.pagebreak(label) for _, label in self.page_marks.get(paragraph.attr("block"), []))
+        super().figure(paragraph, image, out)
 
     def target_href(self, section_id: str, fragment: str) -> str:
         """One XHTML document per section, side by side in the package's text folder."""
