@@ -290,6 +290,9 @@ class EpubRenderer(HtmlRenderer):
         return f"{section_id}.xhtml" + (f"#{fragment}" if fragment else "")
 
     def noteref(self, node: Node) -> str:
+        """The note call: a ``noteref`` link inside ``<sup>``, as Amazon's Kindle Publishing
+        Guidelines show footnote calls, so a reading system that ignores the stylesheet still
+        sets the number as a superior."""
         attrs = attr_string(
             [
                 ("class", "noteref"),
@@ -299,7 +302,7 @@ class EpubRenderer(HtmlRenderer):
                 ("href", f"#{node.attr('note')}"),
             ]
         )
-        return f"<a{attrs}>{escape(node.attr('number'))}</a>"
+        return f'<sup class="note-call"><a{attrs}>{escape(node.attr("number"))}</a></sup>'
 
     def notes(self, section: Section) -> Markup:
         out: list[str] = []
