@@ -199,6 +199,11 @@ class PrintRenderer(HtmlRenderer):
         out.append("</span>")
 
 
+#: Characters that are not counted for page markers: no glyph, none in the print's line text
+#: (``layout/pagemap.INVISIBLE``, not imported: the EPUB needs no WeasyPrint).
+INVISIBLE = "\u200b\u2060"
+
+
 class EpubRenderer(HtmlRenderer):
     """Rules for EPUB 3 XHTML documents, with the print edition's page markers.
 
@@ -266,7 +271,7 @@ class EpubRenderer(HtmlRenderer):
         pieces: list[str] = []
         start = 0
         for position, ch in enumerate(text):
-            if ch.isspace() or ch == "\u2010":
+            if ch.isspace() or ch == "\u2010" or ch in INVISIBLE:  # as pagemap.count_chars
                 continue
             while self._pending and self._pending[0][0] <= self._count:
                 cut = position
