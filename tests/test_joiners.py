@@ -98,3 +98,14 @@ def test_the_referee_and_epubcheck_pass(built):
     with zipfile.ZipFile(built.epub) as z:
         text = z.read("EPUB/text/one.xhtml").decode()
     assert f"1931–{WJ}1934" in text and f"J.{NBSP}R.{NBSP}R.{NBSP}Tolkien" in text and f"p.{NBSP}42" in text
+
+
+def test_the_referees_words_read_the_joiner_as_nothing_and_the_no_break_space_as_a_space():
+    """pdfium extracts no word joiner (it has no glyph) and the EPUB's text holds it: the words
+    the referees and the page-list tests compare must be the same (``words`` strips the joiner
+    from a word's edge, where the rule puts it, and NFKC makes the no-break space a space)."""
+    from octavo.inspect.pagetext import words
+
+    assert words(join("In 1931–1934 J. R. R. Tolkien, p. 42.", True)) == words(
+        "In 1931–1934 J. R. R. Tolkien, p. 42."
+    )

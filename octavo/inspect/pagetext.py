@@ -41,9 +41,8 @@ TOLERANCE = 6.0  # pt a body glyph may stand outside the text area (overhangs, h
 OVERLAP = 1.0  # pt text may overlap a picture both ways (a descender's tip)
 
 
-#: Hyphens added at line ends, the non-breaking hyphen, apostrophes and the word joiner (no glyph,
-#: not in a PDF's text: ``source/joiners``): dropped inside words.
-DROPPED = HYPHENS + "\u2011'\u2019\u2018\u2060"
+#: Hyphens added at line ends, the non-breaking hyphen and apostrophes: dropped inside words.
+DROPPED = HYPHENS + "\u2011'\u2019\u2018"
 
 
 def words(text: str) -> list[str]:

@@ -15,9 +15,9 @@ ones that keep a reading unit on one line:
   an abbreviated unit).
 
 Applied to markdown-it's inline tokens after the dashes are made (``dialect``), so the Book, and
-both the EPUB and the print, hold them. Code spans and autolinks are left as written; what the
-print's fidelity referee reads (``inspect/pagetext.words``) takes U+2060 for nothing and U+00A0
-for a space.
+both the EPUB and the print, hold them. Code spans and autolinks are left as written; the
+print's fidelity referee (``inspect/pagetext.words``) reads U+2060 at a word's edge as nothing
+and U+00A0 as a space.
 """
 
 from __future__ import annotations
