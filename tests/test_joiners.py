@@ -109,3 +109,25 @@ def test_the_referees_words_read_the_joiner_as_nothing_and_the_no_break_space_as
     assert words(join("In 1931–1934 J. R. R. Tolkien, p. 42.", True)) == words(
         "In 1931–1934 J. R. R. Tolkien, p. 42."
     )
+
+
+def test_the_page_markers_count_no_joiner(built):
+    """The EPUB's page markers stand at each page's first words, joiners in the paragraphs before
+    them (the print's line text has none: they are not counted)."""
+    from test_pagelist import epub_documents, first_pdf_words, page_list, words_after
+
+    from octavo.layout.pagemap import page_labels
+
+    docs = epub_documents(built)
+    labels = page_labels(built.result.book, built.result.layout.document)
+    pdf = pdfium.PdfDocument(str(built.pdf))
+    checked = 0
+    for label, href in page_list(docs):
+        doc, fragment = href.split("#")
+        if doc != "one.xhtml" or label == "1":
+            continue
+        expected = first_pdf_words(pdf[labels.index(label)], built.result.layout.margins)
+        got = words_after(docs[doc], docs[doc].find(f".//*[@id='{fragment}']"))
+        assert got[:3] == expected[:3], (label, expected, got)
+        checked += 1
+    assert checked >= 3
