@@ -20,7 +20,8 @@ from octavo.config import book as config
 from octavo.diagnostics import Diagnostics
 
 #: A setting turned off in the scaffold: "# key = value".
-COMMENTED_KEY = re.compile(r"^#\s?([A-Za-z0-9_]+\s*=.*)$")
+#: A setting or a table header that is off: "# key = value", "# [[contents]]".
+COMMENTED_KEY = re.compile(r"^#\s?([A-Za-z0-9_]+\s*=.*|\[\[?\s*[A-Za-z0-9_]+\s*\]\]?\s*)$")
 KEY = re.compile(r"^#?\s?([A-Za-z0-9_]+)\s*=")
 HEADER = re.compile(r"^\[\[?\s*([A-Za-z0-9_]+)\s*\]\]?\s*$")
 
@@ -152,7 +153,7 @@ def test_every_config_key_is_in_the_scaffold_with_a_comment(tmp_path, capsys):
     commented: set[tuple[str, str]] = set()
     table = ""
     for previous, line in zip(["", *lines], lines, strict=False):
-        if header := HEADER.match(line):
+        if header := HEADER.match(COMMENTED_KEY.sub(r"\1", line)):
             table = header.group(1)
         elif (key := KEY.match(line)) and (table, key.group(1)) not in commented:
             assert previous.startswith("#") and not KEY.match(previous) and previous.strip("# "), (

@@ -110,8 +110,8 @@ def test_short_titles_are_the_heads_without_a_warning(short_built):
 def test_a_head_of_one_long_word_or_of_glyphs_the_face_lacks_is_cut():
     """A title with no space to cut at keeps the letters that fit; characters the face lacks are
     measured as an em each (a fallback face's CJK ideograph), so a long CJK title is cut too."""
+    from octavo.check.heads import HeadMeasure, fit, head_room
     from octavo.config.printspec import PrintOptions
-    from octavo.render.heads import HeadMeasure, fit, head_room
     from octavo.source.styles import find_styles
 
     measure = HeadMeasure(find_styles(), 9.0)

@@ -255,7 +255,7 @@ def test_the_english_summary_is_as_before():
     assert summary(FACTS) == (
         "This EPUB has 21 sections of text in reading order, with a table of contents and 5 headings "
         "for navigation. Its 22 footnotes are linked both ways between call and note. Page-break "
-        "markers and a page list give the 2 pages of the print edition. It has no pictures in its "
+        "markers and a page list give 2 pages of the print edition. It has no pictures in its "
         "text. It has no audio, video or scripts."
     )
 

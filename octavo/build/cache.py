@@ -35,6 +35,12 @@ from typing import Any
 from octavo import __version__
 from octavo.source import gate
 
+#: What the keys also name beside octavo's version: made one more whenever what a build or a
+#: layout keeps changes meaning within a version (the EPUB's page map listing only pages with
+#: text, the folios of page references), so that an output folder's older record is not taken
+#: for a current one.
+FORMAT = 3
+
 CACHE_NAME = ".octavo-cache.json"
 
 
@@ -94,7 +100,7 @@ def build_key(
     known: dict[str, str] | None = None,
 ) -> str:
     """The key of a build: octavo, the formats, and the files the book uses (``images``: its pictures)."""
-    head = f"octavo {__version__}|{sorted(formats)}|{strict}|{sorted(set(images))}|"
+    head = f"octavo {__version__}/{FORMAT}|{sorted(formats)}|{strict}|{sorted(set(images))}|"
     return _tree_key(head, manuscript, styles, images=images, known=known)
 
 
@@ -171,7 +177,7 @@ EPUB_ONLY_STYLES = ("css/epub.css", "templates/epub/")
 
 def layout_key(manuscript: Path, styles: Path, images: Iterable[str] = ()) -> str:
     """A key over everything the print layout and the PDFs made from it depend on."""
-    head = f"octavo {__version__}|layout|{sorted(set(images))}|"
+    head = f"octavo {__version__}/{FORMAT}|layout|{sorted(set(images))}|"
     return _tree_key(head, manuscript, styles, EPUB_ONLY_STYLES, images)
 
 

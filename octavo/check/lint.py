@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from octavo.check.heads import running_heads
 from octavo.config.book import language_problem
 from octavo.config.printspec import (
     COLUMN_GAP_EMS,
@@ -31,7 +32,6 @@ from octavo.config.printspec import (
 )
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, Node, Section
-from octavo.render.heads import running_heads
 from octavo.source import gate, pictures
 from octavo.source.styles import Styles, fallback_families, glyph_name
 from octavo.source.tables import column_figures, number_columns
@@ -386,7 +386,7 @@ def run_checks(book: Book, styles: Styles, diags: Diagnostics, options: PrintOpt
 
 def check_running_heads(book: Book, styles: Styles, options: PrintOptions, diags: Diagnostics) -> None:
     """A running head too wide for one line of the print edition is cut at a word with an
-    ellipsis (``render/heads.py``): a warning (``head-too-long``) at the line of its text, the
+    ellipsis (``check/heads.py``): a warning (``head-too-long``) at the line of its text, the
     section's ``#`` title (or book.toml's ``title``), or the ``short_title`` still too long."""
     if not styles.faces:
         return  # no face to measure with: styles-no-font is reported

@@ -588,7 +588,8 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                 )
             else:
                 kinds_seen[entry["kind"]] = line
-                contents.append(ContentEntry(None, entry["kind"], line, "", *_short(entry, i, keys)))
+                title = entry.get("title", "").strip()  # else the book language's word ("Index")
+                contents.append(ContentEntry(None, entry["kind"], line, title, *_short(entry, i, keys)))
             continue
         if "file" not in entry and entry["kind"] in MADE_WITHOUT_FILE:
             if entry["kind"] in kinds_seen:

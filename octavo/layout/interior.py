@@ -26,6 +26,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox, TextBox
 
 from octavo import __version__
+from octavo.check.heads import head_size, running_heads
 from octavo.config.printspec import (
     BLEED,
     FURNITURE_GAP_PT,
@@ -42,7 +43,6 @@ from octavo.layout.pagemap import anchor_pages
 from octavo.model import Book, Note
 from octavo.render import pagerefs as render_pagerefs
 from octavo.render.figures import FigureFit, FigurePlan
-from octavo.render.heads import head_size, running_heads
 from octavo.render.notes import SplitPlan
 from octavo.render.rules import PrintRenderer
 from octavo.render.tables import TableFit

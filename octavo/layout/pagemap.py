@@ -5,9 +5,13 @@ HTML writes it as ``data-block``. Walking WeasyPrint's pages in order, the
 first line of each page is found and expressed as (block, how many
 non-space characters of that block were on earlier pages). The EPUB renderer
 puts the page marker there, at the start of the word. Pages that begin with
-a section, or with the title page, copyright or contents, point at those.
-Blank pages and pages with no EPUB counterpart (the half-title, padding)
-share the marker position of the next page that has one.
+a section, or with the title page, copyright or contents, point at those; a
+page that begins with a picture (a figure the layout floated to its top) is
+marked before the picture. Only pages that hold text or a picture are listed:
+a blank page, one with nothing but its running head and folio, or a padding
+page at the end has no entry. A page whose text has no EPUB counterpart where
+it begins (the half-title, a page of notes only) shares the marker position of
+the next listed page that has one.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
+from weasyprint.formatting_structure.boxes import (
+    FootnoteAreaBox,
+    InlineReplacedBox,
+    LineBox,
+    MarginBox,
+    TextBox,
+)
 
 from octavo.model import Book
 
@@ -90,8 +100,8 @@ def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBo
     again at the top of each page the table continues on, and there they are
     left out (``headers`` holds the elements of those already met). A figure's
     caption is left out too: it repeats the picture's alt text, which the EPUB's
-    blocks do not count, and a page that begins with a figure (one the layout
-    floated there) begins, for the EPUB, with the text after it.
+    blocks do not count; the line of the figure's picture is met (``has_picture``),
+    so a page that begins with a figure is marked before it.
     """
     stack = [
         (child, "")
@@ -120,6 +130,28 @@ def _lines(page: weasyprint.Page, headers: set[object]) -> Iterator[tuple[LineBo
         stack.extend((child, owner) for child in reversed(getattr(box, "children", [])))
 
 
+def has_picture(line: LineBox) -> bool:
+    """Whether a line holds a picture (an inline replaced box: a figure's or one in the text)."""
+    stack = list(line.children)
+    while stack:
+        box = stack.pop()
+        if isinstance(box, InlineReplacedBox):
+            return True
+        stack.extend(getattr(box, "children", []))
+    return False
+
+
+def notes_text(page: weasyprint.Page) -> bool:
+    """Whether the page's footnote area holds any text (a page of notes only is a page of text)."""
+    stack = [c for c in page._page_box.children if isinstance(c, FootnoteAreaBox)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, TextBox) and box.text.strip():
+            return True
+        stack.extend(getattr(box, "children", []))
+    return False
+
+
 def line_text(line: LineBox) -> str:
     """The text of a line, without generated content (note calls, markers)."""
     parts = []
@@ -142,27 +174,37 @@ def line_text(line: LineBox) -> str:
 def page_starts(
     book: Book, document: weasyprint.Document, blocks: set[str], parts: set[str]
 ) -> list[PageStart]:
-    """Where each page begins, for every page of the layout, in order.
+    """Where each listed page begins, in page order: the pages that hold text or a picture.
 
     ``blocks`` are the block ids the EPUB renders, ``parts`` the sections and
-    template parts it has; a page whose first line belongs to neither shares
-    the next page's position (the target is empty after the last one).
+    template parts it has. A page's position is its first line (of text, or
+    holding a picture) that belongs to one of them; a listed page with no such
+    line shares the next listed page's position (the target is empty after the
+    last one). A page with no text and no picture outside its margin boxes
+    (blank, running head and folio only, padding) is not listed: the EPUB's
+    page-list names the print pages a reader finds something on (issue 19).
     """
     labels = page_labels(book, document)
     seen: dict[str, int] = {}
     found: list[tuple[str, int] | None] = []
+    listed: list[bool] = []
     headers: set[object] = set()
     for page in document.pages:
         first = None
+        content = notes_text(page)
         for line, owner in _lines(page, headers):
             chars = count_chars(line_text(line))
-            if first is None and chars and (owner in blocks or owner in parts):
+            picture = not chars and has_picture(line)
+            content = content or bool(chars) or picture
+            if first is None and (chars or picture) and (owner in blocks or owner in parts):
                 first = (owner, seen.get(owner, 0) if owner in blocks else 0)
             seen[owner] = seen.get(owner, 0) + chars
         found.append(first)
+        listed.append(content)
     starts: list[PageStart] = []
     following: tuple[str, int] = ("", 0)
     for index in range(len(found) - 1, -1, -1):
         following = found[index] or following
-        starts.append(PageStart(index, labels[index], *following))
+        if listed[index]:
+            starts.append(PageStart(index, labels[index], *following))
     return starts[::-1]

@@ -199,6 +199,11 @@ class PrintRenderer(HtmlRenderer):
         out.append("</span>")
 
 
+#: Characters that are not counted for page markers: no glyph, none in the print's line text
+#: (``layout/pagemap.INVISIBLE``, not imported: the EPUB needs no WeasyPrint).
+INVISIBLE = "\u200b\u2060"
+
+
 class EpubRenderer(HtmlRenderer):
     """Rules for EPUB 3 XHTML documents, with the print edition's page markers.
 
@@ -251,6 +256,10 @@ class EpubRenderer(HtmlRenderer):
     def node(self, node: Node, out: list[str]) -> None:
         if node.type == "text" and self._pending:
             out.append(self._marked_text(node.text))
+        elif node.type == "image" and self._pending:  # a page that begins with this picture
+            while self._pending and self._pending[0][0] <= self._count:
+                out.append(self.pagebreak(self._pending.pop(0)[1]))
+            super().node(node, out)
         elif node.type == "code" and self._pending:
             self._count += sum(1 for ch in node.text if not ch.isspace())
             super().node(node, out)
@@ -262,7 +271,7 @@ class EpubRenderer(HtmlRenderer):
         pieces: list[str] = []
         start = 0
         for position, ch in enumerate(text):
-            if ch.isspace() or ch == "\u2010":
+            if ch.isspace() or ch == "\u2010" or ch in INVISIBLE:  # as pagemap.count_chars
                 continue
             while self._pending and self._pending[0][0] <= self._count:
                 cut = position
@@ -275,11 +284,20 @@ class EpubRenderer(HtmlRenderer):
         pieces.append(str(escape(text[start:])))
         return "".join(pieces)
 
+    def figure(self, paragraph: Node, image: Node, out: list[str]) -> None:
+        """A figure, after the markers of the print pages that begin with it (a figure the layout
+        floated to a page's top): before the picture, as the page shows it first."""
+        out.extend(self.pagebreak(label) for _, label in self.page_marks.get(paragraph.attr("block"), []))
+        super().figure(paragraph, image, out)
+
     def target_href(self, section_id: str, fragment: str) -> str:
         """One XHTML document per section, side by side in the package's text folder."""
         return f"{section_id}.xhtml" + (f"#{fragment}" if fragment else "")
 
     def noteref(self, node: Node) -> str:
+        """The note call: a ``noteref`` link inside ``<sup>``, as Amazon's Kindle Publishing
+        Guidelines show footnote calls, so a reading system that ignores the stylesheet still
+        sets the number as a superior."""
         attrs = attr_string(
             [
                 ("class", "noteref"),
@@ -289,7 +307,7 @@ class EpubRenderer(HtmlRenderer):
                 ("href", f"#{node.attr('note')}"),
             ]
         )
-        return f"<a{attrs}>{escape(node.attr('number'))}</a>"
+        return f'<sup class="note-call"><a{attrs}>{escape(node.attr("number"))}</a></sup>'
 
     def notes(self, section: Section) -> Markup:
         out: list[str] = []

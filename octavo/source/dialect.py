@@ -28,6 +28,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from octavo.source.citesyntax import citations_plugin
+from octavo.source.joiners import word_joiners
 from octavo.source.spacing import french_spaces
 
 #: Deepest nesting of blocks or inline elements accepted; deeper input is an error.
@@ -86,28 +87,32 @@ def _descriptions(tokens: list[Token]) -> list[list[Token]]:
     return found
 
 
-def typography(state: StateCore, french: bool = False) -> None:
+def typography(state: StateCore, french: bool = False, english: bool = False) -> None:
     """Core rule run after smartquotes; also reaches inline notes, kept apart in env, and
     images' descriptions (their ``alt`` text is typeset like the text around it). ``french``:
-    French spaces too (``spacing``)."""
+    French spaces too (``spacing``); word joiners and no-break spaces always (``joiners``),
+    ``english`` for its English-only rules."""
     for token in state.tokens:
         if token.type == "inline" and token.children:  # smartquotes has done their quotes
             _normalise_text(token.children)
+            word_joiners(token.children, english)
             if french:
                 french_spaces(token.children)
             for description in _descriptions(token.children):
-                _typeset(description, state, french)
+                _typeset(description, state, french, english)
     for note in state.env.get("footnotes", {}).get("list", {}).values():
         if "tokens" in note and not note.get("typeset"):
             for tokens in (note["tokens"], *_descriptions(note["tokens"])):
-                _typeset(tokens, state, french)
+                _typeset(tokens, state, french, english)
             note["typeset"] = True
 
 
-def _typeset(tokens: list[Token], state: StateCore, french: bool = False) -> None:
-    """Quotes, dashes and ellipses (and French spaces) in inline tokens smartquotes did not reach."""
+def _typeset(tokens: list[Token], state: StateCore, french: bool = False, english: bool = False) -> None:
+    """Quotes, dashes and ellipses (and French spaces, word joiners) in inline tokens smartquotes
+    did not reach."""
     process_inlines(tokens, state)
     _normalise_text(tokens)
+    word_joiners(tokens, english)
     if french:
         french_spaces(tokens)
 
@@ -235,7 +240,11 @@ def parser(language: str) -> MarkdownIt:
     attrs_block_plugin(md)
     citations_plugin(md)
     md.core.ruler.before("smartquotes", "octavo_heading_attrs", heading_attrs)
-    md.core.ruler.after("smartquotes", "octavo_typography", partial(typography, french=primary == "fr"))
+    md.core.ruler.after(
+        "smartquotes",
+        "octavo_typography",
+        partial(typography, french=primary == "fr", english=primary == "en"),
+    )
     md.core.ruler.at("text_join", text_join)
     md.core.ruler.before("inline", "octavo_bound_inline", bound_inline)
     for rule in md.inline.ruler.__rules__:

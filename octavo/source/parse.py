@@ -603,7 +603,7 @@ def generated_section(entry: ContentEntry, section_id: str, config: Config) -> S
     """A section octavo writes from the rest of the book (``model.GENERATED_KINDS``): its title,
     and one block of its kind standing for what the renderers write there (``render/indexpage.py``).
     Its file is ``book.toml``, which names it."""
-    title = for_metadata(config.metadata)(entry.kind)  # its title in the book's language ("Index")
+    title = entry.title or for_metadata(config.metadata)(entry.kind)  # else "Index" in its language
     return Section(
         id=section_id,
         kind=entry.kind,

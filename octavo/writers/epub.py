@@ -12,6 +12,9 @@ worked around here, each in a named step:
 * the navigation document is our own template (``EpubNav`` fills the
   page-list with every ``epub:type`` element), and an NCX is really written,
   so the spine's ``toc="ncx"`` points at something;
+* Apple Books' display options (``META-INF/com.apple.ibooks.display-options.xml``,
+  which ebooklib has no step for) are written beside the container, so Apple
+  Books shows the embedded book face instead of its own;
 * the zip is written with fixed timestamps and a fixed entry order, and
   ``dcterms:modified`` comes from the build timestamp, so two builds are
   byte-identical.
@@ -79,6 +82,16 @@ class _FixedZip(zipfile.ZipFile):
         super().writestr(info, data, compress_type=info.compress_type, compresslevel=compresslevel)
 
 
+#: Apple Books' opt-in for the book's embedded fonts on every device (Apple Books Asset Guide,
+#: "Fonts": without ``specified-fonts`` it sets the text in the reader's chosen face).
+APPLE_DISPLAY_OPTIONS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<display_options><platform name="*"><option name="specified-fonts">true</option></platform>'
+    "</display_options>\n"
+)
+APPLE_DISPLAY_OPTIONS_PATH = "META-INF/com.apple.ibooks.display-options.xml"
+
+
 class _Writer(epub.EpubWriter):  # type: ignore[misc]  # EpubWriter is untyped: ebooklib ships no types
     """ebooklib's writer with a reproducible container and the package's language."""
 
@@ -94,6 +107,7 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]  # EpubWriter is untyped: 
         )
         self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         self._write_container()
+        self.out.writestr(APPLE_DISPLAY_OPTIONS_PATH, APPLE_DISPLAY_OPTIONS)
         self._write_opf()
         self._write_items()
         self.out.close()
@@ -210,6 +224,12 @@ def add_styles(package: epub.EpubBook, styles: Styles) -> None:
 #: Every character a page label can hold (arabic and lower-case roman folios): the
 #: fonts always cover them, so their subset does not depend on the page count.
 LABEL_CHARS = frozenset("0123456789ivxlcdm")
+#: Characters a reading system inserts into the text it shows (a hyphen where it breaks a word,
+#: the soft hyphen, spaces that do not break, a list's bullet, dashes and the ellipsis of a
+#: shortened line): kept in the subset so they are set in the book face, not a fallback (issue 19).
+READER_CHARS = frozenset("\u2010-\u00ad\u00a0\u202f\u2022\u2013\u2014\u2026")
+#: What every subset holds, whatever the documents use.
+KEPT_CHARS = LABEL_CHARS | READER_CHARS
 
 
 @dataclass(frozen=True)
@@ -234,7 +254,7 @@ def prepare_fonts(book: Book, styles: Styles, cover: bool = True) -> FontSubsets
     """
     docs = render_documents(book, styles, {}, cover)
     nav = render_navigation(book, styles, docs, {}, [])
-    return subset_fonts(styles, frozenset(document_chars([*docs, nav]) | LABEL_CHARS))
+    return subset_fonts(styles, frozenset(document_chars([*docs, nav]) | KEPT_CHARS))
 
 
 def add_fonts(package: epub.EpubBook, styles: Styles, subsets: FontSubsets) -> None:
@@ -467,7 +487,7 @@ def build_epub(
         [(f"{package.FOLDER_NAME}/{d.file}", d.xhtml) for d in docs], book.metadata.language, pictures
     )
     add_accessibility(package, book, options or EpubOptions(), found)
-    chars = frozenset(document_chars(docs) | LABEL_CHARS)
+    chars = frozenset(document_chars(docs) | KEPT_CHARS)
     add_fonts(
         package, styles, fonts if fonts is not None and fonts.chars == chars else subset_fonts(styles, chars)
     )

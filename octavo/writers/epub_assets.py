@@ -6,6 +6,7 @@ import io
 
 import pypdfium2 as pdfium
 import uharfbuzz as hb
+from fontTools.ttLib import TTFont
 from PIL import Image
 
 from octavo.diagnostics import Diagnostic, Diagnostics, ManuscriptError
@@ -33,12 +34,38 @@ FONT_FEATURES = [
     "sups",
     "frac",
 ]
-#: Width of the cover picture in pixels (its height follows the trim's proportions).
-COVER_WIDTH = 1600
+#: Height of the cover picture in pixels (its width follows the trim's proportions): Kindle's least.
+COVER_HEIGHT = 2560
 
 
 def _tag(name: str) -> int:
     return int.from_bytes(name.encode("ascii"), "big")
+
+
+#: Characters a face may lack, and the character whose glyph stands in for each: the narrow
+#: no-break space (French spacing, a reading system's own insertions) is a thin space that does
+#: not break (Unicode 15, section 6.2, "Space Characters").
+STAND_INS = {"\u202f": "\u2009"}
+
+
+def with_stand_ins(data: bytes, chars: set[str]) -> bytes:
+    """The font with ``STAND_INS`` mapped in its cmap where ``chars`` want them and the face has
+    the stand-in's glyph but not the character's; the font unchanged otherwise."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    wanted = {
+        ord(ch): cmap[ord(other)]
+        for ch, other in STAND_INS.items()
+        if ch in chars and ord(ch) not in cmap and ord(other) in cmap
+    }
+    if not wanted:
+        return data
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update(wanted)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def subset_font(data: bytes, chars: set[str]) -> bytes:
@@ -49,7 +76,8 @@ def subset_font(data: bytes, chars: set[str]) -> bytes:
     listed features reach from those characters, and every name record.
     """
     plan = hb.SubsetInput()
-    plan.unicode_set.update({ord(c) for c in chars} | set(range(0x20, 0x7F)))
+    stand_ins = {ord(STAND_INS[c]) for c in chars if c in STAND_INS}
+    plan.unicode_set.update({ord(c) for c in chars} | stand_ins | set(range(0x20, 0x7F)))
     plan.layout_feature_tag_set.clear()
     plan.layout_feature_tag_set.update(_tag(f) for f in FONT_FEATURES)
     plan.name_id_set.clear()
@@ -58,7 +86,7 @@ def subset_font(data: bytes, chars: set[str]) -> bytes:
     face = hb.subset(hb.Face(data), plan)
     if face is None:
         raise ValueError("HarfBuzz could not subset a font of the styles folder")
-    return bytes(face.blob.data)
+    return with_stand_ins(bytes(face.blob.data), chars)
 
 
 def image_names(book: Book) -> dict[str, str]:
@@ -84,7 +112,9 @@ def book_images(book: Book) -> tuple[list[Picture], dict[str, str]]:
 
 
 def cover_picture(cover_pdf: bytes, geometry: CoverGeometry) -> bytes:
-    """The front panel of the print cover as a JPEG about 1600 pixels wide.
+    """The front panel of the print cover as a JPEG ``COVER_HEIGHT`` (2,560) pixels high, as wide
+    as the trim's aspect makes it (1,707 px for 6 × 9 in): Amazon's Kindle Publishing Guidelines
+    ask for a cover at least 2,560 px high (1,600 × 2,560 ideal), Apple's at least 1,400 px wide.
 
     Only the front panel is rendered (the rest of the sheet is cropped
     before rasterizing), into a 4-byte RGBX bitmap that Pillow reads in
@@ -92,7 +122,7 @@ def cover_picture(cover_pdf: bytes, geometry: CoverGeometry) -> bytes:
     """
     document = pdfium.PdfDocument(cover_pdf)
     page = document[0]
-    scale = COVER_WIDTH / (geometry.trim_width * 72)
+    scale = COVER_HEIGHT / (geometry.trim_height * 72)
     left, bleed = geometry.front_x * 72, geometry.bleed * 72
     right = geometry.width * 72 - left - geometry.trim_width * 72
     bitmap = page.render(scale=scale, crop=(left, bleed, right, bleed), prefer_bgrx=True, rev_byteorder=True)
