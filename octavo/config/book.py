@@ -570,28 +570,16 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
     for i, entry in _table_array(data, "contents", CONTENT_KEYS, ("kind", SECTION_KINDS), keys, path, diags):
         line = keys.of("file", "contents", i) if "file" in entry else keys.of("kind", "contents", i)
         generated = entry["kind"] in GENERATED_KINDS
-        if generated:
-            if "file" in entry:
-                diags.error(
-                    path,
-                    line,
-                    "config-kind",
-                    f"[[contents]] #{i + 1}: an {entry['kind']} is written by octavo from the book: "
-                    "it has no file (leave 'file' out)",
-                )
-            elif entry["kind"] in kinds_seen:
-                diags.error(
-                    path,
-                    line,
-                    "contents-duplicate",
-                    f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
-                )
-            else:
-                kinds_seen[entry["kind"]] = line
-                title = entry.get("title", "").strip()  # else the book language's word ("Index")
-                contents.append(ContentEntry(None, entry["kind"], line, title, *_short(entry, i, keys)))
+        if generated and "file" in entry:
+            diags.error(
+                path,
+                line,
+                "config-kind",
+                f"[[contents]] #{i + 1}: an {entry['kind']} is written by octavo from the book: "
+                "it has no file (leave 'file' out)",
+            )
             continue
-        if "file" not in entry and entry["kind"] in MADE_WITHOUT_FILE:
+        if generated or ("file" not in entry and entry["kind"] in MADE_WITHOUT_FILE):
             if entry["kind"] in kinds_seen:
                 diags.error(
                     path,
@@ -599,7 +587,7 @@ def load_config(root: Path, diags: Diagnostics) -> Config | None:
                     "contents-duplicate",
                     f"a second {entry['kind']} (first on line {kinds_seen[entry['kind']]})",
                 )
-            else:
+            else:  # a title of its own, or the book language's word ("Index", "Bibliography")
                 kinds_seen[entry["kind"]] = line
                 title = entry.get("title", "").strip()
                 contents.append(ContentEntry(None, entry["kind"], line, title, *_short(entry, i, keys)))

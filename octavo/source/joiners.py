@@ -27,6 +27,8 @@ from collections.abc import Iterable
 
 from markdown_it.token import Token
 
+from octavo.source.spacing import autolink_depths
+
 WORD_JOINER = "\u2060"
 NBSP = "\u00a0"
 #: An en dash between two figures (a joiner already there is not doubled).
@@ -53,11 +55,6 @@ def join(text: str, english: bool) -> str:
 def word_joiners(tokens: Iterable[Token], english: bool) -> None:
     """Apply ``join`` to the ``text`` tokens of an inline token stream, in place (code spans and
     the text of autolinks are left alone)."""
-    in_autolink = 0
-    for token in tokens:
-        if token.type == "link_open" and token.markup == "autolink":
-            in_autolink += 1
-        elif token.type == "link_close" and in_autolink:
-            in_autolink -= 1
-        elif token.type == "text" and not in_autolink and token.content:
+    for token, in_autolink in autolink_depths(tokens):
+        if token.type == "text" and not in_autolink and token.content:
             token.content = join(token.content, english)

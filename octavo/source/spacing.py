@@ -15,7 +15,7 @@ both the EPUB and the print, hold the spaces.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from markdown_it.token import Token
 
@@ -53,19 +53,26 @@ def _space(text: str, previous: str) -> str:
     return MARK.sub(replace, text)
 
 
+def autolink_depths(tokens: Iterable[Token]) -> Iterator[tuple[Token, bool]]:
+    """Each inline token, and whether it stands inside an autolink (``<https://…>``), whose text is
+    an address that typography must leave alone."""
+    depth = 0
+    for token in tokens:
+        if token.type == "link_open" and token.markup == "autolink":
+            depth += 1
+        elif token.type == "link_close" and depth:
+            depth -= 1
+        yield token, depth > 0 and token.type not in ("link_open", "link_close")
+
+
 def french_spaces(tokens: Iterable[Token]) -> None:
     """Set French spaces in an inline token stream (``Token.children`` of an ``inline``), in place.
 
     ``text`` tokens are changed; the character before a token is the last one written before it
     (code included), so ``*mot*?`` and ``` `code`: ``` get their space too."""
     previous = ""
-    in_autolink = 0
-    for token in tokens:
-        if token.type == "link_open" and token.markup == "autolink":
-            in_autolink += 1
-        elif token.type == "link_close" and in_autolink:
-            in_autolink -= 1
-        elif token.type == "text" and not in_autolink and token.content:
+    for token, in_autolink in autolink_depths(tokens):
+        if token.type == "text" and not in_autolink and token.content:
             token.content = _space(token.content, previous)
         elif token.type in ("softbreak", "hardbreak"):
             previous = "\n"
