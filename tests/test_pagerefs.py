@@ -251,3 +251,17 @@ def test_page_label_ranges(tmp_path: Path) -> None:
     nums = list(pdf.Root.PageLabels.Nums)
     assert [nums[i] for i in range(0, len(nums), 2)] == [0, 3, 5]
     assert nums[1].St == 3 and nums[3].St == 7 and nums[5].St == 10
+
+
+def test_a_page_reference_to_the_id_on_a_title(tmp_path: Path) -> None:
+    """``# Two {#second}``: the id names the section, and a page reference to it prints the page
+    the section opens on."""
+    one = "# One\n\n" + "\n\n".join(_paragraph(random.Random(n)) for n in range(12))
+    one += "\n\nSee [p.](#second){.pageref}.\n"
+    root = make_manuscript(tmp_path / "ms", {"one.md": one, "two.md": "# Two {#second}\n\nText.\n"})
+    built = build_book(root, tmp_path / "dist")
+    texts = _page_texts(built.pdf)
+    labels = _labels(built.pdf)
+    opens = next(i for i, t in enumerate(texts) if t.startswith("Two"))
+    assert built.result.layout.folios == {"two": labels[opens]}  # the section's own id
+    assert f"See p.\u00a0{labels[opens]}." in " ".join(texts) or f"See p. {labels[opens]}." in " ".join(texts)

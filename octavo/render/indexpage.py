@@ -147,20 +147,24 @@ def locators(entry: Entry, folios: Mapping[str, str]) -> list[Locator]:
     spans: list[tuple[tuple[int, int], tuple[int, int], str, str]] = []
     for first, last in entry.locators:
         a, b = _number(folios.get(first, "?")), _number(folios.get(last, "?"))
-        if a is None or b is None or a[0] != b[0] or b[1] < a[1]:
-            continue  # not laid out (the referee reports a target missing from the layout)
+        if a is None or b is None:
+            continue  # not laid out: the layout reports it (pageref-unstable at the mark)
+        if b < a:  # an end before its start: each page on its own
+            spans += [(a, a, first, first), (b, b, last, last)]
+            continue
         spans.append((a, b, first, last))
     spans.sort()
     merged: list[tuple[tuple[int, int], tuple[int, int], str, str]] = []
     for a, b, first, last in spans:
-        if merged and a[0] == merged[-1][1][0] and a[1] <= merged[-1][1][1] + 1:  # the same or next page
+        end = merged[-1][1] if merged else None
+        if end is not None and (a <= end or a == (end[0], end[1] + 1)):  # within, or the next page
             start, end, opening, closing = merged[-1]
-            merged[-1] = (start, b, opening, last) if b[1] > end[1] else (start, end, opening, closing)
+            merged[-1] = (start, b, opening, last) if b > end else (start, end, opening, closing)
             continue
         merged.append((a, b, first, last))
     found = []
     for a, b, first, last in merged:
-        if a[0] == 0:  # roman: both folios whole
+        if a[0] == 0 or b[0] != a[0]:  # roman, or from the front matter into the text: both whole
             text = folios[first] if a == b else f"{folios[first]}\u2013{folios[last]}"
         else:
             text = inclusive(a[1], b[1])

@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book, IndexMark, Node, Section
+from octavo.strings import strings
 
 #: The attributes of an index mark (kept by the parser beside id, class, lang, dir, title).
 INDEX_ATTRS = frozenset({"index", "index-see", "index-range"})
@@ -51,8 +52,9 @@ def _is_mark(node: Node) -> bool:
 
 
 class _Marker:
-    def __init__(self, diags: Diagnostics) -> None:
+    def __init__(self, diags: Diagnostics, see: re.Pattern[str] = SEE) -> None:
         self.diags = diags
+        self.see = see  # "A, see B" in English or in the book's language
         self.marks: list[IndexMark] = []
         self.open: list[IndexMark] = []  # ranges started and not yet ended
         self.count = 0
@@ -71,9 +73,9 @@ class _Marker:
         entry = terms(node.attr("index")) if given else (_text(node),)
         see = node.attr("index-see")
         if see:
-            found = SEE.match(see)
+            found = self.see.match(see)
             source, kind, target = (
-                (terms(found.group(1)), found.group(2).lower(), terms(found.group(3)))
+                (terms(found.group(1)), _kind(found.group(2)), terms(found.group(3)))
                 if found
                 else (entry, "see", terms(see))
             )
@@ -126,10 +128,27 @@ class _Marker:
         return replace(section, title_nodes=titles, blocks=text, notes=notes)
 
 
+def _kind(word: str) -> str:
+    """ "see" or "see also" for the cross-reference word matched (English or the book's language)."""
+    return "see also" if len(word.split()) > 1 else "see"
+
+
+def see_pattern(language: str) -> re.Pattern[str]:
+    """``SEE`` with the book language's words for See and See also beside the English ones
+    (``octavo.strings``: "voir", "voir aussi"; "siehe", "siehe auch")."""
+    words = strings(language)
+    see, also = words("index-see").rstrip("."), words("index-see-also").rstrip(".")
+    options = sorted(
+        {"see also", "see", re.escape(also.lower()), re.escape(see.lower())}, key=len, reverse=True
+    )
+    return re.compile(rf"^(.*?),\s*({'|'.join(options)})(?!\w)\.?\s*(.*)$", re.S | re.I)
+
+
 def index_marks(book: Book, diags: Diagnostics) -> Book:
     """The book with an id on each index mark that gives a page and its marks in ``Book.index``,
-    in reading order (each section's text, then its notes); problems reported to ``diags``."""
-    marker = _Marker(diags)
+    in reading order (each section's text, then its notes); problems reported to ``diags``. An
+    ``index-see`` is read in English or in the book's language ("Koba, voir Staline")."""
+    marker = _Marker(diags, see_pattern(book.metadata.language))
     sections = tuple(marker.section(s) for s in book.sections)
     for mark in marker.open:
         diags.error(

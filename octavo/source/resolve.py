@@ -208,6 +208,8 @@ class _Resolver:
                 return "target", f"{section.id}#{found}" if found else section.id
             if fragment in self.ids:
                 owner = self.ids[fragment][0]
+                if fragment == owner.anchor:  # the id on a section's title: the section
+                    return "target", owner.id
                 return "target", f"{owner.id}#{fragment}"
             return "unresolved", f"no heading or id '{fragment}' in {section.file.name} or the book"
         if path.startswith("/") or "?" in path:
