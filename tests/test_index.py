@@ -283,11 +283,35 @@ def test_a_range_from_the_front_matter_into_the_text_keeps_both_ends() -> None:
 
 def test_a_cross_reference_in_the_books_language(tmp_path: Path) -> None:
     text = '# Un\n\n[Staline]{.index} et [Koba]{index-see="Koba, voir Staline"}, '
-    text += '[Sosso]{index-see="Sosso, voir aussi Staline"}.\n'
+    text += '[Sosso]{index-see="Sosso, voir aussi Staline"} [Sosso]{.index}.\n'
     toml = BOOK_TOML.replace('language = "en"', 'language = "fr"')
     toml += '\n[[contents]]\nfile = "a.md"\nkind = "chapter"\n\n[[contents]]\nkind = "index"\n'
     root = make_manuscript(tmp_path / "ms", {"a.md": text}, toml=toml)
     built = build_book(root, tmp_path / "dist", formats=("epub",))
     with zipfile.ZipFile(built.epub) as z:
         xhtml = "".join(etree.fromstring(z.read("EPUB/text/index.xhtml")).itertext())
-    assert "Koba. Voir Staline" in xhtml and "Sosso. Voir aussi Staline" in xhtml
+    assert "Koba. Voir Staline" in xhtml and "Sosso, 1. Voir aussi Staline" in xhtml
+
+
+def test_see_also_without_pages_reads_see_and_other_scripts_get_their_letter(tmp_path: Path) -> None:
+    """Chicago 16.16: an entry with no pages sends the reader on with "See", never "See also"; a
+    name in Cyrillic in an English index stands under its own letter, after Z."""
+    text = '# One\n\n[Zola]{.index}, [Молотов]{index="Молотов, Вячеслав"} and '
+    text += '[Apple]{index-see="Apple, see also Pear"} [Pear]{.index}.\n'
+    toml = BOOK_TOML + '\n[[contents]]\nfile = "a.md"\nkind = "chapter"\n\n[[contents]]\nkind = "index"\n'
+    root = make_manuscript(tmp_path / "ms", {"a.md": text}, toml=toml)
+    built = build_book(root, tmp_path / "dist", formats=("epub",))
+    with zipfile.ZipFile(built.epub) as z:
+        xhtml = z.read("EPUB/text/index.xhtml").decode()
+    assert re.findall(r'<h2 class="index-letter">(\w)</h2>', xhtml) == ["A", "P", "Z", "М"]
+    assert 'Apple</span>. <span class="index-xref" epub:type="index-xref-preferred"><em>See</em>' in xhtml
+
+
+def test_a_cross_reference_to_no_entry_is_warned(tmp_path: Path) -> None:
+    text = '# One\n\n[Stalin]{.index} and [Koba]{index-see="Koba, see Stalin"}.\n\n'
+    text += 'And [Nobody]{index-see="Nobody, see Nonexistent Person"}.\n'
+    root = make_manuscript(tmp_path / "ms", {"a.md": text})
+    done = run_octavo(str(root), "--check")
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "index-see-target" in line]
+    assert len(warned) == 1 and "a.md:5: warning: index-see-target:" in warned[0], done.stderr

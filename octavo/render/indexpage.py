@@ -99,11 +99,14 @@ def _letter_index(language: str):  # type: ignore[no-untyped-def]
 
 def letter(term: str, language: str) -> tuple[int, str]:
     """(the group's place, its letter) of a term in the language's alphabetic index: numerals
-    and symbols in the first group, with no letter (""), other scripts in the last."""
+    and symbols in the first group, with no letter (""); a term in a script the index has no
+    letters for (Cyrillic in an English book) after the others, under its own first letter."""
     index = _letter_index(language)
     place = index.getBucketIndex(term)
     label, kind = index.getBucket(place)
-    return place, label if kind == 0 else ""
+    if kind == 0:
+        return place, label
+    return place, term[:1].upper() if kind != 1 else ""  # 1: ICU's underflow (before "A")
 
 
 def inclusive(first: int, last: int) -> str:
@@ -240,7 +243,9 @@ class IndexWriter:
             parts.append(". " + self._xref(entry.see, see, "index-xref-preferred"))
         elif entry.see:
             parts.append(". " + self._xref(entry.see, see_also, "index-xref-related"))
-        if entry.see_also:
+        if entry.see_also and not found and not entry.see:  # no pages: "See", never "See also"
+            parts.append(". " + self._xref(entry.see_also, see, "index-xref-preferred"))
+        elif entry.see_also:
             parts.append(". " + self._xref(entry.see_also, see_also, "index-xref-related"))
         subs = [entry.subs[t] for t in sorted(entry.subs, key=self.key)]
         if subs:

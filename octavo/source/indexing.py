@@ -150,6 +150,16 @@ def index_marks(book: Book, diags: Diagnostics) -> Book:
     ``index-see`` is read in English or in the book's language ("Koba, voir Staline")."""
     marker = _Marker(diags, see_pattern(book.metadata.language))
     sections = tuple(marker.section(s) for s in book.sections)
+    entries = {mark.terms[:n] for mark in marker.marks for n in range(1, len(mark.terms) + 1)}
+    for mark in marker.marks:
+        if mark.kind != "locator" and mark.target not in entries:
+            diags.warning(
+                mark.file,
+                mark.line,
+                "index-see-target",
+                f"index-see sends the reader to {'!'.join(mark.target)!r}, which no mark of the book "
+                "makes an entry: check its spelling (the index prints it as written)",
+            )
     for mark in marker.open:
         diags.error(
             mark.file,
