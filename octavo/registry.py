@@ -204,6 +204,12 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("id-duplicate", _E, "links-and-ids-in-the-text", "an id given twice in the book"),
     Entry("pageref-target", _E, "page-references", "a page reference that leads out of the book"),
+    Entry(
+        "pageref-no-pages",
+        _W,
+        "page-references",
+        "a page reference in a book whose EPUB has no print page-list: it prints no page there",
+    ),
     Entry("index-term", _E, "index", "an index mark whose entry, or a level of it, is empty"),
     Entry("index-see-target", _W, "index", "an `index-see` whose target no mark makes an entry"),
     Entry("index-range", _E, "index", "an `index-range` that is not start or end, never ends or closes none"),

@@ -265,3 +265,18 @@ def test_a_page_reference_to_the_id_on_a_title(tmp_path: Path) -> None:
     opens = next(i for i, t in enumerate(texts) if t.startswith("Two"))
     assert built.result.layout.folios == {"two": labels[opens]}  # the section's own id
     assert f"See p.\u00a0{labels[opens]}." in " ".join(texts) or f"See p. {labels[opens]}." in " ".join(texts)
+
+
+def test_without_a_page_list_the_epub_names_no_print_page(tmp_path: Path) -> None:
+    """``[epub] page_list = false``: a page reference keeps its words (or its target's title) and
+    its link, with no number, and --check warns at each."""
+    one = "# One\n\nSee [chapter two, p.](two.md){.pageref} or [](two.md){.pageref}.\n"
+    toml = BOOK_TOML + '\n[[contents]]\nfile = "one.md"\nkind = "chapter"\n'
+    toml += '\n[[contents]]\nfile = "two.md"\nkind = "chapter"\n\n[epub]\npage_list = false\n'
+    root = make_manuscript(tmp_path / "ms", {"one.md": one, "two.md": "# Two\n\nText.\n"}, toml=toml)
+    built = build_book(root, tmp_path / "dist", formats=("epub",))
+    with zipfile.ZipFile(built.epub) as epub:
+        xhtml = epub.read("EPUB/text/one.xhtml").decode()
+    assert '>chapter two, p.</a> or <a href="two.xhtml" class="pageref">Two</a>' in xhtml
+    done = run_octavo(str(root), "--check")
+    assert done.stderr.count("one.md:3: warning: pageref-no-pages:") == 2, done.stderr

@@ -233,9 +233,7 @@ def build(options: BuildOptions) -> BuildResult:
     if book is None:
         raise ManuscriptError(diags.errors, diags.warnings)
     result.book = book
-    # page references print the print edition's folios, in the EPUB too: its layout is needed then
-    folios_needed = config.epub.page_list or bool(references(book))  # an index numbers its links
-    plan = result.plan = make_plan(options, book.metadata.slug, folios_needed, config.print.vendor)
+    plan = result.plan = make_plan(options, book.metadata.slug, config.epub.page_list, config.print.vendor)
     images = pictures(book)
     formats = list(options.formats)
     if result.vendor_note:  # laid out for another vendor: the next ordinary build is not up to date
@@ -245,6 +243,16 @@ def build(options: BuildOptions) -> BuildResult:
     # 3. Check.
     with result.stage("check"):
         run_checks(book, styles, diags, config.print)
+        if not config.epub.page_list:  # no print pages in the EPUB: its page references name none
+            for places in references(book).values():
+                for file, line in places:
+                    diags.warning(
+                        Path(file),
+                        line,
+                        "pageref-no-pages",
+                        "page reference in a book with [epub] page_list = false: the EPUB has no print "
+                        "pages to name, so it keeps the link's words (or its target's title) and no number",
+                    )
     _stop_if_errors(diags, options.strict)
     if plan.check_only:
         return result

@@ -139,6 +139,7 @@ class HtmlRenderer:
         self.fit = fit
         self.folios = folios
         self.numbers = numbers(book)  # numbered figures' and tables' ids -> "Figure 3"
+        self.section_titles = {s.id: s.title for s in book.sections}
         self.image_src = image_src or (lambda src: src)
         self.notes_by_id = {n.id: n for s in book.sections for n in s.notes}
         self._copy = False  # writing a title again (contents): without its ids, which stand once
@@ -277,6 +278,9 @@ class HtmlRenderer:
             target = node.attr("target")
             if target and self.folios is not None and is_pageref(node):
                 node = with_folio(node, self.folios.get(target_key(target), "?"))
+            elif target and is_pageref(node) and not node.children:  # no folios: its target's title
+                title = self.section_titles.get(target.partition("#")[0], "")
+                node = dataclasses.replace(node, children=(Node("text", text=title, line=node.line),))
             elif target and not node.children and target_key(target) in self.numbers:  # [](#fig:x)
                 label = Node("text", text=self.numbers[target_key(target)], line=node.line)
                 node = dataclasses.replace(node, children=(label,))

@@ -477,6 +477,7 @@ def build_epub(
     pictures = add_images(package, book, cover)
     add_styles(package, styles)
     options = options or EpubOptions()
+    folios = folios if options.page_list else None  # no print pages: references name none
     docs = render_documents(book, styles, marks, cover is not None, folios, not options.page_list)
     check_wellformed(docs)
     nav = render_navigation(book, styles, docs, marks, pages)
