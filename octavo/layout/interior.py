@@ -317,6 +317,22 @@ def layout(
             folios=folios,
         )
 
+    html = ""
+    source: weasyprint.HTML | None = None  # the print HTML parsed for WeasyPrint
+
+    def fresh_source() -> None:  # the print HTML made again, as the plans and folios now are
+        nonlocal html, source
+        html = book_html()
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+
+    def render() -> weasyprint.Document:  # the next layout, the earlier one (and its cycles) dropped first
+        nonlocal document, passes
+        assert source is not None
+        document = None
+        gc.collect()
+        passes += 1
+        return source.render()
+
     for _ in range(4):
         margins = options.margins(assumed_pages)
         measured: dict[str, list[NoteLine]] = {}  # at this measure: the notes' lines
@@ -330,11 +346,7 @@ def layout(
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         corrections = 0
         while True:
-            if document is not None:  # drop the earlier layout (and its cycles) before the next one
-                document = None
-                gc.collect()
-            document = source.render()
-            passes += 1
+            document = render()
             content_pages = len(document.pages) - pad
             wanted_pad = padding(options, content_pages)
             total = content_pages + wanted_pad
@@ -345,8 +357,7 @@ def layout(
                 landed = pagerefs.found(book, document, targets)
                 if landed != folios:
                     folios, folio_passes = landed, folio_passes + 1
-                    html = book_html()
-                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    fresh_source()
                     continue
             if split_passes < MAX_SPLIT_PASSES:
                 measure_notes = _note_measurer(
@@ -355,15 +366,13 @@ def layout(
                 better = notefit.refine(book, document, plan, measure_notes)
                 if better is not None:
                     plan, split_passes = better, split_passes + 1
-                    html = book_html()
-                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    fresh_source()
                     continue
             if figure_passes < MAX_FIGURE_PASSES and "<figure" in html:
                 floated = figures.place(book, document, placement)
                 if floated is not None:
                     placement, figure_passes = floated, figure_passes + 1
-                    html = book_html()
-                    source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                    fresh_source()
                     continue
             if corrections >= MAX_PASSES or not _push_straddlers(book, document):
                 break
@@ -373,12 +382,8 @@ def layout(
         assumed_pages, pad = total, wanted_pad
     else:  # the notes' plans and the page count kept moving each other: pad the last layout as it is
         if document is not None and len(document.pages) != content_pages + pad:
-            html = book_html()
-            document = None
-            gc.collect()
-            source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            document = source.render()
-            passes += 1
+            fresh_source()
+            document = render()
     # the grid (``grid``): the layout made again, at most ``MAX_GRID_PASSES`` times, with
     # paragraphs set a line longer to fill short pages and rectos' last lines kept from hyphens;
     # the best layout is kept: the fewest flaws, the page count unchanged, no note moved off its
@@ -395,10 +400,8 @@ def layout(
             if not marks:
                 continue  # nothing for this pass to ask: the next asks more paragraphs, or looser
             history.append(marks)
-            read, document = [], None  # the boxes read go with their layout
-            gc.collect()
-            document = source.render()
-            passes += 1
+            read = []  # the boxes read go with their layout
+            document = render()
             state, report, read = _grid_survey(book, document, options)
             states.append(state)
             planner.append(_planner_state())
@@ -418,29 +421,19 @@ def layout(
             for marks in reversed(history[best:]):
                 grid.unmark(marks)
             _restore_planner(planner[best])
-            document = None
-            gc.collect()
-            document = source.render()
-            passes += 1
+            document = render()
             if best and len(document.pages) != pages_before:  # not laid out again as it was: none
                 for marks in reversed(history[:best]):
                     grid.unmark(marks)
                 _restore_planner(planner[0])
-                document = None
-                gc.collect()
-                document = source.render()
-                passes += 1
+                document = render()
     unstable: dict[str, tuple[str, str]] = {}
     if targets and document is not None:  # the grid's passes may have moved a target: read again
         landed = pagerefs.found(book, document, targets)
         if landed != folios and folio_passes < pagerefs.MAX_LAYOUTS:
             folios, folio_passes = landed, folio_passes + 1
-            html = book_html()
-            source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            document = None
-            gc.collect()
-            document = source.render()
-            passes += 1
+            fresh_source()
+            document = render()
             landed = pagerefs.found(book, document, targets)
         unstable = {k: (folios[k], landed[k]) for k in targets if landed[k] != folios[k] or landed[k] == "?"}
     return Layout(
