@@ -128,20 +128,21 @@ def indexed(tmp_path_factory: pytest.TempPathFactory):
     return build_book(manuscript, root / "dist")
 
 
-def test_every_printed_page_number_is_where_the_word_is(indexed) -> None:
-    """For every entry and sub-entry, the pages its locators name (print and EPUB alike) are the
-    pages its marked words are on in the PDF's text, a range's pages from its start to its end."""
-    texts, labels = _texts(indexed.pdf)
-    start = next(i for i, t in enumerate(texts) if t.startswith("Index"))
+def check_locators(pdf: Path, epub: Path, sub: str, end: str) -> tuple[dict, int]:
+    """Assert that every entry's and sub-entry's locators (print and EPUB alike) name the pages its
+    marked words are on in the PDF's text (``Qname7``, sub-entries ``<sub>7``), a range's pages from
+    its start ("Qname7 begins") to its end mark (``<end>7``). Returns the EPUB's index and how many
+    entries with pages were checked."""
+    texts, labels = _texts(pdf)
+    flat = [" ".join(t.split()) for t in texts]
+    start = next(i for i, t in enumerate(flat) if t.startswith("Index"))
     where: dict[str, set[int]] = {}  # word -> the pages (indices) it is on, before the index
-    for index, text in enumerate(texts[:start]):
-        for word in set(re.findall(r"\b(?:Qname|rsub|rend)\d+\b", text)):
+    for index, text in enumerate(flat[:start]):
+        for word in set(re.findall(rf"\b(?:Qname|{sub}|{end})\d+\b", text)):
             where.setdefault(word, set()).add(index)
-    flat = [" ".join(t.split()) for t in texts[:start]]
     # PDFium's text puts a line end between separately drawn runs ("10", "–11"): the dash joined again
-    index_text = re.sub(r"\s*\u2013\s*", "\u2013", " ".join(" ".join(t.split()) for t in texts[start:]))
-    entries = epub_index(indexed.epub)
-    assert len([e for e in entries if "!" not in e]) >= 150
+    index_text = re.sub(r"\s*\u2013\s*", "\u2013", " ".join(flat[start:]))
+    entries = epub_index(epub)
     checked = 0
     for entry, (folios, _) in entries.items():
         if not folios:
@@ -151,11 +152,19 @@ def test_every_printed_page_number_is_where_the_word_is(indexed) -> None:
         assert f"{word}, {printed}" in index_text, (entry, printed)  # the print's index = the EPUB's
         pages = set(where[word])
         k = word.removeprefix("Qname")
-        if "!" not in entry and f"rend{k}" in where:  # a range: every page from its start to its end
+        if "!" not in entry and f"{end}{k}" in where:  # a range: every page from its start to its end
             first = next(i for i, t in enumerate(flat) if f"{word} begins" in t)
-            pages |= set(range(first, max(where[f"rend{k}"]) + 1))
+            pages |= set(range(first, max(where[f"{end}{k}"]) + 1))
         assert _pages(printed) == {labels[i] for i in pages}, (entry, printed, sorted(pages))
         checked += 1
+    return entries, checked
+
+
+def test_every_printed_page_number_is_where_the_word_is(indexed) -> None:
+    """For every entry and sub-entry, the pages its locators name (print and EPUB alike) are the
+    pages its marked words are on in the PDF's text, a range's pages from its start to its end."""
+    entries, checked = check_locators(indexed.pdf, indexed.epub, "rsub", "rend")
+    assert len([e for e in entries if "!" not in e]) >= 150
     assert checked >= 150
     assert any(not f[0].isdigit() for e in entries.values() for f in e[0]), "no roman locator"
 

@@ -40,6 +40,7 @@ from octavo.diagnostics import Diagnostic
 from octavo.inspect.pagetext import PageText, Words, read_pages, words
 from octavo.inspect.pdftext import destinations, drawn_digest
 from octavo.model import BLOCK_TYPES, PAGEREF, Book, Node, Section
+from octavo.render.pagerefs import target_key
 from octavo.source.numbering import numbers
 
 #: A word the print adds to the text: a note's number, or a page reference's folio (arabic, or
@@ -94,7 +95,7 @@ def _block_words(
             return
         if node.type == "link" and not node.children and labels and PAGEREF not in node.attr("class").split():
             # [](#fig:x) prints "Figure 3" (a page reference only its folio)
-            texts[-1] += " " + labels.get(node.attr("target").partition("#")[2], "") + " "
+            texts[-1] += " " + labels.get(target_key(node.attr("target")), "") + " "
         texts[-1] += " " if node.type in ("softbreak", "hardbreak") else node.text
         for child in node.children:
             visit(child, line)
